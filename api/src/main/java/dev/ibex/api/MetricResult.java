@@ -1,0 +1,55 @@
+package dev.ibex.api;
+
+import com.google.common.collect.ImmutableMap;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * A metric's score: the mean over scored samples, each sample's score ({@code NaN} where a sample
+ * was skipped, e.g. an empty mask), how many were skipped, and named extra values.
+ *
+ * @param metric the metric's name
+ * @param direction which way is better
+ * @param value mean over scored samples ({@code NaN} if none was scored)
+ * @param perSample per-sample scores, {@code NaN} for skipped samples
+ * @param skipped number of skipped samples
+ * @param extras further named values (e.g. per-layer correlations, curve points)
+ */
+public record MetricResult(
+    String metric,
+    Direction direction,
+    double value,
+    double[] perSample,
+    int skipped,
+    ImmutableMap<String, double[]> extras) {
+
+  /**
+   * A result from per-sample scores; NaN entries count as skipped.
+   *
+   * @param metric the metric's name
+   * @param direction which way is better
+   * @param perSample scores, NaN where skipped
+   * @param extras further named values
+   * @return the result
+   */
+  public static MetricResult of(
+      String metric, Direction direction, double[] perSample, Map<String, double[]> extras) {
+    double sum = 0;
+    int n = 0;
+    for (double v : perSample) {
+      if (!Double.isNaN(v)) {
+        sum += v;
+        n++;
+      }
+    }
+    return new MetricResult(
+        metric, direction, n == 0 ? Double.NaN : sum / n, perSample.clone(), perSample.length - n,
+        ImmutableMap.copyOf(extras));
+  }
+
+  @Override
+  public String toString() {
+    return metric + " = " + value + " (" + direction + ", " + (perSample.length - skipped) + " scored, "
+        + skipped + " skipped) " + Arrays.toString(perSample);
+  }
+}

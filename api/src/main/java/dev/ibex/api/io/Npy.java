@@ -1,0 +1,187 @@
+package dev.ibex.api.io;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.ibex.api.InvalidInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and writes NumPy {@code .npy} files (format versions 1–3, C order, little-endian float32,
+ * float64, int32, int64, uint8, bool), which is how the CLI exchanges tensors with Python.
+ */
+public final class Npy {
+  private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+  private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']+)'");
+  private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+  private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+  private Npy() {}
+
+  /**
+   * Reads a {@code .npy} file into an array on the given manager.
+   *
+   * @param file the file
+   * @param manager where the array goes
+   * @return the array, with the file's shape and data type
+   * @throws InvalidInputException if the file is not a supported {@code .npy}
+   * @throws IOException on read failure
+   */
+  public static NDArray read(Path file, NDManager manager) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in, manager, file.toString());
+    }
+  }
+
+  /**
+   * Reads {@code .npy} bytes from a stream.
+   *
+   * @param in the stream, positioned at the magic string
+   * @param manager where the array goes
+   * @param what a name for messages
+   * @return the array
+   * @throws IOException on read failure
+   */
+  public static NDArray read(InputStream in, NDManager manager, String what) throws IOException {
+    byte[] magic = in.readNBytes(6);
+    if (!Arrays.equals(magic, MAGIC)) {
+      throw new InvalidInputException(what + " is not a .npy file (bad magic)");
+    }
+    int major = in.read();
+    in.read();
+    int headerLen;
+    if (major == 1) {
+      byte[] b = in.readNBytes(2);
+      headerLen = (b[0] & 0xff) | (b[1] & 0xff) << 8;
+    } else if (major == 2 || major == 3) {
+      byte[] b = in.readNBytes(4);
+      headerLen = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    } else {
+      throw new InvalidInputException(what + ": unsupported .npy version " + major);
+    }
+    String header = new String(in.readNBytes(headerLen), StandardCharsets.ISO_8859_1);
+    String descr = group(DESCR, header, what, "descr");
+    if ("True".equals(group(FORTRAN, header, what, "fortran_order"))) {
+      throw new InvalidInputException(what + ": Fortran-order arrays are not supported; save with C order");
+    }
+    long[] dims =
+        Arrays.stream(group(SHAPE, header, what, "shape").split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .mapToLong(Long::parseLong)
+            .toArray();
+    DataType type = typeOf(descr, what);
+    Shape shape = new Shape(dims);
+    long bytes = shape.size() * type.getNumOfBytes();
+    if (bytes > Integer.MAX_VALUE) {
+      throw new InvalidInputException(what + " is too large: " + shape);
+    }
+    byte[] data = in.readNBytes((int) bytes);
+    if (data.length != bytes) {
+      throw new InvalidInputException(
+          what + " is truncated: " + data.length + " of " + bytes + " data bytes for shape " + shape);
+    }
+    ByteBuffer buf = ByteBuffer.allocateDirect(data.length).order(ByteOrder.nativeOrder());
+    buf.put(data);
+    buf.rewind();
+    return manager.create(buf, shape, type);
+  }
+
+  /**
+   * Writes an array as {@code .npy} (version 1), atomically: a partial file never appears.
+   *
+   * @param array the array (float32, float64, int32, int64, uint8 or bool)
+   * @param file the destination
+   * @throws IOException on write failure
+   */
+  public static void write(NDArray array, Path file) throws IOException {
+    String descr = descrOf(array.getDataType());
+    Shape s = array.getShape();
+    StringBuilder shape = new StringBuilder("(");
+    for (int i = 0; i < s.dimension(); i++) {
+      shape.append(s.get(i)).append(s.dimension() == 1 ? "," : (i + 1 < s.dimension() ? ", " : ""));
+    }
+    shape.append(')');
+    String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+    int unpadded = 10 + dict.length() + 1;
+    int pad = (64 - unpadded % 64) % 64;
+    String header = dict + " ".repeat(pad) + "\n";
+    byte[] data = array.toByteArray();
+    ByteBuffer le = ByteBuffer.wrap(data);
+    if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+      throw new IOException("big-endian hosts are not supported");
+    }
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Path tmp = Files.createTempFile(parent, ".npy-", ".tmp");
+    try (OutputStream out = Files.newOutputStream(tmp)) {
+      out.write(MAGIC);
+      out.write(new byte[] {1, 0, (byte) (header.length() & 0xff), (byte) (header.length() >> 8)});
+      out.write(header.getBytes(StandardCharsets.ISO_8859_1));
+      out.write(le.array());
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  private static String group(Pattern p, String header, String what, String key) {
+    Matcher m = p.matcher(header);
+    if (!m.find()) {
+      throw new InvalidInputException(what + ": .npy header has no '" + key + "': " + header.trim());
+    }
+    return m.group(1);
+  }
+
+  private static DataType typeOf(String descr, String what) {
+    switch (descr) {
+      case "<f4":
+        return DataType.FLOAT32;
+      case "<f8":
+        return DataType.FLOAT64;
+      case "<i4":
+        return DataType.INT32;
+      case "<i8":
+        return DataType.INT64;
+      case "|u1":
+        return DataType.UINT8;
+      case "|b1":
+        return DataType.BOOLEAN;
+      default:
+        throw new InvalidInputException(
+            what + ": unsupported dtype '" + descr + "' (use float32, float64, int32, int64, uint8 or bool)");
+    }
+  }
+
+  private static String descrOf(DataType t) {
+    switch (t) {
+      case FLOAT32:
+        return "<f4";
+      case FLOAT64:
+        return "<f8";
+      case INT32:
+        return "<i4";
+      case INT64:
+        return "<i8";
+      case UINT8:
+        return "|u1";
+      case BOOLEAN:
+        return "|b1";
+      default:
+        throw new IllegalArgumentException("cannot write " + t + " as .npy");
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.ibex.api.model;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.common.collect.ImmutableList;
+import java.util.Optional;
+
+/**
+ * A model as attribution methods see it: a differentiable forward with eval semantics (batch-norm
+ * uses running statistics, dropout is off), named split points for layer methods, and optionally the
+ * chain of stages for segment-wise methods.
+ *
+ * <p>Split-point contract: for every layer {@code L} in {@link #layers()}, {@code fromLayer(L,
+ * toLayer(L, x))} equals {@code forward(x)}. Gradients are recorded when called inside a {@link
+ * ai.djl.training.GradientCollector}. Adapters: {@link BlockModel} for DJL blocks built in Java,
+ * {@link TorchScriptModel} for TorchScript files.
+ */
+public interface ExplainableModel extends AutoCloseable {
+  /** @return the manager that owns the model's parameters */
+  NDManager manager();
+
+  /** @return the device the model runs on; inputs must be on it */
+  default Device device() {
+    return manager().getDevice();
+  }
+
+  /**
+   * The full forward pass (counted in {@link #passes()}).
+   *
+   * @param input a batch
+   * @return the output, e.g. (N, classes) logits or (N, dim) embeddings
+   */
+  NDArray forward(NDArray input);
+
+  /** @return the split points this model is known to offer */
+  ImmutableList<String> layers();
+
+  /**
+   * The activation at a split point.
+   *
+   * @param layer a split point
+   * @param input a batch
+   * @return the activation, e.g. (N, C, h, w)
+   * @throws dev.ibex.api.UnknownLayerException if the model has no such split point
+   */
+  NDArray toLayer(String layer, NDArray input);
+
+  /**
+   * The rest of the forward pass from a split point (counted as one forward pass in {@link
+   * #passes()}).
+   *
+   * @param layer a split point
+   * @param activation an activation of that layer's shape
+   * @return the model output
+   * @throws dev.ibex.api.UnknownLayerException if the model has no such split point
+   */
+  NDArray fromLayer(String layer, NDArray activation);
+
+  /** @return the model as a chain of stages, if the adapter can see inside it */
+  Optional<ImmutableList<Stage>> stages();
+
+  /** @return the pass counter of this model */
+  PassCounter passes();
+
+  /** Releases what the adapter holds (the model itself for loaded files; parameter state for blocks). */
+  @Override
+  void close();
+}

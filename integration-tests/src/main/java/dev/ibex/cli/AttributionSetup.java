@@ -1,0 +1,76 @@
+package dev.ibex.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.ibex.api.Attributor;
+import dev.ibex.api.InvalidInputException;
+import dev.ibex.api.Target;
+import dev.ibex.api.io.Npy;
+import dev.ibex.api.model.TorchScriptModel;
+import dev.ibex.api.options.Options;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The parts {@code explain} and {@code bench} share: model, input, options and target from args. */
+final class AttributionSetup {
+  static final java.util.Set<String> VALUE_ARGS =
+      java.util.Set.of("--model", "--input", "--method", "--layer", "--target", "--targets", "--set", "--out", "--png",
+          "--batch", "--repeat", "--warmup", "--shape");
+
+  private AttributionSetup() {}
+
+  static TorchScriptModel model(Host host, Args a) {
+    List<String> layers = a.get("--layer").map(List::of).orElse(List.of());
+    return TorchScriptModel.load(Path.of(a.require("--model")), host.device(), layers);
+  }
+
+  static NDArray input(Path file, NDManager manager) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidInputException("input file not found: " + file);
+    }
+    NDArray x = Npy.read(file, manager);
+    return x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+  }
+
+  static Options options(Attributor attributor, Args a) {
+    Options o = attributor.options().parse(a.settings());
+    if (a.get("--layer").isPresent()) {
+      if (attributor.options().specs().stream().noneMatch(s -> s.name().equals("layer"))) {
+        throw new UsageException("method '" + attributor.name() + "' takes no --layer");
+      }
+      o = o.withText("layer", a.get("--layer").get());
+    }
+    return o;
+  }
+
+  static Target target(Args a, NDManager manager) throws IOException {
+    if (a.get("--target").isPresent() && a.get("--targets").isPresent()) {
+      throw new UsageException("give --target or --targets, not both");
+    }
+    if (a.get("--target").isPresent()) {
+      String t = a.get("--target").get();
+      try {
+        return Target.ofClass(Integer.parseInt(t));
+      } catch (NumberFormatException e) {
+        throw new UsageException("--target must be a class index, got '" + t + "'");
+      }
+    }
+    if (a.get("--targets").isPresent()) {
+      Path f = Path.of(a.get("--targets").get());
+      if (!Files.isRegularFile(f)) {
+        throw new InvalidInputException("targets file not found: " + f);
+      }
+      try (NDManager m = manager.newSubManager()) {
+        NDArray y = Npy.read(f, m);
+        if (y.getShape().dimension() != 1 || y.getDataType().isFloating()) {
+          throw new InvalidInputException("--targets must be a 1-d integer array, got " + y.getDataType() + " " + y.getShape());
+        }
+        return Target.perSample(y.toType(DataType.INT32, false).toIntArray());
+      }
+    }
+    return Target.predicted();
+  }
+}

@@ -1,0 +1,60 @@
+package dev.ibex.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.ibex.api.Attribution;
+import dev.ibex.api.Attributor;
+import dev.ibex.api.Target;
+import dev.ibex.api.io.Npy;
+import dev.ibex.api.model.TorchScriptModel;
+import dev.ibex.api.options.Options;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/** {@code explain}: attribute a TorchScript model's output on a .npy batch, write .npy (and PNGs). */
+final class ExplainCommand implements Command {
+  @Override
+  public String name() {
+    return "explain";
+  }
+
+  @Override
+  public String usage() {
+    return "explain --model M.pt --input X.npy --method NAME [--layer L] [--target K | --targets Y.npy]\n"
+        + "        [--set key=value]... --out A.npy [--png DIR]";
+  }
+
+  @Override
+  public void run(Host host, List<String> args) throws Exception {
+    Args a = Args.parse(args, AttributionSetup.VALUE_ARGS, Set.of());
+    Attributor attributor = host.plugins().attributor(a.require("--method"));
+    Options options = AttributionSetup.options(attributor, a);
+    Path out = Path.of(a.require("--out"));
+    try (TorchScriptModel model = AttributionSetup.model(host, a);
+        NDManager manager = model.manager().newSubManager()) {
+      NDArray x = AttributionSetup.input(Path.of(a.require("--input")), manager);
+      Target target = AttributionSetup.target(a, manager);
+      Attribution attribution = attributor.attribute(model, x, target, options);
+      Npy.write(attribution.values(), out);
+      host.out().println(attribution);
+      for (var d : attribution.diagnostics().entrySet()) {
+        host.out().println("  " + d.getKey() + " = " + Arrays.toString(d.getValue()));
+      }
+      if (a.get("--png").isPresent()) {
+        Path dir = Path.of(a.get("--png").get());
+        List<String[]> images = new ArrayList<>();
+        for (int i = 0; i < x.getShape().get(0); i++) {
+          String file = attribution.method() + "-" + i + ".png";
+          int scale = Math.max(1, 256 / (int) x.getShape().get(2));
+          Heatmaps.overlay(x.get(i), Heatmaps.displayMap(attribution.values(), i), scale, dir.resolve(file));
+          images.add(new String[] {file, "sample " + i + ": input | " + attribution.method()});
+        }
+        Heatmaps.page(dir, "ibex explain: " + attribution.method(), attribution.toString(), images);
+        host.out().println("wrote " + images.size() + " heatmaps and " + dir.resolve("index.html"));
+      }
+    }
+  }
+}

@@ -1,0 +1,97 @@
+package dev.ibex.cli;
+
+import com.google.gson.GsonBuilder;
+import dev.ibex.api.Direction;
+import dev.ibex.api.Metric;
+import dev.ibex.api.Plugin;
+import dev.ibex.api.PluginKind;
+import dev.ibex.api.options.OptionSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code list [--json]}: every discovered plugin with kind, name, description and options. */
+final class ListCommand implements Command {
+  @Override
+  public String name() {
+    return "list";
+  }
+
+  @Override
+  public String usage() {
+    return "list [--json]        every discovered plugin with kind, name, description, options";
+  }
+
+  @Override
+  public void run(Host host, List<String> args) {
+    Args a = Args.parse(args, Set.of(), Set.of("--json"));
+    if (a.flag("--json")) {
+      List<Map<String, Object>> all = new ArrayList<>();
+      for (Plugin p : host.plugins().all()) {
+        all.add(describe(p));
+      }
+      host.out().println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(all));
+      return;
+    }
+    for (PluginKind kind : PluginKind.values()) {
+      host.out().println(kind.label() + "s:");
+      for (Plugin p : host.plugins().of(kind).values()) {
+        host.out().println("  " + p.name() + " - " + p.description()
+            + (p instanceof Metric ? " [" + direction(((Metric) p).direction()) + "]" : ""));
+        for (OptionSpec s : p.options().specs()) {
+          host.out().println("      " + optionLine(s));
+        }
+      }
+    }
+  }
+
+  static String direction(Direction d) {
+    return d == Direction.HIGHER_IS_BETTER ? "higher is better" : "lower is better";
+  }
+
+  /** One option as the README's plugin table shows it. */
+  static String optionLine(OptionSpec s) {
+    StringBuilder sb = new StringBuilder(s.name()).append(" (").append(s.type().name().toLowerCase());
+    if (!s.choices().isEmpty()) {
+      sb.append(": ").append(String.join("|", s.choices()));
+    }
+    if (!s.rangeText().isEmpty()) {
+      sb.append(" in ").append(s.rangeText());
+    }
+    sb.append(", default ").append(s.defaultValue()).append(") ").append(s.doc());
+    return sb.toString();
+  }
+
+  static Map<String, Object> describe(Plugin p) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("kind", PluginKind.of(p).label());
+    m.put("name", p.name());
+    m.put("description", p.description());
+    m.put("class", p.getClass().getName());
+    if (p instanceof Metric) {
+      m.put("direction", ((Metric) p).direction().name());
+    }
+    List<Map<String, Object>> opts = new ArrayList<>();
+    for (OptionSpec s : p.options().specs()) {
+      Map<String, Object> o = new LinkedHashMap<>();
+      o.put("name", s.name());
+      o.put("type", s.type().name());
+      o.put("default", s.defaultValue());
+      if (s.min() != null) {
+        o.put("min", s.min());
+      }
+      if (s.max() != null && !s.max().isInfinite()) {
+        o.put("max", s.max());
+      }
+      if (!s.choices().isEmpty()) {
+        o.put("choices", s.choices());
+      }
+      o.put("doc", s.doc());
+      opts.add(o);
+    }
+    m.put("options", opts);
+    return m;
+  }
+}

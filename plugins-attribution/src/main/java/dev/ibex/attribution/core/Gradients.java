@@ -1,0 +1,80 @@
+package dev.ibex.attribution.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.GradientCollector;
+import dev.ibex.api.ResolvedTarget;
+import dev.ibex.api.model.ExplainableModel;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * Gradients of target scores with respect to the model input or to a layer activation, one forward
+ * and one backward pass for the whole batch of rows.
+ *
+ * <p>DJL allows one active {@link GradientCollector} per JVM and accumulates gradients across
+ * collectors, so every call differentiates a fresh leaf copy and never nests collectors.
+ */
+public final class Gradients {
+  private Gradients() {}
+
+  /** A gradient and the scores it was taken of (detached). */
+  public record Result(NDArray gradient, NDArray scores) {}
+
+  /**
+   * ∂score/∂x for every row of {@code x}, each row scored for the sample it derives from.
+   *
+   * @param model the model (counts one forward and one backward per row)
+   * @param x rows to differentiate at
+   * @param target resolved target, or {@code null} to resolve it with this very output (only when
+   *     {@code x} is exactly the input batch)
+   * @param resolver how to resolve the target from the output when {@code target} is null
+   * @param sampleOfRow the sample each row derives from
+   * @return gradient (shape of x) and per-row scores
+   */
+  public static Result ofInput(
+      ExplainableModel model,
+      NDArray x,
+      ResolvedTarget target,
+      Function<NDArray, ResolvedTarget> resolver,
+      int[] sampleOfRow) {
+    return through(model::forward, model, x, target, resolver, sampleOfRow);
+  }
+
+  /**
+   * ∂score/∂z for activations {@code z} of a layer, pushing them through the rest of the model.
+   *
+   * @param model the model (counts one forward and one backward per row)
+   * @param layer the split point
+   * @param z the activations
+   * @param target resolved target
+   * @param sampleOfRow the sample each row derives from
+   * @return gradient (shape of z) and per-row scores
+   */
+  public static Result ofLayer(
+      ExplainableModel model, String layer, NDArray z, ResolvedTarget target, int[] sampleOfRow) {
+    return through(a -> model.fromLayer(layer, a), model, z, target, null, sampleOfRow);
+  }
+
+  private static Result through(
+      UnaryOperator<NDArray> f,
+      ExplainableModel model,
+      NDArray x,
+      ResolvedTarget target,
+      Function<NDArray, ResolvedTarget> resolver,
+      int[] sampleOfRow) {
+    NDArray leaf = x.duplicate();
+    leaf.setRequiresGradient(true);
+    NDArray scores;
+    try (GradientCollector collector = x.getManager().getEngine().newGradientCollector()) {
+      NDArray out = f.apply(leaf);
+      ResolvedTarget t = target != null ? target : resolver.apply(out.stopGradient());
+      scores = t.score(out, sampleOfRow);
+      collector.backward(scores.sum());
+    }
+    model.passes().countBackward(sampleOfRow.length);
+    NDArray grad = leaf.getGradient().duplicate();
+    NDArray detachedScores = scores.stopGradient();
+    leaf.close();
+    return new Result(grad, detachedScores);
+  }
+}

@@ -1,0 +1,44 @@
+package dev.ibex.attribution.gradient;
+
+import ai.djl.ndarray.NDArray;
+import com.google.auto.service.AutoService;
+import dev.ibex.api.Attributor;
+import dev.ibex.api.options.OptionSchema;
+import dev.ibex.api.options.OptionSpec;
+import dev.ibex.attribution.core.AbstractAttributor;
+import dev.ibex.attribution.core.AttributionContext;
+import dev.ibex.attribution.core.Gradients;
+import java.util.stream.IntStream;
+
+/**
+ * Saliency (Simonyan et al., 2014): the gradient of the target score with respect to the input,
+ * in absolute value by default (as Captum's {@code Saliency(abs=True)}). One forward and one
+ * backward pass per sample.
+ */
+@AutoService(Attributor.class)
+public final class Saliency extends AbstractAttributor {
+  private static final OptionSchema OPTIONS =
+      OptionSchema.of(OptionSpec.bool("abs", true, "return |gradient| (true) or the signed gradient"));
+
+  @Override
+  public String name() {
+    return "saliency";
+  }
+
+  @Override
+  public String description() {
+    return "Gradient of the target score w.r.t. the input (Simonyan et al. 2014)";
+  }
+
+  @Override
+  public OptionSchema options() {
+    return OPTIONS;
+  }
+
+  @Override
+  protected NDArray compute(AttributionContext ctx) {
+    int[] rows = IntStream.range(0, ctx.samples()).toArray();
+    NDArray grad = Gradients.ofInput(ctx.model(), ctx.input(), null, ctx::resolveWith, rows).gradient();
+    return ctx.options().getBoolean("abs") ? grad.abs() : grad;
+  }
+}
