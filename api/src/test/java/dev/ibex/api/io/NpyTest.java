@@ -1,0 +1,101 @@
+package dev.ibex.api.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.ibex.api.InvalidInputException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class NpyTest {
+  private static NDManager manager;
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void open() {
+    manager = NDManager.newBaseManager();
+  }
+
+  @AfterAll
+  static void close() {
+    manager.close();
+  }
+
+  @Test
+  void readsNumpyWrittenFixture() throws IOException {
+    try (InputStream in = getClass().getResourceAsStream("/parity/plain/x.npy")) {
+      NDArray x = Npy.read(in, manager, "x.npy");
+      assertThat(x.getShape()).isEqualTo(new Shape(4, 3, 32, 32));
+      assertThat(x.getDataType()).isEqualTo(DataType.FLOAT32);
+    }
+    try (InputStream in = getClass().getResourceAsStream("/parity/plain/y.npy")) {
+      NDArray y = Npy.read(in, manager, "y.npy");
+      assertThat(y.getDataType()).isEqualTo(DataType.INT64);
+      assertThat(y.toLongArray()).containsExactly(1, 3, 5, 7);
+    }
+  }
+
+  @Test
+  void roundTripsEveryTypeAndScalarShapes() throws IOException {
+    for (DataType t : new DataType[] {DataType.FLOAT32, DataType.FLOAT64, DataType.INT32, DataType.INT64}) {
+      NDArray a = manager.arange(24f).reshape(2, 3, 4).toType(t, false);
+      Path f = dir.resolve(t + ".npy");
+      Npy.write(a, f);
+      NDArray b = Npy.read(f, manager);
+      assertThat(b.getShape()).isEqualTo(a.getShape());
+      assertThat(b.getDataType()).isEqualTo(t);
+      assertThat(b.contentEquals(a)).isTrue();
+    }
+    NDArray v = manager.create(new float[] {1.5f});
+    Npy.write(v, dir.resolve("v.npy"));
+    assertThat(Npy.read(dir.resolve("v.npy"), manager).toFloatArray()).containsExactly(1.5f);
+  }
+
+  @Test
+  void headerIsPaddedToSixtyFourBytes() throws IOException {
+    Path f = dir.resolve("a.npy");
+    Npy.write(manager.zeros(new Shape(3, 5)), f);
+    byte[] bytes = Files.readAllBytes(f);
+    assertThat((bytes.length - 3 * 5 * 4) % 64).isZero();
+    assertThat(new String(Arrays.copyOfRange(bytes, 10, 70), java.nio.charset.StandardCharsets.ISO_8859_1))
+        .contains("'shape': (3, 5)");
+  }
+
+  @Test
+  void rejectsNonNpyAndTruncatedFiles() throws IOException {
+    Path junk = dir.resolve("junk.npy");
+    Files.writeString(junk, "not numpy at all");
+    assertThatThrownBy(() -> Npy.read(junk, manager))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("not a .npy file");
+    Path good = dir.resolve("good.npy");
+    Npy.write(manager.ones(new Shape(10)), good);
+    byte[] all = Files.readAllBytes(good);
+    Path cut = dir.resolve("cut.npy");
+    Files.write(cut, Arrays.copyOf(all, all.length - 8));
+    assertThatThrownBy(() -> Npy.read(cut, manager))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("truncated");
+  }
+
+  @Test
+  void failedWriteLeavesNothingBehind() throws IOException {
+    NDArray strings = manager.create(new String[] {"a"});
+    Path f = dir.resolve("s.npy");
+    assertThatThrownBy(() -> Npy.write(strings, f)).isInstanceOf(IllegalArgumentException.class);
+    try (var files = Files.list(dir)) {
+      assertThat(files).isEmpty();
+    }
+  }
+}
