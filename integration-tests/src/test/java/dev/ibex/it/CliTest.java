@@ -1,0 +1,138 @@
+package dev.ibex.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import dev.ibex.api.io.Npy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI in process: listing, explaining, and one clear line for every kind of bad input. */
+class CliTest {
+  @TempDir Path dir;
+  Path model;
+  Path x;
+  Path y;
+
+  @BeforeEach
+  void fixtures() throws IOException {
+    model = Fixtures.copy("/parity/plain/model.pt", dir);
+    x = Fixtures.copy("/parity/plain/x.npy", dir);
+    y = Fixtures.copy("/parity/plain/y.npy", dir);
+  }
+
+  @Test
+  void listShowsPluginsWithOptions() {
+    CliRun run = CliRun.of("list");
+    assertThat(run.code()).isZero();
+    assertThat(run.out()).contains("attributors:").contains("saliency - ").contains("abs (boolean, default true)");
+  }
+
+  @Test
+  void listJsonIsMachineReadable() {
+    CliRun run = CliRun.of("list", "--json");
+    assertThat(run.code()).isZero();
+    JsonArray all = JsonParser.parseString(run.out()).getAsJsonArray();
+    JsonElement saliency = null;
+    for (JsonElement e : all) {
+      if (e.getAsJsonObject().get("name").getAsString().equals("saliency")) {
+        saliency = e;
+      }
+    }
+    assertThat(saliency).isNotNull();
+    assertThat(saliency.getAsJsonObject().get("kind").getAsString()).isEqualTo("attributor");
+    assertThat(saliency.getAsJsonObject().getAsJsonArray("options").get(0).getAsJsonObject().get("name").getAsString())
+        .isEqualTo("abs");
+  }
+
+  @Test
+  void explainWritesCaptumsSaliencyAndHeatmaps() throws IOException {
+    Path out = dir.resolve("a.npy");
+    Path png = dir.resolve("png");
+    CliRun run = CliRun.of("explain", "--model", model.toString(), "--input", x.toString(), "--method", "saliency",
+        "--targets", y.toString(), "--out", out.toString(), "--png", png.toString());
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("saliency (4, 3, 32, 32) PIXEL").contains("passes=4/4");
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray a = Npy.read(out, m);
+      NDArray ref = Npy.read(Fixtures.copy("/parity/plain/saliency.npy", dir), m);
+      assertThat(a.getShape()).isEqualTo(new Shape(4, 3, 32, 32));
+      assertThat(a.sub(ref).abs().max().getFloat() / ref.abs().max().getFloat()).isLessThan(1e-5f);
+    }
+    assertThat(png.resolve("index.html")).exists();
+    assertThat(png.resolve("saliency-0.png")).exists();
+    assertThat(Files.readString(png.resolve("index.html"))).contains("saliency-3.png");
+  }
+
+  private CliRun explain(Path input, String... extra) {
+    String[] base = {"explain", "--model", model.toString(), "--input", input.toString(), "--out",
+        dir.resolve("bad.npy").toString()};
+    String[] args = new String[base.length + extra.length];
+    System.arraycopy(base, 0, args, 0, base.length);
+    System.arraycopy(extra, 0, args, base.length, extra.length);
+    return CliRun.of(args);
+  }
+
+  private void assertUserError(CliRun run, String message) {
+    assertThat(run.code()).as(run.out() + run.err()).isEqualTo(2);
+    assertThat(run.err().lines().filter(l -> !l.startsWith("ibex: warning"))).first().asString()
+        .startsWith("ibex: ").contains(message);
+    assertThat(run.err()).doesNotContain("\tat ").doesNotContain("Exception");
+    assertThat(dir.resolve("bad.npy")).doesNotExist();
+  }
+
+  @Test
+  void wrongRankIsAOneLineError() throws IOException {
+    Path x3 = dir.resolve("x3.npy");
+    try (NDManager m = NDManager.newBaseManager()) {
+      Npy.write(m.zeros(new Shape(3, 32, 32)), x3);
+    }
+    assertUserError(explain(x3, "--method", "saliency"), "input must have rank 4 (N, C, H, W), got rank 3 (3, 32, 32)");
+  }
+
+  @Test
+  void nanInInputIsAOneLineError() throws IOException {
+    Path xn = dir.resolve("xn.npy");
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray a = m.zeros(new Shape(1, 3, 32, 32));
+      a.set(new ai.djl.ndarray.index.NDIndex("0, 1, 2, 3"), Float.NaN);
+      Npy.write(a, xn);
+    }
+    assertUserError(explain(xn, "--method", "saliency"), "input contains 1 NaN value(s)");
+  }
+
+  @Test
+  void targetOutOfRangeIsAOneLineError() {
+    assertUserError(explain(x, "--method", "saliency", "--target", "10"), "target class 10 of sample 0 is out of range [0, 9]");
+  }
+
+  @Test
+  void unknownMethodListsTheAvailableOnes() {
+    assertUserError(explain(x, "--method", "nope"), "unknown attributor 'nope'; available: ");
+  }
+
+  @Test
+  void unknownOrBadOptionsAreNamed() {
+    assertUserError(explain(x, "--method", "saliency", "--set", "steps=3"), "unknown option 'steps'");
+    assertUserError(explain(x, "--method", "saliency", "--set", "abs=maybe"), "option 'abs' must be true or false");
+    assertUserError(explain(x, "--method", "saliency", "--layer", "conv3"), "method 'saliency' takes no --layer");
+  }
+
+  @Test
+  void missingFilesAndBadUsage() {
+    assertUserError(explain(dir.resolve("absent.npy"), "--method", "saliency"), "input file not found");
+    assertUserError(CliRun.of("explain", "--model", dir.resolve("no.pt").toString(), "--input", x.toString(),
+        "--method", "saliency", "--out", dir.resolve("bad.npy").toString()), "model file not found");
+    assertUserError(CliRun.of("frobnicate"), "unknown command 'frobnicate'");
+    assertUserError(CliRun.of("explain", "--method"), "--method needs a value");
+  }
+}
