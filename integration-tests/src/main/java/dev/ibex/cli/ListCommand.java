@@ -21,12 +21,16 @@ final class ListCommand implements Command {
 
   @Override
   public String usage() {
-    return "list [--json]        every discovered plugin with kind, name, description, options";
+    return "list [--json | --markdown]   every discovered plugin with kind, name, description, options";
   }
 
   @Override
   public void run(Host host, List<String> args) {
-    Args a = Args.parse(args, Set.of(), Set.of("--json"));
+    Args a = Args.parse(args, Set.of(), Set.of("--json", "--markdown"));
+    if (a.flag("--markdown")) {
+      host.out().print(markdown(host));
+      return;
+    }
     if (a.flag("--json")) {
       List<Map<String, Object>> all = new ArrayList<>();
       for (Plugin p : host.plugins().all()) {
@@ -45,6 +49,26 @@ final class ListCommand implements Command {
         }
       }
     }
+  }
+
+  /** The plugin tables of README.md: one per kind, one row per plugin, options in the last column. */
+  static String markdown(Host host) {
+    StringBuilder sb = new StringBuilder();
+    for (PluginKind kind : PluginKind.values()) {
+      sb.append("\n### ").append(Character.toUpperCase(kind.label().charAt(0))).append(kind.label().substring(1))
+          .append("s\n\n| name | what it does | options |\n|---|---|---|\n");
+      for (Plugin p : host.plugins().of(kind).values()) {
+        StringBuilder opts = new StringBuilder();
+        for (OptionSpec s : p.options().specs()) {
+          opts.append(opts.length() == 0 ? "" : "<br>").append('`').append(s.name()).append("` ")
+              .append(optionLine(s).substring(s.name().length() + 1).replace("|", "\\|"));
+        }
+        sb.append("| `").append(p.name()).append("` | ").append(p.description().replace("|", "\\|"))
+            .append(p instanceof Metric ? " (" + direction(((Metric) p).direction()) + ")" : "")
+            .append(" | ").append(opts.length() == 0 ? "—" : opts).append(" |\n");
+      }
+    }
+    return sb.toString();
   }
 
   static String direction(Direction d) {
