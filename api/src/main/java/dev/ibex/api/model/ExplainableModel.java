@@ -57,6 +57,21 @@ public interface ExplainableModel extends AutoCloseable {
    */
   NDArray fromLayer(String layer, NDArray activation);
 
+  /**
+   * The rest of the forward pass from a split point, for models whose tail also needs the original
+   * input (a CLIP text tower pools at the EOT position of the token ids). Batched methods pass the input
+   * row of each activation row. By default the input is not needed and this is {@link
+   * #fromLayer(String, NDArray)}.
+   *
+   * @param layer a split point
+   * @param activation activations of that layer, one row per input row
+   * @param input the input rows the activations derive from
+   * @return the model output
+   */
+  default NDArray fromLayer(String layer, NDArray activation, NDArray input) {
+    return fromLayer(layer, activation);
+  }
+
   /** @return the model as a chain of stages, if the adapter can see inside it */
   Optional<ImmutableList<Stage>> stages();
 

@@ -30,6 +30,11 @@ import java.util.Optional;
  * method fails with {@link UnknownLayerException}; declared layers (see {@link #load(Path, Device,
  * List)}) are what {@link #layers()} reports.
  *
+ * <p>A model with several entry points (a CLIP model's {@code encode_image} and {@code encode_text})
+ * is adapted once per entry point with {@link #builder(Path)}: {@link Builder#forwardMethod} names
+ * the method that plays {@code forward}, and {@link Builder#tailTakesInput} declares a tail {@code
+ * from_<name>(z, x)} that also takes the input (a text tower pools at the EOT token of {@code x}).
+ *
  * <p>Export the model in eval mode and frozen ({@code torch.jit.freeze}), so that batch-norm is
  * folded with its running statistics. The adapter loads it with trainable parameters, freezes them
  * and runs forward in DJL's training mode only because PyTorch's inference mode refuses gradients.
@@ -39,14 +44,28 @@ public final class TorchScriptModel implements ExplainableModel {
   private final Block block;
   private final ParameterStore store;
   private final ImmutableList<String> declaredLayers;
+  private final String forwardMethod;
+  private final boolean tailTakesInput;
   private final PassCounter passes = new PassCounter();
 
-  private TorchScriptModel(Model model, List<String> declaredLayers) {
+  private TorchScriptModel(Model model, Builder b) {
     this.model = model;
     this.block = model.getBlock();
     this.block.freezeParameters(true);
     this.store = new ParameterStore(model.getNDManager(), false);
-    this.declaredLayers = ImmutableList.copyOf(declaredLayers);
+    this.declaredLayers = ImmutableList.copyOf(b.layers);
+    this.forwardMethod = b.forwardMethod;
+    this.tailTakesInput = b.tailTakesInput;
+  }
+
+  /**
+   * Starts loading a TorchScript file with more than the defaults.
+   *
+   * @param file the {@code .pt} file
+   * @return a builder
+   */
+  public static Builder builder(Path file) {
+    return new Builder(file);
   }
 
   /**
@@ -59,17 +78,7 @@ public final class TorchScriptModel implements ExplainableModel {
    * @throws IbexException if the file is missing or not a TorchScript model
    */
   public static TorchScriptModel load(Path file, Device device, List<String> layers) {
-    if (!Files.isRegularFile(file)) {
-      throw new IbexException("model file not found: " + file);
-    }
-    Model model = Model.newInstance(file.getFileName().toString(), device, "PyTorch");
-    try {
-      model.load(file, null, Map.of("trainParam", "true"));
-      return new TorchScriptModel(model, layers);
-    } catch (IOException | MalformedModelException | RuntimeException e) {
-      model.close();
-      throw new IbexException("cannot load TorchScript model " + file + ": " + firstLine(e), e);
-    }
+    return builder(file).device(device).layers(layers).load();
   }
 
   /**
@@ -79,7 +88,7 @@ public final class TorchScriptModel implements ExplainableModel {
    * @return the adapter
    */
   public static TorchScriptModel load(Path file) {
-    return load(file, ai.djl.engine.Engine.getEngine("PyTorch").defaultDevice(), List.of());
+    return builder(file).load();
   }
 
   @Override
@@ -89,7 +98,7 @@ public final class TorchScriptModel implements ExplainableModel {
 
   @Override
   public NDArray forward(NDArray input) {
-    NDArray out = call(null, input);
+    NDArray out = call(forwardMethod, input);
     passes.countForward(input.getShape().get(0));
     return out;
   }
@@ -106,17 +115,35 @@ public final class TorchScriptModel implements ExplainableModel {
 
   @Override
   public NDArray fromLayer(String layer, NDArray activation) {
+    if (tailTakesInput) {
+      throw new IllegalStateException(
+          "from_" + layer + " takes the input too: call fromLayer(layer, activation, input)");
+    }
     NDArray out = call("from_" + layer, activation);
     passes.countForward(activation.getShape().get(0));
     return out;
   }
 
-  private NDArray call(String method, NDArray input) {
-    if (!input.getDevice().equals(device())) {
-      throw new InvalidInputException(
-          "input is on " + input.getDevice() + " but the model is on " + device());
+  @Override
+  public NDArray fromLayer(String layer, NDArray activation, NDArray input) {
+    if (!tailTakesInput) {
+      return fromLayer(layer, activation);
     }
-    NDList args = new NDList(input);
+    NDArray out = call("from_" + layer, activation, input);
+    passes.countForward(activation.getShape().get(0));
+    return out;
+  }
+
+  /** Calls an exported method ({@code null}: forward) with the given tensors. */
+  private NDArray call(String method, NDArray... inputs) {
+    NDArray input = inputs[0];
+    for (NDArray in : inputs) {
+      if (!in.getDevice().equals(device())) {
+        throw new InvalidInputException(
+            "input is on " + in.getDevice() + " but the model is on " + device());
+      }
+    }
+    NDList args = new NDList(inputs);
     NDArray name = null;
     if (method != null) {
       name = input.getManager().create("");
@@ -128,7 +155,7 @@ public final class TorchScriptModel implements ExplainableModel {
       return out.get(0);
     } catch (EngineException e) {
       String msg = String.valueOf(e.getMessage());
-      if (method != null && msg.contains("is not defined")) {
+      if (method != null && msg.contains("is not defined") && (method.startsWith("to_") || method.startsWith("from_"))) {
         String layer = method.substring(method.indexOf('_') + 1);
         throw new UnknownLayerException(
             layer, declaredLayers, "the model exports no method '" + method + "'");
@@ -155,6 +182,77 @@ public final class TorchScriptModel implements ExplainableModel {
   @Override
   public void close() {
     model.close();
+  }
+
+  /** Loads a TorchScript file with options beyond {@link #load(Path, Device, List)}. */
+  public static final class Builder {
+    private final Path file;
+    private Device device;
+    private List<String> layers = List.of();
+    private String forwardMethod;
+    private boolean tailTakesInput;
+
+    private Builder(Path file) {
+      this.file = file;
+    }
+
+    /**
+     * @param d where to run the model (default: DJL's default device for PyTorch)
+     * @return this builder
+     */
+    public Builder device(Device d) {
+      this.device = d;
+      return this;
+    }
+
+    /**
+     * @param names split points the model is known to offer
+     * @return this builder
+     */
+    public Builder layers(List<String> names) {
+      this.layers = List.copyOf(names);
+      return this;
+    }
+
+    /**
+     * @param method the exported method that plays {@code forward} (e.g. {@code encode_image});
+     *     {@code null} for {@code forward} itself
+     * @return this builder
+     */
+    public Builder forwardMethod(String method) {
+      this.forwardMethod = method;
+      return this;
+    }
+
+    /**
+     * @param takesInput whether every {@code from_<name>} takes {@code (z, x)} rather than {@code (z)}
+     * @return this builder
+     */
+    public Builder tailTakesInput(boolean takesInput) {
+      this.tailTakesInput = takesInput;
+      return this;
+    }
+
+    /**
+     * Loads the model.
+     *
+     * @return the adapter; close it to free the model
+     * @throws IbexException if the file is missing or not a TorchScript model
+     */
+    public TorchScriptModel load() {
+      if (!Files.isRegularFile(file)) {
+        throw new IbexException("model file not found: " + file);
+      }
+      Device d = device != null ? device : ai.djl.engine.Engine.getEngine("PyTorch").defaultDevice();
+      Model model = Model.newInstance(file.getFileName().toString(), d, "PyTorch");
+      try {
+        model.load(file, null, Map.of("trainParam", "true"));
+        return new TorchScriptModel(model, this);
+      } catch (IOException | MalformedModelException | RuntimeException e) {
+        model.close();
+        throw new IbexException("cannot load TorchScript model " + file + ": " + firstLine(e), e);
+      }
+    }
   }
 
   private static String firstLine(Throwable e) {
