@@ -1,0 +1,98 @@
+package dev.ibex.attribution.cam;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import dev.ibex.api.InvalidInputException;
+import dev.ibex.api.options.OptionSchema;
+import dev.ibex.api.options.OptionSpec;
+import dev.ibex.attribution.core.AbstractAttributor;
+import dev.ibex.attribution.core.AttributionContext;
+import dev.ibex.attribution.core.Bilinear;
+import dev.ibex.attribution.core.LayerCapture;
+import java.util.List;
+
+/**
+ * The class activation map template (after pytorch-grad-cam's {@code BaseCAM}): capture a layer's
+ * activation {@code A} (N, C, h, w) and the gradient of the target score with respect to it, weigh
+ * the activation, sum over channels, ReLU, upsample bilinearly (align_corners=false) to the input
+ * size and optionally min-max normalise each map. A method only defines its weights ({@link
+ * #weights}): per channel (N, C), or per element (N, C, h, w).
+ *
+ * <p>Output: (N, H, W) maps at input resolution, or (N, h, w) with {@code upsample=false}.
+ */
+public abstract class BaseCam extends AbstractAttributor {
+  /** pytorch-grad-cam's {@code scale_cam_image}: {@code (m − min) / (max(m − min) + 1e-7)}. */
+  static final float MINMAX_EPS = 1e-7f;
+
+  /** The options every CAM method takes. */
+  protected static final OptionSchema CAM_OPTIONS =
+      OptionSchema.of(
+          OptionSpec.text("layer", null, "split point whose activation is weighed (required), e.g. conv3"),
+          OptionSpec.choice(
+              "normalize", "none", List.of("none", "minmax"), "per-map normalisation: none or min-max to [0, 1]"),
+          OptionSpec.bool("upsample", true, "upsample to the input size (true) or keep the layer resolution"));
+
+  @Override
+  public OptionSchema options() {
+    return CAM_OPTIONS;
+  }
+
+  /** @return whether {@link #weights} needs the gradient (one backward pass per sample) */
+  protected boolean usesGradients() {
+    return true;
+  }
+
+  /**
+   * The weights of the activation.
+   *
+   * @param ctx the call
+   * @param capture activation (N, C, h, w), its gradient (when {@link #usesGradients()}) and the
+   *     target scores
+   * @return (N, C) channel weights or (N, C, h, w) element weights
+   */
+  protected abstract NDArray weights(AttributionContext ctx, LayerCapture capture);
+
+  @Override
+  protected final NDArray compute(AttributionContext ctx) {
+    String layer = ctx.options().getString("layer");
+    LayerCapture capture = LayerCapture.of(ctx, layer, usesGradients());
+    Shape a = capture.activation().getShape();
+    if (a.dimension() != 4) {
+      throw new InvalidInputException(
+          "layer '" + layer + "' gives activations of shape " + a + "; a CAM needs (N, C, h, w)");
+    }
+    NDArray w = weights(ctx, capture);
+    if (w.getShape().dimension() == 2) {
+      w = w.reshape(a.get(0), a.get(1), 1, 1);
+    }
+    NDArray cam = w.mul(capture.activation()).sum(new int[] {1}).maximum(0f);
+    if (ctx.options().getBoolean("upsample")) {
+      Shape in = ctx.input().getShape();
+      cam = Bilinear.resize(cam, (int) in.get(2), (int) in.get(3), false);
+    }
+    return ctx.options().getString("normalize").equals("minmax") ? minMax(cam) : cam;
+  }
+
+  /**
+   * Per-map min-max scaling as pytorch-grad-cam does it.
+   *
+   * @param maps (N, h, w)
+   * @return maps in [0, 1]
+   */
+  static NDArray minMax(NDArray maps) {
+    Shape s = maps.getShape();
+    NDArray flat = maps.reshape(s.get(0), -1);
+    NDArray shifted = flat.sub(flat.min(new int[] {1}, true));
+    return shifted.div(shifted.max(new int[] {1}, true).add(MINMAX_EPS)).reshape(s);
+  }
+
+  /**
+   * Sum over the spatial axes of (N, C, h, w), keeping them as size 1.
+   *
+   * @param x the array
+   * @return (N, C, 1, 1)
+   */
+  static NDArray spatialSum(NDArray x) {
+    return x.sum(new int[] {3}, true).sum(new int[] {2}, true);
+  }
+}

@@ -1,0 +1,60 @@
+package dev.ibex.attribution.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.training.GradientCollector;
+import dev.ibex.api.ResolvedTarget;
+import dev.ibex.api.model.ExplainableModel;
+import java.util.stream.IntStream;
+
+/**
+ * A layer's activation on the input batch and, optionally, the gradient of the target score with
+ * respect to it: what every CAM method starts from (pytorch-grad-cam's {@code
+ * ActivationsAndGradients}, without hooks).
+ *
+ * <p>The activation is {@code model.toLayer(L, x)}; the rest of the model runs from a fresh leaf
+ * copy of it ({@code model.fromLayer}), so capturing costs exactly one forward pass and, with the
+ * gradient, one backward pass per sample. The target is resolved with that very output.
+ *
+ * @param activation (N, …) activation of the layer, detached
+ * @param gradient ∂score/∂activation, same shape, or {@code null} when not requested
+ * @param scores (N,) target scores on the input, detached
+ */
+public record LayerCapture(NDArray activation, NDArray gradient, NDArray scores) {
+
+  /**
+   * Captures a layer on the call's input. Arrays go to the call's scratch manager.
+   *
+   * @param ctx the attribution call (its target is resolved here if it was not already)
+   * @param layer the split point
+   * @param withGradient whether to back-propagate the target score to the activation
+   * @return the capture
+   * @throws dev.ibex.api.UnknownLayerException if the model has no such split point
+   */
+  public static LayerCapture of(AttributionContext ctx, String layer, boolean withGradient) {
+    ExplainableModel model = ctx.model();
+    NDArray x = ctx.input().duplicate();
+    x.attach(ctx.scratch());
+    NDArray activation = model.toLayer(layer, x).stopGradient();
+    int[] rows = IntStream.range(0, ctx.samples()).toArray();
+    if (!withGradient) {
+      NDArray out = model.fromLayer(layer, activation);
+      NDArray scores = ctx.resolveWith(out).score(out, rows);
+      return new LayerCapture(activation, null, scores);
+    }
+    // d score / d activation through a fresh leaf: gradients of intermediates read as zeros in DJL
+    NDArray leaf = activation.duplicate();
+    leaf.setRequiresGradient(true);
+    NDArray scores;
+    try (GradientCollector collector = x.getManager().getEngine().newGradientCollector()) {
+      NDArray out = model.fromLayer(layer, leaf);
+      ResolvedTarget target = ctx.resolveWith(out.stopGradient());
+      scores = target.score(out, rows);
+      collector.backward(scores.sum());
+    }
+    model.passes().countBackward(rows.length);
+    NDArray gradient = leaf.getGradient().duplicate();
+    NDArray detached = scores.stopGradient();
+    leaf.close();
+    return new LayerCapture(activation, gradient, detached);
+  }
+}

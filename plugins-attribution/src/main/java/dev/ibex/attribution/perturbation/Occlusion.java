@@ -1,0 +1,119 @@
+package dev.ibex.attribution.perturbation;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.google.auto.service.AutoService;
+import dev.ibex.api.Attributor;
+import dev.ibex.api.ResolvedTarget;
+import dev.ibex.api.options.OptionSchema;
+import dev.ibex.api.options.OptionSpec;
+import dev.ibex.attribution.core.AbstractAttributor;
+import dev.ibex.attribution.core.AttributionContext;
+import dev.ibex.attribution.core.Rows;
+import java.util.stream.IntStream;
+
+/**
+ * Occlusion (Zeiler and Fergus, 2014) with Captum's semantics: a box slides over the (C, H, W)
+ * input; for each position the box is set to the baseline and the drop of the target score, {@code
+ * score(x) − score(x occluded)}, is credited to every element under the box; an element's
+ * attribution is the mean over the positions that cover it. 1 + (number of positions) forward
+ * passes per sample, the occluded inputs going through the model {@code internal-batch-size} at a
+ * time. Output: (N, C, H, W).
+ */
+@AutoService(Attributor.class)
+public final class Occlusion extends AbstractAttributor {
+  private static final OptionSchema OPTIONS =
+      OptionSchema.of(
+          OptionSpec.text("window", null, "occluding box, CxHxW or HxW (all channels), e.g. 3x8x8 (required)"),
+          OptionSpec.text("stride", "1", "box step, CxHxW, HxW (channel step = box depth) or one integer for all axes"),
+          OptionSpec.real("baseline", 0.0, "value the occluded elements are set to"),
+          OptionSpec.integer("internal-batch-size", 64, "occluded inputs per model call").withRange(1, 1 << 20));
+
+  @Override
+  public String name() {
+    return "occlusion";
+  }
+
+  @Override
+  public String description() {
+    return "Mean score drop when a sliding box over the input is set to a baseline (Zeiler & Fergus 2014)";
+  }
+
+  @Override
+  public OptionSchema options() {
+    return OPTIONS;
+  }
+
+  @Override
+  protected NDArray compute(AttributionContext ctx) {
+    Shape in = ctx.input().getShape();
+    int n = (int) in.get(0);
+    int[] dims = {(int) in.get(1), (int) in.get(2), (int) in.get(3)};
+    SlidingWindow window =
+        SlidingWindow.parse(ctx.options().getString("window"), ctx.options().getString("stride"), dims);
+    float baseline = (float) ctx.options().getDouble("baseline");
+    int batch = ctx.options().getInt("internal-batch-size");
+    NDArray x = ctx.input().duplicate();
+    x.attach(ctx.scratch());
+    NDArray out0 = ctx.model().forward(x);
+    ResolvedTarget target = ctx.resolveWith(out0);
+    NDArray base = target.score(out0);
+    int positions = window.count();
+    NDArray[] total = new NDArray[n];
+    for (int j = 0; j < n; j++) {
+      total[j] = x.get(j).zerosLike().expandDims(0);
+    }
+    // rows are (sample, position) pairs, sample-major, cut into model calls of `batch` rows
+    for (int r0 = 0; r0 < n * positions; r0 += batch) {
+      int r1 = Math.min(n * positions, r0 + batch);
+      try (NDManager chunk = ctx.scratch().newSubManager()) {
+        int[] sampleOfRow = IntStream.range(r0, r1).map(r -> r / positions).toArray();
+        NDArray masks = masks(window, r0, r1, positions, dims, chunk).toType(x.getDataType(), false);
+        NDArray images = Rows.gather(x, sampleOfRow, chunk);
+        NDArray occluded = images.sub(masks.mul(images.sub(baseline)));
+        NDArray scores = target.score(ctx.model().forward(occluded), sampleOfRow);
+        NDArray drop = Rows.gather(base, sampleOfRow, chunk).sub(scores);
+        NDArray credit = masks.mul(drop.reshape(r1 - r0, 1, 1, 1));
+        for (int a = r0; a < r1; ) {
+          int j = a / positions;
+          int b = Math.min(r1, (j + 1) * positions);
+          total[j].addi(credit.get((a - r0) + ":" + (b - r0)).sum(new int[] {0}, true));
+          a = b;
+        }
+      }
+    }
+    NDArray coverage = outer(window, ctx.scratch()).toType(x.getDataType(), false);
+    return NDArrays.concat(new NDList(total)).div(coverage);
+  }
+
+  /** The (rows, C, H, W) 0/1 boxes of rows r0..r1, built from per-axis indicators on the device. */
+  private static NDArray masks(SlidingWindow window, int r0, int r1, int positions, int[] dims, NDManager m) {
+    int b = r1 - r0;
+    float[][] axes = new float[3][];
+    for (int d = 0; d < 3; d++) {
+      axes[d] = new float[b * dims[d]];
+    }
+    for (int r = r0; r < r1; r++) {
+      for (int d = 0; d < 3; d++) {
+        System.arraycopy(window.indicator(r % positions, d), 0, axes[d], (r - r0) * dims[d], dims[d]);
+      }
+    }
+    NDArray c = m.create(axes[0], new Shape(b, dims[0], 1, 1));
+    NDArray h = m.create(axes[1], new Shape(b, 1, dims[1], 1));
+    NDArray w = m.create(axes[2], new Shape(b, 1, 1, dims[2]));
+    return c.mul(h).mul(w);
+  }
+
+  /** The (1, C, H, W) number of positions covering each element. */
+  private static NDArray outer(SlidingWindow window, NDManager m) {
+    float[] c = window.coverage(0);
+    float[] h = window.coverage(1);
+    float[] w = window.coverage(2);
+    return m.create(c, new Shape(1, c.length, 1, 1))
+        .mul(m.create(h, new Shape(1, 1, h.length, 1)))
+        .mul(m.create(w, new Shape(1, 1, 1, w.length)));
+  }
+}

@@ -1,0 +1,96 @@
+package dev.ibex.attribution.perturbation;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.google.auto.service.AutoService;
+import dev.ibex.api.Attributor;
+import dev.ibex.api.InvalidOptionException;
+import dev.ibex.api.ResolvedTarget;
+import dev.ibex.api.options.OptionSchema;
+import dev.ibex.api.options.OptionSpec;
+import dev.ibex.attribution.core.AbstractAttributor;
+import dev.ibex.attribution.core.AttributionContext;
+import java.util.Arrays;
+
+/**
+ * RISE (Petsiuk et al., 2018): the expected target score under random soft masks of the input,
+ * {@code S = Σ_i score(x ⊙ M_i) · M_i / (N · p)}, with the masks of {@link RiseMasks}. The same
+ * seeded masks serve every sample; masked inputs go through the model {@code internal-batch-size}
+ * at a time. {@code masks} + 1 forward passes per sample, no gradients. Output: (N, H, W).
+ */
+@AutoService(Attributor.class)
+public final class Rise extends AbstractAttributor {
+  private static final OptionSchema OPTIONS =
+      OptionSchema.of(
+          OptionSpec.integer("masks", 4000, "number of random masks N (the paper uses 4000 for ResNet-50)")
+              .withRange(1, 1_000_000),
+          OptionSpec.integer("cells", 7, "grid cells per side of the coarse mask").withRange(1, 1024),
+          OptionSpec.real("p", 0.5, "probability that a grid cell is kept").withRange(1e-3, 1.0),
+          OptionSpec.integer("seed", 0, "random seed of the masks").withRange(0, Integer.MAX_VALUE),
+          OptionSpec.integer("internal-batch-size", 64, "masked inputs per model call")
+              .withRange(1, 1 << 20));
+
+  @Override
+  public String name() {
+    return "rise";
+  }
+
+  @Override
+  public String description() {
+    return "Score-weighted average of random soft masks of the input (Petsiuk et al. 2018)";
+  }
+
+  @Override
+  public OptionSchema options() {
+    return OPTIONS;
+  }
+
+  @Override
+  protected NDArray compute(AttributionContext ctx) {
+    Shape in = ctx.input().getShape();
+    int n = (int) in.get(0);
+    int height = (int) in.get(2);
+    int width = (int) in.get(3);
+    int cells = ctx.options().getInt("cells");
+    if (cells > Math.min(height, width)) {
+      throw new InvalidOptionException(
+          "option 'cells' = " + cells + " exceeds the input's " + height + "x" + width + " size");
+    }
+    double p = ctx.options().getDouble("p");
+    int batch = ctx.options().getInt("internal-batch-size");
+    RiseMasks masks =
+        RiseMasks.generate(ctx.options().getInt("seed"), ctx.options().getInt("masks"), cells, p, height, width);
+    NDArray x = ctx.input().duplicate();
+    x.attach(ctx.scratch());
+    ResolvedTarget target = ctx.resolveWith(ctx.model().forward(x));
+    NDArray[] saliency = new NDArray[n];
+    for (int j = 0; j < n; j++) {
+      saliency[j] = ctx.scratch().zeros(new Shape(1, (long) height * width), DataType.FLOAT32, x.getDevice());
+    }
+    for (int m0 = 0; m0 < masks.count(); m0 += batch) {
+      int m1 = Math.min(masks.count(), m0 + batch);
+      try (NDManager chunk = ctx.scratch().newSubManager(x.getDevice())) {
+        NDArray m = masks.masks(m0, m1, chunk);
+        NDArray flat = m.reshape(m1 - m0, (long) height * width);
+        NDArray soft = m.expandDims(1).toType(x.getDataType(), false);
+        for (int j = 0; j < n; j++) {
+          try (NDManager sample = chunk.newSubManager()) {
+            int[] rows = new int[m1 - m0];
+            Arrays.fill(rows, j);
+            NDArray image = x.get(j);
+            image.attach(sample);
+            NDArray out = ctx.model().forward(image.mul(soft));
+            NDArray scores = target.score(out, rows).toType(DataType.FLOAT32, false);
+            saliency[j].addi(scores.reshape(1, m1 - m0).matMul(flat));
+          }
+        }
+      }
+    }
+    float norm = (float) (masks.count() * p);
+    return NDArrays.concat(new NDList(saliency)).reshape(n, height, width).div(norm);
+  }
+}

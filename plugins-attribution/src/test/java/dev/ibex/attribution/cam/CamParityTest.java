@@ -1,0 +1,59 @@
+package dev.ibex.attribution.cam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.ibex.api.Attribution;
+import dev.ibex.api.Attributor;
+import dev.ibex.api.model.TorchScriptModel;
+import dev.ibex.api.options.Options;
+import dev.ibex.attribution.fixtures.ParityDir;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The CAM family against Captum 0.8.0 ({@code LayerGradCam}, {@code LayerAttribution.interpolate})
+ * and pytorch-grad-cam (ReLU, per-sample min-max, OpenCV bilinear resize) on the three parity
+ * fixtures (TorchScript models split at conv3).
+ */
+class CamParityTest {
+  @TempDir static Path tmp;
+
+  static Stream<Arguments> cases() {
+    Stream.Builder<Arguments> b = Stream.builder();
+    for (String dir : ParityDir.ALL) {
+      // reference file, method, options, tolerance (relative L-infinity)
+      b.add(Arguments.of(dir, "grad-cam.layer.npy", new GradCam(), Map.of("upsample", false), 1e-4));
+      b.add(Arguments.of(dir, "grad-cam.npy", new GradCam(), Map.of(), 1e-4));
+      b.add(Arguments.of(dir, "grad-cam.minmax.npy", new GradCam(), Map.of("normalize", "minmax"), 1e-2));
+      b.add(Arguments.of(dir, "grad-cam-plus-plus.npy", new GradCamPlusPlus(), Map.of("normalize", "minmax"), 1e-2));
+      b.add(Arguments.of(dir, "score-cam.npy", new ScoreCam(), Map.of("normalize", "minmax"), 1e-2));
+    }
+    return b.build();
+  }
+
+  @ParameterizedTest(name = "{0}: {1}")
+  @MethodSource("cases")
+  void matchesReference(String dir, String reference, Attributor method, Map<String, Object> opts, double tolerance) {
+    ParityDir fixture = new ParityDir(dir);
+    try (NDManager manager = NDManager.newBaseManager();
+        TorchScriptModel model = fixture.model(tmp)) {
+      NDArray x = fixture.array("x.npy", manager);
+      Options options = method.options().defaults().with("layer", "conv3");
+      for (Map.Entry<String, Object> e : opts.entrySet()) {
+        options = options.with(e.getKey(), e.getValue());
+      }
+      Attribution a = method.attribute(model, x, fixture.target(manager), options);
+      NDArray expected = fixture.array(reference, manager);
+      double error = ParityDir.relativeLinf(a.values(), expected);
+      System.out.printf("parity %s %s %s: relative Linf %.3g%n", dir, method.name(), reference, error);
+      assertThat(error).isLessThan(tolerance);
+    }
+  }
+}
