@@ -12,4 +12,14 @@ public class InvalidInputException extends IbexException {
   public InvalidInputException(String message) {
     super(message);
   }
+
+  /**
+   * Creates the error with the underlying failure (e.g. the engine's message).
+   *
+   * @param message what is wrong with the input
+   * @param cause the underlying failure
+   */
+  public InvalidInputException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

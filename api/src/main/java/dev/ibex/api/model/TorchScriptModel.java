@@ -161,7 +161,7 @@ public final class TorchScriptModel implements ExplainableModel {
             layer, declaredLayers, "the model exports no method '" + method + "'");
       }
       throw new InvalidInputException(
-          "the model rejected an input of shape " + input.getShape() + ": " + firstLine(e));
+          "the model rejected an input of shape " + input.getShape() + ": " + firstLine(e), e);
     } finally {
       if (name != null) {
         name.close();
