@@ -1,0 +1,93 @@
+package dev.ibex.attribution.ib;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.ibex.api.Attribution;
+import dev.ibex.api.InvalidOptionException;
+import dev.ibex.api.Target;
+import dev.ibex.api.options.Options;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * M2IB against an independent PyTorch implementation (src/test/python/gen_m2ib_reference.py) with the
+ * noise scaled to 0 so that both are deterministic; the noisy path is checked for behaviour.
+ */
+class MultiModalBottleneckTest {
+  @TempDir static Path dir;
+  static ClipFixture clip;
+  final MultiModalBottleneck m2ib = new MultiModalBottleneck();
+
+  @BeforeAll
+  static void load() {
+    clip = new ClipFixture(dir);
+  }
+
+  @AfterAll
+  static void close() {
+    clip.close();
+  }
+
+  private Options options(String layer, String modality) {
+    return m2ib.options().defaults().with("layer", layer).with("modality", modality);
+  }
+
+  @Test
+  void deterministicBottleneckMatchesPyTorchOnBothSides() {
+    NDArray pixels = clip.read("pixels.npy");
+    Attribution image = m2ib.attribute(clip.imageTower, pixels, Target.cosineSimilarity(clip.read("text_embeddings.npy")),
+        options("image_2", "image").with("noise-scale", 0.0));
+    assertThat(image.values().getShape()).isEqualTo(new Shape(3, 32, 32));
+    assertThat(NarrowingInformationBottleneckTest.relLinf(image.values(), clip.read("m2ib.image.npy"))).isLessThan(1e-4);
+    assertThat(image.forwardPassesPerSample()).isEqualTo(101.0); // 10 steps x 10 draws + resolving the target
+    assertThat(image.backwardPassesPerSample()).isEqualTo(100.0);
+
+    NDArray ids = clip.read("ids.npy");
+    Attribution text = m2ib.attribute(clip.textTower, ids, Target.cosineSimilarity(clip.read("image_embeddings.npy")),
+        options("text_2", "text").with("noise-scale", 0.0));
+    assertThat(NarrowingInformationBottleneckTest.relLinf(text.values(), clip.read("m2ib.text.npy"))).isLessThan(1e-4);
+  }
+
+  @Test
+  void noisyRunsAreSeededAndTheMapStaysInUnitRange() {
+    NDArray pixels = clip.read("pixels.npy");
+    Target caption = Target.cosineSimilarity(clip.read("text_embeddings.npy"));
+    Options o = options("image_2", "image").with("steps", 4).with("draws", 3);
+    NDArray a = m2ib.attribute(clip.imageTower, pixels, caption, o.with("seed", 1)).values();
+    NDArray b = m2ib.attribute(clip.imageTower, pixels, caption, o.with("seed", 1)).values();
+    NDArray c = m2ib.attribute(clip.imageTower, pixels, caption, o.with("seed", 2)).values();
+    assertThat(a.contentEquals(b)).isTrue();
+    assertThat(a.contentEquals(c)).isFalse();
+    assertThat(a.min().getFloat()).isEqualTo(0f);
+    assertThat(a.max().getFloat()).isEqualTo(1f);
+    NDArray fitted = m2ib.attribute(clip.imageTower, pixels, caption, o.with("noise", "fitted")).values();
+    assertThat(fitted.isNaN().any().getBoolean()).isFalse();
+  }
+
+  @Test
+  void capacityIsTheGaussianKl() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      NDArray lambda = m.create(new float[] {0.5f, 0.9f});
+      NDArray h = m.create(new float[] {2f, -1f});
+      float[] kl = MultiModalBottleneck.capacity(lambda, h).toFloatArray();
+      // KL(N(μ, s²) ‖ N(0,1)) = (s² + μ² − 1)/2 − ln s with μ = λh, s = 1 − λ
+      assertThat((double) kl[0]).isCloseTo(0.5 * (0.25 + 1 - 1) - Math.log(0.5), org.assertj.core.data.Offset.offset(1e-6));
+      assertThat((double) kl[1]).isCloseTo(0.5 * (0.01 + 0.81 - 1) - Math.log(0.1), org.assertj.core.data.Offset.offset(1e-5));
+    }
+  }
+
+  @Test
+  void optionsAreChecked() {
+    assertThatThrownBy(() -> m2ib.options().defaults().with("draws", 0))
+        .isInstanceOf(InvalidOptionException.class).hasMessageContaining("'draws'");
+    assertThatThrownBy(() -> m2ib.options().defaults().with("noise", "pink"))
+        .hasMessageContaining("must be one of [standard, fitted]");
+  }
+}
