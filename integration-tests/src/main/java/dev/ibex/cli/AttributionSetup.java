@@ -18,13 +18,20 @@ import java.util.List;
 final class AttributionSetup {
   static final java.util.Set<String> VALUE_ARGS =
       java.util.Set.of("--model", "--input", "--method", "--layer", "--target", "--targets", "--set", "--out", "--png",
-          "--batch", "--repeat", "--warmup", "--shape");
+          "--batch", "--repeat", "--warmup", "--shape", "--entry", "--cosine-to");
+  static final java.util.Set<String> FLAGS = java.util.Set.of("--tail-takes-input");
 
   private AttributionSetup() {}
 
+  /** The model, with {@code --entry} naming the method that plays forward (e.g. a CLIP tower's). */
   static TorchScriptModel model(Host host, Args a) {
     List<String> layers = a.get("--layer").map(List::of).orElse(List.of());
-    return TorchScriptModel.load(Path.of(a.require("--model")), host.device(), layers);
+    return TorchScriptModel.builder(Path.of(a.require("--model")))
+        .device(host.device())
+        .layers(layers)
+        .forwardMethod(a.get("--entry").orElse(null))
+        .tailTakesInput(a.flag("--tail-takes-input"))
+        .load();
   }
 
   static NDArray input(Path file, NDManager manager) throws IOException {
@@ -32,7 +39,8 @@ final class AttributionSetup {
       throw new InvalidInputException("input file not found: " + file);
     }
     NDArray x = Npy.read(file, manager);
-    return x.getDataType() == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+    // pixels as float32; integer token ids stay as they are
+    return x.getDataType() == DataType.FLOAT64 ? x.toType(DataType.FLOAT32, false) : x;
   }
 
   static Options options(Attributor attributor, Args a) {
@@ -47,8 +55,20 @@ final class AttributionSetup {
   }
 
   static Target target(Args a, NDManager manager) throws IOException {
-    if (a.get("--target").isPresent() && a.get("--targets").isPresent()) {
-      throw new UsageException("give --target or --targets, not both");
+    long given = java.util.stream.Stream.of("--target", "--targets", "--cosine-to").filter(k -> a.get(k).isPresent()).count();
+    if (given > 1) {
+      throw new UsageException("give one of --target, --targets, --cosine-to");
+    }
+    if (a.get("--cosine-to").isPresent()) {
+      Path f = Path.of(a.get("--cosine-to").get());
+      if (!Files.isRegularFile(f)) {
+        throw new InvalidInputException("embeddings file not found: " + f);
+      }
+      NDArray e = Npy.read(f, manager);
+      if (e.getShape().dimension() != 2 || !e.getDataType().isFloating()) {
+        throw new InvalidInputException("--cosine-to must be (samples, dim) floats, got " + e.getDataType() + " " + e.getShape());
+      }
+      return Target.cosineSimilarity(e.toType(DataType.FLOAT32, false));
     }
     if (a.get("--target").isPresent()) {
       String t = a.get("--target").get();

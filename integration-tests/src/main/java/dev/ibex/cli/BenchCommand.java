@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * {@code bench}: throughput of an attributor on a model, warm-up excluded: images per second, wall
@@ -27,12 +26,13 @@ final class BenchCommand implements Command {
   @Override
   public String usage() {
     return "bench --model M.pt --method NAME (--input X.npy | --shape CxHxW) [--batch B] [--repeat R]\n"
-        + "      [--warmup W] [--layer L] [--target K] [--set key=value]...";
+        + "      [--warmup W] [--layer L] [--target K | --cosine-to E.npy] [--entry METHOD] [--tail-takes-input]\n"
+        + "      [--set key=value]...";
   }
 
   @Override
   public void run(Host host, List<String> args) throws Exception {
-    Args a = Args.parse(args, AttributionSetup.VALUE_ARGS, Set.of());
+    Args a = Args.parse(args, AttributionSetup.VALUE_ARGS, AttributionSetup.FLAGS);
     Attributor attributor = host.plugins().attributor(a.require("--method"));
     Options options = AttributionSetup.options(attributor, a);
     int batch = a.intValue("--batch", 8);

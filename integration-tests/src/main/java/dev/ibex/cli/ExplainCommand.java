@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
+import dev.ibex.api.Layout;
 import dev.ibex.api.Target;
 import dev.ibex.api.io.Npy;
 import dev.ibex.api.model.TorchScriptModel;
@@ -12,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
 /** {@code explain}: attribute a TorchScript model's output on a .npy batch, write .npy (and PNGs). */
 final class ExplainCommand implements Command {
@@ -23,13 +23,14 @@ final class ExplainCommand implements Command {
 
   @Override
   public String usage() {
-    return "explain --model M.pt --input X.npy --method NAME [--layer L] [--target K | --targets Y.npy]\n"
+    return "explain --model M.pt --input X.npy --method NAME [--layer L]\n"
+        + "        [--target K | --targets Y.npy | --cosine-to E.npy] [--entry METHOD] [--tail-takes-input]\n"
         + "        [--set key=value]... --out A.npy [--png DIR]";
   }
 
   @Override
   public void run(Host host, List<String> args) throws Exception {
-    Args a = Args.parse(args, AttributionSetup.VALUE_ARGS, Set.of());
+    Args a = Args.parse(args, AttributionSetup.VALUE_ARGS, AttributionSetup.FLAGS);
     Attributor attributor = host.plugins().attributor(a.require("--method"));
     Options options = AttributionSetup.options(attributor, a);
     Path out = Path.of(a.require("--out"));
@@ -43,7 +44,11 @@ final class ExplainCommand implements Command {
       for (var d : attribution.diagnostics().entrySet()) {
         host.out().println("  " + d.getKey() + " = " + Arrays.toString(d.getValue()));
       }
-      if (a.get("--png").isPresent()) {
+      if (a.get("--png").isPresent() && attribution.layout() == Layout.TOKEN) {
+        Path dir = Path.of(a.get("--png").get());
+        Heatmaps.tokenPage(dir, "ibex explain: " + attribution.method(), attribution.toString(), x, attribution.values());
+        host.out().println("wrote " + dir.resolve("index.html"));
+      } else if (a.get("--png").isPresent()) {
         Path dir = Path.of(a.get("--png").get());
         List<String[]> images = new ArrayList<>();
         for (int i = 0; i < x.getShape().get(0); i++) {

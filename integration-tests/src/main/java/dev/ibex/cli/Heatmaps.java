@@ -124,6 +124,49 @@ public final class Heatmaps {
     }
   }
 
+  /**
+   * Writes an index.html showing token attributions: each token id on a background whose warmth
+   * is its min-max scaled score, one row per sample.
+   *
+   * @param dir the directory
+   * @param title page title
+   * @param intro a line under the title
+   * @param ids (N, L) token ids
+   * @param scores (N, L) token scores
+   * @throws IOException on write failure
+   */
+  public static void tokenPage(Path dir, String title, String intro, NDArray ids, NDArray scores) throws IOException {
+    Files.createDirectories(dir);
+    long[] id = ids.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+    float[] v = scores.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    int n = (int) scores.getShape().get(0);
+    int len = (int) scores.getShape().get(1);
+    StringBuilder rows = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      float lo = Float.POSITIVE_INFINITY;
+      float hi = Float.NEGATIVE_INFINITY;
+      for (int t = 0; t < len; t++) {
+        lo = Math.min(lo, v[i * len + t]);
+        hi = Math.max(hi, v[i * len + t]);
+      }
+      rows.append("<p>sample ").append(i).append(": ");
+      for (int t = 0; t < len; t++) {
+        float m = hi > lo ? (v[i * len + t] - lo) / (hi - lo) : 0f;
+        float[] c = jet(m);
+        rows.append(String.format(java.util.Locale.ROOT,
+            "<span title=\"%.4f\" style=\"background:rgb(%d,%d,%d);padding:2px 4px;margin:1px\">%d</span>",
+            v[i * len + t], Math.round(c[0] * 255), Math.round(c[1] * 255), Math.round(c[2] * 255), id[i * len + t]));
+      }
+      rows.append("</p>");
+    }
+    try (Writer w = Files.newBufferedWriter(dir.resolve("index.html"), StandardCharsets.UTF_8)) {
+      w.write("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + esc(title) + "</title></head>"
+          + "<body style=\"font-family:sans-serif;margin:2em\"><h1>" + esc(title) + "</h1><p>" + esc(intro)
+          + "</p><p>Token ids coloured by attribution (blue low, red high; hover for the value).</p>" + rows
+          + "</body></html>\n");
+    }
+  }
+
   static String esc(String s) {
     return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
