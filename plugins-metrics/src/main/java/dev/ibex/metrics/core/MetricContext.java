@@ -2,7 +2,9 @@ package dev.ibex.metrics.core;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
+import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.MetricInput;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.ExplainableModel;
@@ -90,13 +92,52 @@ public final class MetricContext {
   }
 
   /**
+   * The target resolved against the model's output on the input batch (one forward pass).
+   *
+   * @return the resolved target
+   */
+  public ResolvedTarget resolveTarget() {
+    try (NDManager m = scratch.newSubManager()) {
+      return target().resolve(model().forward(local(inputs(), m)));
+    }
+  }
+
+  /**
+   * The target to re-run the attributor with on modified inputs: a class target is pinned to the
+   * classes it resolved to on the original input (so "predicted" does not drift with the
+   * modification); a score-function target stays as it is.
+   *
+   * @param resolved the target resolved on the original input
+   * @return the target
+   */
+  public Target pinnedTarget(ResolvedTarget resolved) {
+    return resolved.classes().map(Target::perSample).orElse(target());
+  }
+
+  /**
+   * Re-runs the attributor and reads its values as maps (with {@link #maps()}'s reduction).
+   *
+   * @param x the input to attribute (its manager receives the values)
+   * @param t the target
+   * @return the maps
+   */
+  public SpatialMaps reattribute(NDArray x, Target t) {
+    Attribution a = attributor().attribute(model(), x, t, attributorOptions());
+    return SpatialMaps.of(a.values(), reduction());
+  }
+
+  private String reduction() {
+    boolean has = options.schema().specs().stream().anyMatch(s -> s.name().equals("channel-reduction"));
+    return has ? options.getString("channel-reduction") : "sum";
+  }
+
+  /**
    * The attributions as one map per sample, reduced over channels by the {@code channel-reduction}
    * option when the metric has it (else summed).
    *
    * @return the maps
    */
   public SpatialMaps maps() {
-    boolean has = options.schema().specs().stream().anyMatch(s -> s.name().equals("channel-reduction"));
-    return SpatialMaps.of(attributions(), has ? options.getString("channel-reduction") : "sum");
+    return SpatialMaps.of(attributions(), reduction());
   }
 }

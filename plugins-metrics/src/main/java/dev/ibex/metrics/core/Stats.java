@@ -94,6 +94,18 @@ public final class Stats {
   }
 
   /**
+   * @param v floats
+   * @return the same values as doubles
+   */
+  public static double[] toDoubles(float[] v) {
+    double[] d = new double[v.length];
+    for (int i = 0; i < v.length; i++) {
+      d[i] = v[i];
+    }
+    return d;
+  }
+
+  /**
    * @param v values
    * @return their mean
    */
