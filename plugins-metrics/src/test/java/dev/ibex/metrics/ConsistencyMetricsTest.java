@@ -87,6 +87,19 @@ class ConsistencyMetricsTest {
   }
 
   @Test
+  void constantAndZeroMapsAreDefined() {
+    Attributor zeros = TestAttributors.of("zeros", x -> x.zerosLike());
+    Attributor constant = TestAttributors.of("constant", x -> x.onesLike().mul(0.3f));
+    NDArray x = TestModels.images(manager, randomImages(2, 7));
+    // a zero original map cannot be divided by: the raw distance (0 here) is reported, not NaN
+    assertThat(run("max-sensitivity", model, zeros, x, Map.of()).perSample()).containsExactly(0, 0);
+    assertThat(run("max-sensitivity", model, constant, x, Map.of()).value()).isEqualTo(0.0);
+    // two constant maps min-max normalise to zeros and count as identical (cosine 1), not NaN
+    MetricResult c = run("interpretability-score", model, constant, x, Map.of("size", 2));
+    assertThat(c.extras().get("cosine")).containsOnly(1.0);
+  }
+
+  @Test
   void maxSensitivityNoiseIsWorseAndBatchOfOneAgrees() {
     float[][] img = randomImages(3, 1);
     NDArray x = TestModels.images(manager, img);

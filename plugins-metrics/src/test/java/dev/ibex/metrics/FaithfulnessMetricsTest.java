@@ -216,6 +216,19 @@ class FaithfulnessMetricsTest {
   }
 
   @Test
+  void confidenceChangeOfAConstantMapIsDefined() {
+    // a constant map min-max normalises to zeros: the masked input is all zeros, z0 = 0
+    NDArray x = TestModels.images(manager, ONES);
+    NDArray constant = TestModels.maps(manager, LocalisationMetricsTest.filled(0.4f));
+    MetricResult d = run("confidence-drop", model, Target.ofClass(0), x, constant, Map.of());
+    assertThat(d.value()).isCloseTo(100 * (sigmoid(4) - 0.5), within(1e-4));
+    assertThat(run("confidence-increase", model, Target.ofClass(0), x, constant, Map.of()).value()).isEqualTo(0.0);
+    // and ROAD on a constant map (ties in index order) stays finite
+    assertThat(run("road", model, Target.ofClass(0), TestModels.images(manager, R), constant, Map.of()).value()).isFinite();
+    assertThat(run("insertion", model, Target.ofClass(0), x, constant, Map.of("steps", 4)).value()).isFinite();
+  }
+
+  @Test
   void confidenceDropImageTextByHand() {
     // image embedding e = (sum over R, pixel 15); the paired text embedding is (1, 0)
     float[] b = new float[16];
