@@ -84,6 +84,11 @@ public final class MaxSensitivity extends AbstractMetric {
       try (NDManager m = ctx.scratch().newSubManager()) {
         NDArray xp = m.create(noisy, x.getShape()).toType(x.getDataType(), false).toDevice(x.getDevice(), false);
         SpatialMaps pert = ctx.reattribute(xp, pinned);
+        if (pert.samples() != n || pert.size() != base.size()) {
+          throw new InvalidInputException(
+              ctx.metric() + ": the attributor's maps (" + pert.samples() + " x " + pert.size()
+                  + ") do not match the given attributions (" + n + " x " + base.size() + ")");
+        }
         for (int i = 0; i < n; i++) {
           double d = 0;
           double norm = 0;
