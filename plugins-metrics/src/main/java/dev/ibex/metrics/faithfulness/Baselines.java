@@ -13,20 +13,15 @@ final class Baselines {
   }
 
   /**
-   * A Gaussian blur of one image, per channel, with a normalised {@code kernel × kernel} kernel of
-   * the given sigma and zero padding (as RISE's {@code conv2d(x, gkern(11, 5), padding=5)}).
+   * A Gaussian blur of one image, per channel, with zero padding, by RISE's kernel: {@code
+   * gkern(klen, nsig)} is {@code scipy.ndimage.gaussian_filter} (mode {@code reflect}, truncate 4σ)
+   * applied to a centred delta of side {@code kernel}, i.e. the outer product of a 1-D Gaussian whose
+   * tails beyond the kernel are folded back in; RISE convolves with it at {@code padding =
+   * kernel/2}. When the kernel spans ±4σ this is the plain sampled, normalised Gaussian.
    */
   static float[] blur(ImageBatch x, int sample, int kernel, double sigma) {
-    double[] g = new double[kernel];
-    double sum = 0;
+    double[] g = riseKernel(kernel, sigma);
     int half = kernel / 2;
-    for (int i = 0; i < kernel; i++) {
-      g[i] = Math.exp(-((i - half) * (i - half)) / (2 * sigma * sigma));
-      sum += g[i];
-    }
-    for (int i = 0; i < kernel; i++) {
-      g[i] /= sum;
-    }
     int h = x.height();
     int w = x.width();
     float[] src = x.pixels()[sample];
@@ -60,5 +55,32 @@ final class Baselines {
       }
     }
     return out;
+  }
+
+  /** The 1-D factor of RISE's {@code gkern}: a Gaussian filter (reflect mode) of a centred delta. */
+  static double[] riseKernel(int kernel, double sigma) {
+    int r = (int) (4.0 * sigma + 0.5);
+    double[] w = new double[2 * r + 1];
+    double sum = 0;
+    for (int j = -r; j <= r; j++) {
+      w[j + r] = Math.exp(-0.5 * j * j / (sigma * sigma));
+      sum += w[j + r];
+    }
+    double[] g = new double[kernel];
+    int centre = kernel / 2;
+    for (int i = 0; i < kernel; i++) {
+      for (int j = -r; j <= r; j++) {
+        if (reflect(i + j, kernel) == centre) {
+          g[i] += w[j + r] / sum;
+        }
+      }
+    }
+    return g;
+  }
+
+  /** scipy's "reflect" extension (half-sample symmetric: d c b a | a b c d | d c b a). */
+  private static int reflect(int m, int n) {
+    int p = Math.floorMod(m, 2 * n);
+    return p < n ? p : 2 * n - 1 - p;
   }
 }

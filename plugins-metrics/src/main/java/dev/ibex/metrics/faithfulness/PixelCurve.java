@@ -33,7 +33,7 @@ abstract class PixelCurve extends AbstractMetric {
         OptionSpec.choice("baseline", defaultBaseline, List.of("blur", "constant"),
             "what a removed pixel becomes: a Gaussian blur of the image or a constant"),
         OptionSpec.real("baseline-value", 0, "the constant of baseline=constant"),
-        OptionSpec.integer("blur-kernel", 11, "side of the Gaussian kernel (odd)").withRange(1, 1001),
+        OptionSpec.integer("blur-kernel", 11, "side of RISE's Gaussian kernel gkern (odd)").withRange(1, 1001),
         OptionSpec.real("blur-sigma", 5, "standard deviation of the Gaussian, in pixels").withRange(1e-3, 1e4),
         CommonOptions.SCORE,
         CommonOptions.BATCH_SIZE,
