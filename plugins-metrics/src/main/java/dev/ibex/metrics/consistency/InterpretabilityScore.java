@@ -157,7 +157,7 @@ public final class InterpretabilityScore extends AbstractMetric {
   }
 
   private static float[][] channelRange(ImageBatch x) {
-    float[][] r = new float[x.channels()][] ;
+    float[][] r = new float[x.channels()][];
     for (int c = 0; c < x.channels(); c++) {
       float lo = Float.POSITIVE_INFINITY;
       float hi = Float.NEGATIVE_INFINITY;
