@@ -57,17 +57,22 @@ final class FrequencyFilter {
   }
 
   private static void dft1(double[] re, double[] im, int off, int stride, int n, int sign, double[] rr, double[] ii) {
+    // twiddle factors e^{sign·2πi·j/n}, indexed by (k·t) mod n
+    double[] cos = new double[n];
+    double[] sin = new double[n];
+    for (int j = 0; j < n; j++) {
+      cos[j] = Math.cos(sign * 2 * Math.PI * j / n);
+      sin[j] = Math.sin(sign * 2 * Math.PI * j / n);
+    }
     for (int k = 0; k < n; k++) {
       double sr = 0;
       double si = 0;
       for (int t = 0; t < n; t++) {
-        double ang = sign * 2 * Math.PI * ((long) k * t % n) / n;
-        double c = Math.cos(ang);
-        double s = Math.sin(ang);
+        int j = (int) ((long) k * t % n);
         double a = re[off + t * stride];
         double b = im[off + t * stride];
-        sr += a * c - b * s;
-        si += a * s + b * c;
+        sr += a * cos[j] - b * sin[j];
+        si += a * sin[j] + b * cos[j];
       }
       rr[k] = sr;
       ii[k] = si;
