@@ -1,0 +1,61 @@
+package dev.ibex.metrics.complexity;
+
+import com.google.auto.service.AutoService;
+import dev.ibex.api.Direction;
+import dev.ibex.api.Metric;
+import dev.ibex.metrics.core.AbstractMetric;
+import dev.ibex.metrics.core.MetricContext;
+import dev.ibex.metrics.core.Scores;
+
+/**
+ * Complexity (Bhatt et al., "Evaluating and Aggregating Feature-based Model Explanations", IJCAI
+ * 2020): the entropy (natural log) of the fractional contributions {@code p_i = |a_i| / Σ_j |a_j|}
+ * of each sample's elements, {@code −Σ p_i ln p_i}, in [0, ln n]. An all-zero map is treated as the
+ * uniform one (ln n: nothing is singled out), never NaN. Lower is better (simpler).
+ */
+@AutoService(Metric.class)
+public final class Complexity extends AbstractMetric {
+
+  @Override
+  public String name() {
+    return "complexity";
+  }
+
+  @Override
+  public String description() {
+    return "Entropy of the fractional attribution magnitudes (Bhatt et al. 2020)";
+  }
+
+  @Override
+  public Direction direction() {
+    return Direction.LOWER_IS_BETTER;
+  }
+
+  @Override
+  protected Scores compute(MetricContext ctx) {
+    double[][] a = Elements.perSample(ctx.attributions());
+    double[] out = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = entropy(a[i]);
+    }
+    return Scores.perSample(out);
+  }
+
+  static double entropy(double[] values) {
+    double sum = 0;
+    for (double v : values) {
+      sum += Math.abs(v);
+    }
+    if (sum == 0) {
+      return Math.log(values.length);
+    }
+    double h = 0;
+    for (double v : values) {
+      double p = Math.abs(v) / sum;
+      if (p > 0) {
+        h -= p * Math.log(p);
+      }
+    }
+    return h;
+  }
+}

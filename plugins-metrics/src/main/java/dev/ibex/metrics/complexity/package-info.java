@@ -1,0 +1,2 @@
+/** Complexity metrics: how concentrated an attribution is (Gini, entropy). */
+package dev.ibex.metrics.complexity;

@@ -1,0 +1,198 @@
+package dev.ibex.metrics.consistency;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import com.google.auto.service.AutoService;
+import dev.ibex.api.Direction;
+import dev.ibex.api.InvalidInputException;
+import dev.ibex.api.InvalidOptionException;
+import dev.ibex.api.Metric;
+import dev.ibex.api.ResolvedTarget;
+import dev.ibex.api.options.OptionSchema;
+import dev.ibex.api.options.OptionSpec;
+import dev.ibex.api.options.Options;
+import dev.ibex.metrics.core.AbstractMetric;
+import dev.ibex.metrics.core.CommonOptions;
+import dev.ibex.metrics.core.ImageBatch;
+import dev.ibex.metrics.core.MetricContext;
+import dev.ibex.metrics.core.Scores;
+import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.metrics.core.Stats;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Interpretability score (Lai et al., "Information Bottleneck Approach to Spatial Attention
+ * Learning", IJCAI 2021, §4.4, Table 2): the share of prediction-consistent samples whose maps stay
+ * consistent under a modification that should not change the decision. Each sample is modified
+ * once; it is prediction-consistent if the model's argmax class is unchanged (others are skipped
+ * and counted in {@code skipped}); its map is consistent (score 1, else 0) if the cosine
+ * similarity of the flattened, min-max normalised maps of the original (the given attributions)
+ * and the modified input (the attributor re-run, target pinned to the original classes) is at least
+ * {@code threshold}. Modifications:
+ *
+ * <ul>
+ *   <li>{@code colour-block}: a p×p block ({@code size}) at a random position, of a random colour
+ *       (per channel uniform between that channel's minimum and maximum over the batch);
+ *   <li>{@code foreign-patch}: a p×p patch cut at a random position from a random image of {@code
+ *       foreign-images} (another data set, e.g. SVHN for CIFAR), pasted at a random position;
+ *   <li>{@code high-pass} / {@code low-pass}: only the Fourier components at radius ≥ {@code
+ *       high-pass-radius} (paper: r &gt; 4) or &lt; {@code low-pass-radius} (paper: r &lt; 12)
+ *       are kept ({@link FrequencyFilter}, after Wang et al. CVPR 2020).
+ * </ul>
+ *
+ * The model must be a classifier ((N, classes) output). Extras: {@code cosine} per sample. Higher
+ * is better.
+ */
+@AutoService(Metric.class)
+public final class InterpretabilityScore extends AbstractMetric {
+  private static final OptionSchema OPTIONS =
+      OptionSchema.of(
+          OptionSpec.choice("modification", "colour-block",
+              List.of("colour-block", "foreign-patch", "high-pass", "low-pass"), "how each input is modified"),
+          OptionSpec.integer("size", 8, "side p of the occluding block or patch, in pixels").withMin(1),
+          OptionSpec.real("high-pass-radius", 4, "high-pass keeps frequencies at radius >= this").withMin(0),
+          OptionSpec.real("low-pass-radius", 12, "low-pass keeps frequencies at radius < this").withMin(0),
+          OptionSpec.real("threshold", 0.9, "cosine similarity at or above which maps are consistent").withRange(-1, 1),
+          OptionSpec.value("foreign-images", null,
+              "foreign-patch: an NDArray (M,C,H',W') of images from another data set, H',W' >= size (Java only)"),
+          CommonOptions.SEED,
+          CommonOptions.CHANNEL_REDUCTION);
+
+  @Override
+  public String name() {
+    return "interpretability-score";
+  }
+
+  @Override
+  public String description() {
+    return "Share of prediction-consistent samples whose maps stay consistent under occlusion or filtering (AIB, Lai et al. 2021)";
+  }
+
+  @Override
+  public OptionSchema options() {
+    return OPTIONS;
+  }
+
+  @Override
+  public Direction direction() {
+    return Direction.HIGHER_IS_BETTER;
+  }
+
+  @Override
+  protected Scores compute(MetricContext ctx) {
+    Options o = ctx.options();
+    ImageBatch x = ImageBatch.of(ctx.inputs());
+    SpatialMaps maps = ctx.maps();
+    if (maps.samples() != x.samples() || maps.size() != x.area()) {
+      throw new InvalidInputException(ctx.metric() + ": maps do not match the input " + x.sampleShape());
+    }
+    int n = x.samples();
+    float[][] modified = new float[n][];
+    String how = o.getString("modification");
+    ImageBatch foreign = how.equals("foreign-patch") ? foreign(o, x) : null;
+    float[][] range = channelRange(x);
+    for (int i = 0; i < n; i++) {
+      Random rnd = new Random(o.getInt("seed") * 1_000_003L + i);
+      switch (how) {
+        case "high-pass":
+          modified[i] = FrequencyFilter.filter(x.pixels()[i], x.channels(), x.height(), x.width(),
+              o.getDouble("high-pass-radius"), false);
+          break;
+        case "low-pass":
+          modified[i] = FrequencyFilter.filter(x.pixels()[i], x.channels(), x.height(), x.width(),
+              o.getDouble("low-pass-radius"), true);
+          break;
+        default:
+          modified[i] = occlude(x, i, o.getInt("size"), foreign, range, rnd);
+      }
+    }
+    ResolvedTarget resolved = ctx.resolveTarget();
+    double[] out = new double[n];
+    double[] cos = new double[n];
+    try (NDManager m = ctx.scratch().newSubManager()) {
+      NDArray xm = x.stack(m, modified).toType(ctx.inputs().getDataType(), false).toDevice(ctx.inputs().getDevice(), false);
+      int[] before = argmax(ctx.model().forward(ctx.local(ctx.inputs(), m)));
+      int[] after = argmax(ctx.model().forward(xm));
+      SpatialMaps re = ctx.reattribute(xm, ctx.pinnedTarget(resolved));
+      if (re.size() != maps.size()) {
+        throw new InvalidInputException(ctx.metric() + ": the attributor's maps do not match the given attributions");
+      }
+      for (int i = 0; i < n; i++) {
+        cos[i] = Stats.cosine(Stats.minMax(maps.values()[i]), Stats.minMax(re.values()[i]));
+        out[i] = before[i] != after[i] ? Double.NaN : cos[i] >= o.getDouble("threshold") ? 1 : 0;
+      }
+    }
+    return Scores.perSample(out).extra("cosine", cos);
+  }
+
+  private static int[] argmax(NDArray output) {
+    if (output.getShape().dimension() != 2) {
+      throw new InvalidInputException(
+          "interpretability-score needs a classifier with (N, classes) output, got " + output.getShape());
+    }
+    long[] a = output.argMax(1).toType(DataType.INT64, false).toLongArray();
+    int[] r = new int[a.length];
+    for (int i = 0; i < a.length; i++) {
+      r[i] = (int) a[i];
+    }
+    return r;
+  }
+
+  private static ImageBatch foreign(Options o, ImageBatch x) {
+    Object v = o.get("foreign-images").orElseThrow(
+        () -> new InvalidOptionException("interpretability-score: modification=foreign-patch needs the option foreign-images"));
+    if (!(v instanceof NDArray)) {
+      throw new InvalidOptionException("option 'foreign-images' must be an NDArray (M,C,H',W'), got " + v.getClass().getSimpleName());
+    }
+    ImageBatch f = ImageBatch.of((NDArray) v);
+    int p = o.getInt("size");
+    if (f.channels() != x.channels() || f.height() < p || f.width() < p) {
+      throw new InvalidOptionException(
+          "foreign-images must have " + x.channels() + " channels and sides >= " + p + ", got " + f.channels()
+              + "x" + f.height() + "x" + f.width());
+    }
+    return f;
+  }
+
+  private static float[][] channelRange(ImageBatch x) {
+    float[][] r = new float[x.channels()][];
+    for (int c = 0; c < x.channels(); c++) {
+      float lo = Float.POSITIVE_INFINITY;
+      float hi = Float.NEGATIVE_INFINITY;
+      for (float[] px : x.pixels()) {
+        for (int p = 0; p < x.area(); p++) {
+          lo = Math.min(lo, px[c * x.area() + p]);
+          hi = Math.max(hi, px[c * x.area() + p]);
+        }
+      }
+      r[c] = new float[] {lo, hi};
+    }
+    return r;
+  }
+
+  private static float[] occlude(ImageBatch x, int i, int p, ImageBatch foreign, float[][] range, Random rnd) {
+    if (p > x.height() || p > x.width()) {
+      throw new InvalidInputException("interpretability-score: size " + p + " exceeds the image " + x.sampleShape());
+    }
+    float[] row = x.pixels()[i].clone();
+    int y0 = rnd.nextInt(x.height() - p + 1);
+    int x0 = rnd.nextInt(x.width() - p + 1);
+    int j = foreign == null ? 0 : rnd.nextInt(foreign.samples());
+    int fy = foreign == null ? 0 : rnd.nextInt(foreign.height() - p + 1);
+    int fx = foreign == null ? 0 : rnd.nextInt(foreign.width() - p + 1);
+    for (int c = 0; c < x.channels(); c++) {
+      float colour = range[c][0] + rnd.nextFloat() * (range[c][1] - range[c][0]);
+      for (int dy = 0; dy < p; dy++) {
+        for (int dx = 0; dx < p; dx++) {
+          float v = foreign == null
+              ? colour
+              : foreign.pixels()[j][c * foreign.area() + (fy + dy) * foreign.width() + fx + dx];
+          row[c * x.area() + (y0 + dy) * x.width() + x0 + dx] = v;
+        }
+      }
+    }
+    return row;
+  }
+}

@@ -1,0 +1,143 @@
+package dev.ibex.metrics.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.ibex.api.Attribution;
+import dev.ibex.api.Attributor;
+import dev.ibex.api.ResolvedTarget;
+import dev.ibex.api.MetricInput;
+import dev.ibex.api.Target;
+import dev.ibex.api.model.ExplainableModel;
+import dev.ibex.api.options.Options;
+
+/**
+ * One call of a metric: its input and options, a scratch manager closed when the call ends, and
+ * accessors that fail with a message naming the metric and the missing part.
+ */
+public final class MetricContext {
+  private final String metric;
+  private final MetricInput input;
+  private final Options options;
+  private final NDManager scratch;
+
+  MetricContext(String metric, MetricInput input, Options options, NDManager scratch) {
+    this.metric = metric;
+    this.input = input;
+    this.options = options;
+    this.scratch = scratch;
+  }
+
+  /** @return the metric's name */
+  public String metric() {
+    return metric;
+  }
+
+  /** @return the options */
+  public Options options() {
+    return options;
+  }
+
+  /** @return a manager for intermediates, closed when the call ends */
+  public NDManager scratch() {
+    return scratch;
+  }
+
+  /** @return the attributions (required) */
+  public NDArray attributions() {
+    return MetricInput.require(input.attributions(), metric, "attributions");
+  }
+
+  /** @return the input batch (required) */
+  public NDArray inputs() {
+    return MetricInput.require(input.inputs(), metric, "the input batch");
+  }
+
+  /** @return the model (required) */
+  public ExplainableModel model() {
+    return MetricInput.require(input.model(), metric, "the model");
+  }
+
+  /** @return the target (required) */
+  public Target target() {
+    return MetricInput.require(input.target(), metric, "a target");
+  }
+
+  /** @return ground-truth masks (required) */
+  public NDArray masks() {
+    return MetricInput.require(input.masks(), metric, "ground-truth masks");
+  }
+
+  /** @return the attributor that made the attributions (required) */
+  public Attributor attributor() {
+    return MetricInput.require(input.attributor(), metric, "the attributor (to re-run it)");
+  }
+
+  /** @return the attributor's options (its defaults when not given) */
+  public Options attributorOptions() {
+    return MetricInput.require(input.attributorOptions(), metric, "the attributor (to re-run it)");
+  }
+
+  /**
+   * A copy of an array owned by the given manager, so that what is computed from it is freed with
+   * that manager rather than with the caller's.
+   *
+   * @param array an array of the caller's
+   * @param manager a scratch manager
+   * @return the copy
+   */
+  public NDArray local(NDArray array, NDManager manager) {
+    NDArray copy = array.duplicate();
+    copy.attach(manager);
+    return copy;
+  }
+
+  /**
+   * The target resolved against the model's output on the input batch (one forward pass).
+   *
+   * @return the resolved target
+   */
+  public ResolvedTarget resolveTarget() {
+    try (NDManager m = scratch.newSubManager()) {
+      return target().resolve(model().forward(local(inputs(), m)));
+    }
+  }
+
+  /**
+   * The target to re-run the attributor with on modified inputs: a class target is pinned to the
+   * classes it resolved to on the original input (so "predicted" does not drift with the
+   * modification); a score-function target stays as it is.
+   *
+   * @param resolved the target resolved on the original input
+   * @return the target
+   */
+  public Target pinnedTarget(ResolvedTarget resolved) {
+    return resolved.classes().map(Target::perSample).orElse(target());
+  }
+
+  /**
+   * Re-runs the attributor and reads its values as maps (with {@link #maps()}'s reduction).
+   *
+   * @param x the input to attribute (its manager receives the values)
+   * @param t the target
+   * @return the maps
+   */
+  public SpatialMaps reattribute(NDArray x, Target t) {
+    Attribution a = attributor().attribute(model(), x, t, attributorOptions());
+    return SpatialMaps.of(a.values(), reduction());
+  }
+
+  private String reduction() {
+    boolean has = options.schema().specs().stream().anyMatch(s -> s.name().equals("channel-reduction"));
+    return has ? options.getString("channel-reduction") : "sum";
+  }
+
+  /**
+   * The attributions as one map per sample, reduced over channels by the {@code channel-reduction}
+   * option when the metric has it (else summed).
+   *
+   * @return the maps
+   */
+  public SpatialMaps maps() {
+    return SpatialMaps.of(attributions(), reduction());
+  }
+}

@@ -1,0 +1,86 @@
+package dev.ibex.metrics.faithfulness;
+
+import dev.ibex.metrics.core.ImageBatch;
+
+/** Images that removed pixels are replaced with: a constant, or a Gaussian blur of the image. */
+final class Baselines {
+  private Baselines() {}
+
+  static float[] constant(ImageBatch x, double value) {
+    float[] b = new float[x.rowSize()];
+    java.util.Arrays.fill(b, (float) value);
+    return b;
+  }
+
+  /**
+   * A Gaussian blur of one image, per channel, with zero padding, by RISE's kernel: {@code
+   * gkern(klen, nsig)} is {@code scipy.ndimage.gaussian_filter} (mode {@code reflect}, truncate 4σ)
+   * applied to a centred delta of side {@code kernel}, i.e. the outer product of a 1-D Gaussian whose
+   * tails beyond the kernel are folded back in; RISE convolves with it at {@code padding =
+   * kernel/2}. When the kernel spans ±4σ this is the plain sampled, normalised Gaussian.
+   */
+  static float[] blur(ImageBatch x, int sample, int kernel, double sigma) {
+    double[] g = riseKernel(kernel, sigma);
+    int half = kernel / 2;
+    int h = x.height();
+    int w = x.width();
+    float[] src = x.pixels()[sample];
+    float[] out = new float[src.length];
+    double[] tmp = new double[h * w];
+    for (int c = 0; c < x.channels(); c++) {
+      int off = c * h * w;
+      for (int y = 0; y < h; y++) {
+        for (int xx = 0; xx < w; xx++) {
+          double acc = 0;
+          for (int t = 0; t < kernel; t++) {
+            int q = xx + t - half;
+            if (q >= 0 && q < w) {
+              acc += g[t] * src[off + y * w + q];
+            }
+          }
+          tmp[y * w + xx] = acc;
+        }
+      }
+      for (int y = 0; y < h; y++) {
+        for (int xx = 0; xx < w; xx++) {
+          double acc = 0;
+          for (int t = 0; t < kernel; t++) {
+            int q = y + t - half;
+            if (q >= 0 && q < h) {
+              acc += g[t] * tmp[q * w + xx];
+            }
+          }
+          out[off + y * w + xx] = (float) acc;
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The 1-D factor of RISE's {@code gkern}: a Gaussian filter (reflect mode) of a centred delta. */
+  static double[] riseKernel(int kernel, double sigma) {
+    int r = (int) (4.0 * sigma + 0.5);
+    double[] w = new double[2 * r + 1];
+    double sum = 0;
+    for (int j = -r; j <= r; j++) {
+      w[j + r] = Math.exp(-0.5 * j * j / (sigma * sigma));
+      sum += w[j + r];
+    }
+    double[] g = new double[kernel];
+    int centre = kernel / 2;
+    for (int i = 0; i < kernel; i++) {
+      for (int j = -r; j <= r; j++) {
+        if (reflect(i + j, kernel) == centre) {
+          g[i] += w[j + r] / sum;
+        }
+      }
+    }
+    return g;
+  }
+
+  /** scipy's "reflect" extension (half-sample symmetric: d c b a | a b c d | d c b a). */
+  private static int reflect(int m, int n) {
+    int p = Math.floorMod(m, 2 * n);
+    return p < n ? p : 2 * n - 1 - p;
+  }
+}

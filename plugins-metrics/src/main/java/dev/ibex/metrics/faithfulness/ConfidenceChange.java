@@ -1,0 +1,164 @@
+package dev.ibex.metrics.faithfulness;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.ibex.api.InvalidInputException;
+import dev.ibex.api.InvalidOptionException;
+import dev.ibex.api.model.ExplainableModel;
+import dev.ibex.api.options.OptionSchema;
+import dev.ibex.api.options.OptionSpec;
+import dev.ibex.api.options.Options;
+import dev.ibex.metrics.core.AbstractMetric;
+import dev.ibex.metrics.core.CommonOptions;
+import dev.ibex.metrics.core.ImageBatch;
+import dev.ibex.metrics.core.MetricContext;
+import dev.ibex.metrics.core.ModelScorer;
+import dev.ibex.metrics.core.Scores;
+import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.metrics.core.Stats;
+import java.util.List;
+
+/**
+ * The shared part of Confidence Drop and Confidence Increase (Chattopadhay et al., Grad-CAM++, WACV
+ * 2018, §5.1; as pytorch-grad-cam's {@code DropInConfidence}/{@code IncreaseInConfidence}, and as
+ * NIB, Zhu et al. ICLR 2025, and M2IB, Wang et al. NeurIPS 2023, evaluate image-text models): the
+ * target score s of each sample is compared with the score s' of the sample softly masked by its
+ * map, with no threshold.
+ *
+ * <ul>
+ *   <li>{@code modality=image}: s' scores {@code x ⊙ m}, m the (H, W) map min-max normalised to
+ *       [0, 1] (by default) and broadcast over channels. With a class target the score is the
+ *       softmax probability (or logit) of the class, as pytorch-grad-cam; with a score-function
+ *       target such as {@code Target.cosineSimilarity(textEmbeddings)} it is the function, which
+ *       gives the image side of NIB/M2IB (normalised pixels × soft map, cosine of the pair).
+ *   <li>{@code modality=text}: the input is (N, L) token ids and the map (N, L) token scores. The
+ *       token embeddings at {@code embedding-layer} ({@code model.toLayer}) are scaled by the
+ *       (normalised) token scores and the rest of the model runs from there ({@code
+ *       model.fromLayer}); the start token (position 0) and the end token (the position of the
+ *       largest id, CLIP's convention) are left unscaled — NIB's evaluation strips SOT/EOT.
+ * </ul>
+ *
+ * Extras: {@code score} (s) and {@code masked-score} (s') per sample.
+ */
+abstract class ConfidenceChange extends AbstractMetric {
+  static final OptionSchema OPTIONS =
+      OptionSchema.of(
+          OptionSpec.choice("modality", "image", List.of("image", "text"),
+              "image: input x map over pixels; text: token embeddings x token scores"),
+          OptionSpec.choice("normalise", "min-max", List.of("min-max", "none"),
+              "normalise each map to [0,1] before masking (pytorch-grad-cam expects [0,1] maps)"),
+          OptionSpec.text("embedding-layer", null,
+              "text modality: the split point whose output is the (N,L,D) token embeddings"),
+          OptionSpec.bool("exclude-start", true, "text modality: leave the first token (SOT) unscaled"),
+          OptionSpec.bool("exclude-end", true, "text modality: leave the end token (largest id, EOT) unscaled"),
+          CommonOptions.SCORE,
+          CommonOptions.BATCH_SIZE,
+          CommonOptions.CHANNEL_REDUCTION);
+
+  @Override
+  public OptionSchema options() {
+    return OPTIONS;
+  }
+
+  /**
+   * Scores one sample from s and s'.
+   *
+   * @param s the score of the sample
+   * @param masked the score of the masked sample
+   * @return the per-sample metric value
+   */
+  protected abstract double change(double s, double masked);
+
+  @Override
+  protected final Scores compute(MetricContext ctx) {
+    Options o = ctx.options();
+    SpatialMaps maps = ctx.maps();
+    double[][] m = new double[maps.samples()][];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = o.getString("normalise").equals("min-max") ? Stats.minMax(maps.values()[i]) : maps.values()[i];
+    }
+    ModelScorer scorer = ModelScorer.of(ctx);
+    double[] s = scorer.original();
+    double[] masked = o.getString("modality").equals("text") ? text(ctx, scorer, maps, m) : image(ctx, scorer, maps, m);
+    double[] out = new double[s.length];
+    for (int i = 0; i < s.length; i++) {
+      out[i] = change(s[i], masked[i]);
+    }
+    return Scores.perSample(out).extra("score", s).extra("masked-score", masked);
+  }
+
+  private static double[] image(MetricContext ctx, ModelScorer scorer, SpatialMaps maps, double[][] m) {
+    ImageBatch x = ImageBatch.of(ctx.inputs());
+    if (maps.samples() != x.samples() || maps.height() != x.height() || maps.width() != x.width()) {
+      throw new InvalidInputException(
+          ctx.metric() + ": maps (" + maps.samples() + ", " + maps.height() + ", " + maps.width()
+              + ") do not match the input " + x.samples() + "x" + x.sampleShape());
+    }
+    return scorer.scoreRows(
+        x,
+        i -> {
+          float[] row = new float[x.rowSize()];
+          for (int e = 0; e < row.length; e++) {
+            row[e] = (float) (x.pixels()[i][e] * m[i][e % x.area()]);
+          }
+          return row;
+        },
+        ModelScorer.range(x.samples()));
+  }
+
+  private static double[] text(MetricContext ctx, ModelScorer scorer, SpatialMaps maps, double[][] m) {
+    Options o = ctx.options();
+    String layer = (String) o.get("embedding-layer").orElseThrow(
+        () -> new InvalidOptionException(ctx.metric() + ": modality=text needs the option embedding-layer"));
+    NDArray ids = ctx.inputs();
+    if (ids.getShape().dimension() != 2) {
+      throw new InvalidInputException(ctx.metric() + ": text input must be (N, L) token ids, got " + ids.getShape());
+    }
+    int n = (int) ids.getShape().get(0);
+    int len = (int) ids.getShape().get(1);
+    if (maps.samples() != n || maps.size() != len) {
+      throw new InvalidInputException(
+          ctx.metric() + ": token maps must be (" + n + ", " + len + "), got (" + maps.samples() + ", " + maps.size() + ")");
+    }
+    long[] tok = ids.toType(DataType.INT64, false).toLongArray();
+    float[] scale = new float[n * len];
+    for (int i = 0; i < n; i++) {
+      int eot = 0;
+      for (int t = 0; t < len; t++) {
+        if (tok[i * len + t] > tok[i * len + eot]) {
+          eot = t;
+        }
+      }
+      for (int t = 0; t < len; t++) {
+        boolean keep = (t == 0 && o.getBoolean("exclude-start")) || (t == eot && o.getBoolean("exclude-end"));
+        scale[i * len + t] = keep ? 1f : (float) m[i][t];
+      }
+    }
+    ExplainableModel model = ctx.model();
+    int bs = o.getInt("batch-size");
+    double[] out = new double[n];
+    for (int start = 0; start < n; start += bs) {
+      int end = Math.min(n, start + bs);
+      try (NDManager sub = ctx.scratch().newSubManager()) {
+        NDArray chunk = ctx.local(ids, sub).get(start + ":" + end);
+        NDArray emb = model.toLayer(layer, chunk);
+        if (emb.getShape().dimension() != 3 || emb.getShape().get(1) != len) {
+          throw new InvalidInputException(
+              ctx.metric() + ": layer '" + layer + "' must give (N, " + len + ", D) token embeddings, got " + emb.getShape());
+        }
+        float[] part = new float[(end - start) * len];
+        System.arraycopy(scale, start * len, part, 0, part.length);
+        NDArray sc = sub.create(part, new Shape(end - start, len, 1)).toType(emb.getDataType(), false).toDevice(emb.getDevice(), false);
+        NDArray output = model.fromLayer(layer, emb.mul(sc));
+        int[] rows = new int[end - start];
+        for (int r = 0; r < rows.length; r++) {
+          rows[r] = start + r;
+        }
+        System.arraycopy(scorer.scoreOutput(output, rows), 0, out, start, rows.length);
+      }
+    }
+    return out;
+  }
+}

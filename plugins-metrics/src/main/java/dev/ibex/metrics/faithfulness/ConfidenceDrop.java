@@ -1,0 +1,34 @@
+package dev.ibex.metrics.faithfulness;
+
+import com.google.auto.service.AutoService;
+import dev.ibex.api.Direction;
+import dev.ibex.api.Metric;
+
+/**
+ * Confidence Drop (Chattopadhay et al. 2018; pytorch-grad-cam {@code DropInConfidence}; NIB Table
+ * 2): {@code 100 · max(0, s − s')} per sample, averaged over all samples (zeros counted), where s'
+ * scores the input softly masked by its map (see {@link ConfidenceChange}). Lower is better.
+ */
+@AutoService(Metric.class)
+public final class ConfidenceDrop extends ConfidenceChange {
+
+  @Override
+  public String name() {
+    return "confidence-drop";
+  }
+
+  @Override
+  public String description() {
+    return "100*max(0, s - s') with s' the score of the input masked by its map (Grad-CAM++, NIB)";
+  }
+
+  @Override
+  public Direction direction() {
+    return Direction.LOWER_IS_BETTER;
+  }
+
+  @Override
+  protected double change(double s, double masked) {
+    return 100 * Math.max(0, s - masked);
+  }
+}

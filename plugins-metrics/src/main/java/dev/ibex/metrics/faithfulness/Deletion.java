@@ -1,0 +1,41 @@
+package dev.ibex.metrics.faithfulness;
+
+import com.google.auto.service.AutoService;
+import dev.ibex.api.Direction;
+import dev.ibex.api.Metric;
+import dev.ibex.api.options.OptionSchema;
+
+/**
+ * Deletion (Petsiuk et al., RISE, BMVC 2018): the most relevant pixels are removed first (set to a
+ * constant, 0 by default, as RISE's deletion substrate); the score is the area under the
+ * target-probability curve. See {@link PixelCurve} for the protocol. Lower is better.
+ */
+@AutoService(Metric.class)
+public final class Deletion extends PixelCurve {
+  private static final OptionSchema OPTIONS = schema("constant");
+
+  @Override
+  public String name() {
+    return "deletion";
+  }
+
+  @Override
+  public String description() {
+    return "AUC of the target score as the most relevant pixels are removed (RISE, Petsiuk et al. 2018)";
+  }
+
+  @Override
+  public OptionSchema options() {
+    return OPTIONS;
+  }
+
+  @Override
+  public Direction direction() {
+    return Direction.LOWER_IS_BETTER;
+  }
+
+  @Override
+  protected boolean inserts() {
+    return false;
+  }
+}

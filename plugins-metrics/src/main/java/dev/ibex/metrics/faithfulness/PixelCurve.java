@@ -1,0 +1,113 @@
+package dev.ibex.metrics.faithfulness;
+
+import dev.ibex.api.InvalidInputException;
+import dev.ibex.api.options.OptionSchema;
+import dev.ibex.api.options.OptionSpec;
+import dev.ibex.api.options.Options;
+import dev.ibex.metrics.core.AbstractMetric;
+import dev.ibex.metrics.core.CommonOptions;
+import dev.ibex.metrics.core.ImageBatch;
+import dev.ibex.metrics.core.MetricContext;
+import dev.ibex.metrics.core.ModelScorer;
+import dev.ibex.metrics.core.Ranking;
+import dev.ibex.metrics.core.Scores;
+import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.metrics.core.Stats;
+import java.util.List;
+
+/**
+ * The RISE causal metrics (Petsiuk et al., "RISE: Randomized Input Sampling for Explanation of
+ * Black-box Models", BMVC 2018, §4.1): pixels are moved from one image to another in the order of
+ * the map (most relevant first; ties in row-major order), in {@code steps} equal increments — point
+ * k moves {@code round(k·H·W/steps)} pixels, all channels — and the target score is read at every
+ * point, endpoints included. The score is the area under that curve over [0, 1] by the trapezoid
+ * rule. All {@code N·(steps+1)} images go through the model {@code batch-size} rows at a time.
+ * When {@code steps} divides H·W this is RISE's {@code CausalMetric} with {@code step = H·W/steps}
+ * pixels per step (RISE used 224 at 224x224, i.e. {@code steps = 224}); the blur is RISE's {@code
+ * gkern(11, 5)}. Agreement with the authors' code is tested to 1e-7. The class of a class target is
+ * resolved on the original input (RISE: the predicted class). Extras: {@code curve}, the mean curve
+ * over samples.
+ */
+abstract class PixelCurve extends AbstractMetric {
+
+  /** @param defaultBaseline the protocol's baseline: blur for insertion, constant for deletion */
+  static OptionSchema schema(String defaultBaseline) {
+    return OptionSchema.of(
+        OptionSpec.integer("steps", 100, "number of increments; the curve has steps+1 points").withRange(1, 1_000_000),
+        OptionSpec.choice("baseline", defaultBaseline, List.of("blur", "constant"),
+            "what a removed pixel becomes: a Gaussian blur of the image or a constant"),
+        OptionSpec.real("baseline-value", 0, "the constant of baseline=constant"),
+        OptionSpec.integer("blur-kernel", 11, "side of RISE's Gaussian kernel gkern (odd)").withRange(1, 1001),
+        OptionSpec.real("blur-sigma", 5, "standard deviation of the Gaussian, in pixels").withRange(1e-3, 1e4),
+        CommonOptions.SCORE,
+        CommonOptions.BATCH_SIZE,
+        CommonOptions.CHANNEL_REDUCTION);
+  }
+
+  /** @return true for insertion (start from the baseline, reveal pixels), false for deletion */
+  protected abstract boolean inserts();
+
+  @Override
+  protected final Scores compute(MetricContext ctx) {
+    Options o = ctx.options();
+    ImageBatch x = ImageBatch.of(ctx.inputs());
+    SpatialMaps maps = ctx.maps();
+    if (maps.samples() != x.samples() || maps.height() != x.height() || maps.width() != x.width()) {
+      throw new InvalidInputException(
+          ctx.metric() + ": maps (" + maps.samples() + ", " + maps.height() + ", " + maps.width()
+              + ") do not match the input " + x.samples() + "x" + x.sampleShape());
+    }
+    if (o.getInt("blur-kernel") % 2 == 0) {
+      throw new dev.ibex.api.InvalidOptionException("blur-kernel must be odd, got " + o.getInt("blur-kernel"));
+    }
+    int steps = o.getInt("steps");
+    int n = x.samples();
+    int area = x.area();
+    int[][] rankOf = new int[n][area];
+    float[][] baseline = new float[n][];
+    for (int i = 0; i < n; i++) {
+      int[] order = Ranking.descending(maps.values()[i]);
+      for (int r = 0; r < area; r++) {
+        rankOf[i][order[r]] = r;
+      }
+      baseline[i] = o.getString("baseline").equals("blur")
+          ? Baselines.blur(x, i, o.getInt("blur-kernel"), o.getDouble("blur-sigma"))
+          : Baselines.constant(x, o.getDouble("baseline-value"));
+    }
+    int points = steps + 1;
+    int[] sampleOfRow = new int[n * points];
+    for (int r = 0; r < sampleOfRow.length; r++) {
+      sampleOfRow[r] = r / points;
+    }
+    ModelScorer scorer = ModelScorer.of(ctx);
+    double[] s =
+        scorer.scoreRows(
+            x,
+            r -> {
+              int i = r / points;
+              int moved = (int) Math.round((double) (r % points) * area / steps);
+              float[] front = inserts() ? x.pixels()[i] : baseline[i];
+              float[] back = inserts() ? baseline[i] : x.pixels()[i];
+              float[] row = new float[x.rowSize()];
+              for (int c = 0; c < x.channels(); c++) {
+                for (int p = 0; p < area; p++) {
+                  int e = c * area + p;
+                  row[e] = rankOf[i][p] < moved ? front[e] : back[e];
+                }
+              }
+              return row;
+            },
+            sampleOfRow);
+    double[] auc = new double[n];
+    double[] mean = new double[points];
+    for (int i = 0; i < n; i++) {
+      double[] curve = new double[points];
+      System.arraycopy(s, i * points, curve, 0, points);
+      auc[i] = Stats.trapezoid(curve);
+      for (int k = 0; k < points; k++) {
+        mean[k] += curve[k] / n;
+      }
+    }
+    return Scores.perSample(auc).extra("curve", mean);
+  }
+}

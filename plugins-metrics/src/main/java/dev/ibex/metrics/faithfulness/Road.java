@@ -1,0 +1,138 @@
+package dev.ibex.metrics.faithfulness;
+
+import com.google.auto.service.AutoService;
+import dev.ibex.api.Direction;
+import dev.ibex.api.InvalidInputException;
+import dev.ibex.api.InvalidOptionException;
+import dev.ibex.api.Metric;
+import dev.ibex.api.options.OptionSchema;
+import dev.ibex.api.options.OptionSpec;
+import dev.ibex.api.options.Options;
+import dev.ibex.metrics.core.AbstractMetric;
+import dev.ibex.metrics.core.CommonOptions;
+import dev.ibex.metrics.core.ImageBatch;
+import dev.ibex.metrics.core.MetricContext;
+import dev.ibex.metrics.core.ModelScorer;
+import dev.ibex.metrics.core.Ranking;
+import dev.ibex.metrics.core.Scores;
+import dev.ibex.metrics.core.SpatialMaps;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * ROAD, RemOve And Debias (Rong et al., "A Consistent and Efficient Evaluation Strategy for
+ * Attribution Methods", ICML 2022): for each fraction f in {@code fractions}, the {@code
+ * round(f·H·W)} most relevant pixels (MoRF) or least relevant pixels (LeRF) are removed and filled
+ * by {@link NoisyLinearImputer noisy linear imputation}, and the target score is read. MoRF should
+ * fall fast (low mean score), LeRF stay high; the metric is the gap {@code mean(LeRF) −
+ * mean(MoRF)} per sample. Extras: {@code morf} and {@code lerf} (per-sample mean scores) and
+ * {@code morf-curve}, {@code lerf-curve} (mean over samples per fraction). Higher is better.
+ */
+@AutoService(Metric.class)
+public final class Road extends AbstractMetric {
+  private static final OptionSchema OPTIONS =
+      OptionSchema.of(
+          OptionSpec.text("fractions", "0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9",
+              "comma-separated fractions of pixels removed, each in (0,1)"),
+          OptionSpec.real("noise", 0.01, "standard deviation of the noise added to imputed pixels").withMin(0),
+          CommonOptions.SEED,
+          CommonOptions.SCORE,
+          CommonOptions.BATCH_SIZE,
+          CommonOptions.CHANNEL_REDUCTION);
+
+  @Override
+  public String name() {
+    return "road";
+  }
+
+  @Override
+  public String description() {
+    return "LeRF minus MoRF mean score under noisy linear imputation (ROAD, Rong et al. 2022)";
+  }
+
+  @Override
+  public OptionSchema options() {
+    return OPTIONS;
+  }
+
+  @Override
+  public Direction direction() {
+    return Direction.HIGHER_IS_BETTER;
+  }
+
+  static double[] fractions(String text) {
+    double[] f;
+    try {
+      f = Arrays.stream(text.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
+    } catch (NumberFormatException e) {
+      throw new InvalidOptionException("option 'fractions' must be comma-separated numbers, got '" + text + "'");
+    }
+    for (double v : f) {
+      if (!(v > 0 && v < 1)) {
+        throw new InvalidOptionException("option 'fractions' must lie in (0,1), got " + v);
+      }
+    }
+    return f;
+  }
+
+  @Override
+  protected Scores compute(MetricContext ctx) {
+    Options o = ctx.options();
+    double[] fr = fractions(o.getString("fractions"));
+    ImageBatch x = ImageBatch.of(ctx.inputs());
+    SpatialMaps maps = ctx.maps();
+    if (maps.samples() != x.samples() || maps.size() != x.area()) {
+      throw new InvalidInputException(ctx.metric() + ": maps do not match the input " + x.sampleShape());
+    }
+    int n = x.samples();
+    int area = x.area();
+    int[][] order = new int[n][];
+    for (int i = 0; i < n; i++) {
+      order[i] = Ranking.descending(maps.values()[i]);
+    }
+    int per = 2 * fr.length;
+    int[] sampleOfRow = new int[n * per];
+    for (int r = 0; r < sampleOfRow.length; r++) {
+      sampleOfRow[r] = r / per;
+    }
+    ModelScorer scorer = ModelScorer.of(ctx);
+    double[] s =
+        scorer.scoreRows(
+            x,
+            r -> {
+              int i = r / per;
+              int j = r % per;
+              boolean morf = j < fr.length;
+              int k = (int) Math.round(fr[j % fr.length] * area);
+              boolean[] removed = new boolean[area];
+              for (int q = 0; q < k; q++) {
+                removed[morf ? order[i][q] : order[i][area - 1 - q]] = true;
+              }
+              Random rnd = new Random((o.getInt("seed") * 1_000_003L + i) * 131 + j);
+              return NoisyLinearImputer.impute(
+                  x.pixels()[i], x.channels(), x.height(), x.width(), removed, o.getDouble("noise"), rnd);
+            },
+            sampleOfRow);
+    double[] gap = new double[n];
+    double[] morf = new double[n];
+    double[] lerf = new double[n];
+    double[] morfCurve = new double[fr.length];
+    double[] lerfCurve = new double[fr.length];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < fr.length; j++) {
+        double m = s[i * per + j];
+        double l = s[i * per + fr.length + j];
+        morf[i] += m / fr.length;
+        lerf[i] += l / fr.length;
+        morfCurve[j] += m / n;
+        lerfCurve[j] += l / n;
+      }
+      gap[i] = lerf[i] - morf[i];
+    }
+    return Scores.perSample(gap)
+        .extra("morf", morf)
+        .extra("lerf", lerf)
+        .extra("morf-curve", morfCurve)
+        .extra("lerf-curve", lerfCurve);
+  }
+}

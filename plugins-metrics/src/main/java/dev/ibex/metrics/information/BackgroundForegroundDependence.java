@@ -1,0 +1,37 @@
+package dev.ibex.metrics.information;
+
+import com.google.auto.service.AutoService;
+import dev.ibex.api.Direction;
+import dev.ibex.api.Metric;
+
+/**
+ * S-IB Fig. 5 dependence term I(X_bg; R_fg), background inputs against foreground attributions (near zero is expected): see {@link RegionDependence}. Lower is better.
+ */
+@AutoService(Metric.class)
+public final class BackgroundForegroundDependence extends RegionDependence {
+
+  @Override
+  public String name() {
+    return "dependence-xbg-rfg";
+  }
+
+  @Override
+  public String description() {
+    return "Normalised HSIC I(X_bg; R_fg), background inputs against foreground attributions (near zero is expected) (S-IB Fig. 5)";
+  }
+
+  @Override
+  public Direction direction() {
+    return Direction.LOWER_IS_BETTER;
+  }
+
+  @Override
+  protected boolean inputForeground() {
+    return false;
+  }
+
+  @Override
+  protected boolean attributionForeground() {
+    return true;
+  }
+}

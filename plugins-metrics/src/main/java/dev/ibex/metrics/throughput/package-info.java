@@ -1,0 +1,2 @@
+/** Throughput of an attributor. */
+package dev.ibex.metrics.throughput;
