@@ -76,11 +76,16 @@ final class Args {
 
   /** The {@code --set key=value} pairs, in order. */
   Map<String, String> settings() {
+    return settings("--set");
+  }
+
+  /** The {@code key=value} pairs of a repeatable option, in order. */
+  Map<String, String> settings(String option) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (String kv : values.getOrDefault("--set", List.of())) {
+    for (String kv : values.getOrDefault(option, List.of())) {
       int eq = kv.indexOf('=');
       if (eq <= 0) {
-        throw new UsageException("--set needs key=value, got '" + kv + "'");
+        throw new UsageException(option + " needs key=value, got '" + kv + "'");
       }
       out.put(kv.substring(0, eq), kv.substring(eq + 1));
     }

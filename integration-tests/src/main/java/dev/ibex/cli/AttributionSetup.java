@@ -18,7 +18,8 @@ import java.util.List;
 final class AttributionSetup {
   static final java.util.Set<String> VALUE_ARGS =
       java.util.Set.of("--model", "--input", "--method", "--layer", "--target", "--targets", "--set", "--out", "--png",
-          "--batch", "--repeat", "--warmup", "--shape", "--entry", "--cosine-to");
+          "--batch", "--repeat", "--warmup", "--shape", "--entry", "--cosine-to", "--metric", "--attributions",
+          "--masks", "--method-set", "--json");
   static final java.util.Set<String> FLAGS = java.util.Set.of("--tail-takes-input");
 
   private AttributionSetup() {}

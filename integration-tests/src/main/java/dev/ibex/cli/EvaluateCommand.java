@@ -1,0 +1,90 @@
+package dev.ibex.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import com.google.gson.GsonBuilder;
+import dev.ibex.api.Attributor;
+import dev.ibex.api.Metric;
+import dev.ibex.api.MetricInput;
+import dev.ibex.api.MetricResult;
+import dev.ibex.api.io.Npy;
+import dev.ibex.api.model.TorchScriptModel;
+import dev.ibex.api.options.Options;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code evaluate}: score attributions with a metric (model, masks and attributor as it needs). */
+final class EvaluateCommand implements Command {
+  @Override
+  public String name() {
+    return "evaluate";
+  }
+
+  @Override
+  public String usage() {
+    return "evaluate --metric NAME [--model M.pt] [--input X.npy] [--attributions A.npy] [--masks M.npy]\n"
+        + "         [--target K | --targets Y.npy | --cosine-to E.npy] [--method NAME [--method-set k=v]...]\n"
+        + "         [--layer L] [--entry METHOD] [--tail-takes-input] [--set key=value]... [--json R.json]";
+  }
+
+  @Override
+  public void run(Host host, List<String> args) throws Exception {
+    Args a = Args.parse(args, AttributionSetup.VALUE_ARGS, AttributionSetup.FLAGS);
+    Metric metric = host.plugins().metric(a.require("--metric"));
+    Options options = metric.options().parse(a.settings());
+    Attributor attributor = a.get("--method").map(host.plugins()::attributor).orElse(null);
+    Options attributorOptions = null;
+    if (attributor != null) {
+      attributorOptions = attributor.options().parse(a.settings("--method-set"));
+      if (a.get("--layer").isPresent()) {
+        attributorOptions = attributorOptions.withText("layer", a.get("--layer").get());
+      }
+    }
+    TorchScriptModel model = a.get("--model").isPresent() ? AttributionSetup.model(host, a) : null;
+    try (NDManager manager = model != null ? model.manager().newSubManager() : NDManager.newBaseManager()) {
+      MetricInput.Builder in = MetricInput.builder();
+      if (model != null) {
+        in.model(model);
+      }
+      if (a.get("--input").isPresent()) {
+        in.inputs(AttributionSetup.input(Path.of(a.get("--input").get()), manager));
+      }
+      if (a.get("--attributions").isPresent()) {
+        in.attributions(AttributionSetup.input(Path.of(a.get("--attributions").get()), manager));
+      }
+      if (a.get("--masks").isPresent()) {
+        NDArray masks = AttributionSetup.input(Path.of(a.get("--masks").get()), manager);
+        in.masks(masks.getDataType().isFloating() ? masks : masks.toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
+      }
+      in.target(AttributionSetup.target(a, manager));
+      if (attributor != null) {
+        in.attributor(attributor, attributorOptions);
+      }
+      MetricResult r = metric.evaluate(in.build(), options);
+      host.out().printf(Locale.ROOT, "%s = %.6f (%s; %d scored, %d skipped)%n", r.metric(), r.value(),
+          ListCommand.direction(r.direction()), r.perSample().length - r.skipped(), r.skipped());
+      if (a.get("--json").isPresent()) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("metric", r.metric());
+        json.put("direction", r.direction().name());
+        json.put("value", r.value());
+        json.put("perSample", r.perSample());
+        json.put("skipped", r.skipped());
+        json.put("extras", r.extras());
+        json.put("options", options.asMap());
+        Files.writeString(Path.of(a.get("--json").get()),
+            new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json),
+            StandardCharsets.UTF_8);
+      }
+    } finally {
+      if (model != null) {
+        model.close();
+      }
+    }
+  }
+}
