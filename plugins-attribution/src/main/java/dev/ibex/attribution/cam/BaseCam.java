@@ -15,7 +15,8 @@ import java.util.List;
  * The class activation map template (after pytorch-grad-cam's {@code BaseCAM}): capture a layer's
  * activation {@code A} (N, C, h, w) and the gradient of the target score with respect to it, weigh
  * the activation, sum over channels, ReLU, upsample bilinearly (align_corners=false) to the input
- * size and optionally min-max normalise each map. A method only defines its weights ({@link
+ * size and optionally min-max normalise each map ({@code normalize=minmax}: as pytorch-grad-cam's
+ * {@code scale_cam_image}, once at the layer resolution and once after upsampling). A method only defines its weights ({@link
  * #weights}): per channel (N, C), or per element (N, C, h, w).
  *
  * <p>Output: (N, H, W) maps at input resolution, or (N, h, w) with {@code upsample=false}.
@@ -66,11 +67,15 @@ public abstract class BaseCam extends AbstractAttributor {
       w = w.reshape(a.get(0), a.get(1), 1, 1);
     }
     NDArray cam = w.mul(capture.activation()).sum(new int[] {1}).maximum(0f);
+    boolean minmax = ctx.options().getString("normalize").equals("minmax");
     if (ctx.options().getBoolean("upsample")) {
+      // pytorch-grad-cam scales before and after resizing; the first matters through its epsilon
+      // when a map's values are tiny (1e-4 maps differ by 1e-3 otherwise)
+      cam = minmax ? minMax(cam) : cam;
       Shape in = ctx.input().getShape();
       cam = Bilinear.resize(cam, (int) in.get(2), (int) in.get(3), false);
     }
-    return ctx.options().getString("normalize").equals("minmax") ? minMax(cam) : cam;
+    return minmax ? minMax(cam) : cam;
   }
 
   /**

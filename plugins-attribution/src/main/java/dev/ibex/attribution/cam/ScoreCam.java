@@ -64,7 +64,7 @@ public final class ScoreCam extends BaseCam {
     float[] scores = new float[n * channels];
     for (int r0 = 0; r0 < n * channels; r0 += batch) {
       int r1 = Math.min(n * channels, r0 + batch);
-      try (NDManager chunk = ctx.scratch().newSubManager()) {
+      try (NDManager chunk = ctx.scratch().newSubManager(x.getDevice())) {
         int[] sampleOfRow = new int[r1 - r0];
         for (int r = r0; r < r1; r++) {
           sampleOfRow[r - r0] = r / channels;

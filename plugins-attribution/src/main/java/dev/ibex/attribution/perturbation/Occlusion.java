@@ -69,7 +69,7 @@ public final class Occlusion extends AbstractAttributor {
     // rows are (sample, position) pairs, sample-major, cut into model calls of `batch` rows
     for (int r0 = 0; r0 < n * positions; r0 += batch) {
       int r1 = Math.min(n * positions, r0 + batch);
-      try (NDManager chunk = ctx.scratch().newSubManager()) {
+      try (NDManager chunk = ctx.scratch().newSubManager(x.getDevice())) {
         int[] sampleOfRow = IntStream.range(r0, r1).map(r -> r / positions).toArray();
         NDArray masks = masks(window, r0, r1, positions, dims, chunk).toType(x.getDataType(), false);
         NDArray images = Rows.gather(x, sampleOfRow, chunk);

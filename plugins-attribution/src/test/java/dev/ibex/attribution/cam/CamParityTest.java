@@ -19,8 +19,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The CAM family against Captum 0.8.0 ({@code LayerGradCam}, {@code LayerAttribution.interpolate})
- * and pytorch-grad-cam (ReLU, per-sample min-max, OpenCV bilinear resize) on the three parity
- * fixtures (TorchScript models split at conv3).
+ * and pytorch-grad-cam (ReLU, per-sample min-max, OpenCV bilinear resize) on the parity fixtures
+ * (TorchScript models split at conv3). The issue asks 1e-2 for the pytorch-grad-cam references
+ * (OpenCV resize); OpenCV's INTER_LINEAR upsampling has the same weights as ours and the measured
+ * errors are below 1e-6, so all are held to 1e-4.
  */
 class CamParityTest {
   @TempDir static Path tmp;
@@ -31,9 +33,9 @@ class CamParityTest {
       // reference file, method, options, tolerance (relative L-infinity)
       b.add(Arguments.of(dir, "grad-cam.layer.npy", new GradCam(), Map.of("upsample", false), 1e-4));
       b.add(Arguments.of(dir, "grad-cam.npy", new GradCam(), Map.of(), 1e-4));
-      b.add(Arguments.of(dir, "grad-cam.minmax.npy", new GradCam(), Map.of("normalize", "minmax"), 1e-2));
-      b.add(Arguments.of(dir, "grad-cam-plus-plus.npy", new GradCamPlusPlus(), Map.of("normalize", "minmax"), 1e-2));
-      b.add(Arguments.of(dir, "score-cam.npy", new ScoreCam(), Map.of("normalize", "minmax"), 1e-2));
+      b.add(Arguments.of(dir, "grad-cam.minmax.npy", new GradCam(), Map.of("normalize", "minmax"), 1e-4));
+      b.add(Arguments.of(dir, "grad-cam-plus-plus.npy", new GradCamPlusPlus(), Map.of("normalize", "minmax"), 1e-4));
+      b.add(Arguments.of(dir, "score-cam.npy", new ScoreCam(), Map.of("normalize", "minmax"), 1e-4));
     }
     return b.build();
   }
