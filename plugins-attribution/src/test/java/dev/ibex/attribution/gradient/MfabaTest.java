@@ -67,6 +67,24 @@ class MfabaTest {
     }
   }
 
+  /** On a Java block model too: the path ends at the boundary and the first-order rule holds. */
+  @Test
+  void worksOnAJavaBlockModel() {
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch");
+        dev.ibex.api.model.BlockModel model = dev.ibex.api.model.BlockModel.of(TinyNets.cnn(m, true, 21), m)) {
+      NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(3, 3, 8, 8));
+      Options o = mfaba.options().defaults().with("variant", "sharp").with("steps", 3000).with("step-size", 0.0003).with("score", "target");
+      Attribution a = mfaba.attribute(model, x, Target.predicted(), o);
+      double[] crossed = a.diagnostics().get("boundary-crossed");
+      double[] gap = a.diagnostics().get("completeness-gap");
+      float[] sums = a.values().reshape(3, -1).sum(new int[] {1}).toFloatArray();
+      for (int i = 0; i < 3; i++) {
+        assertThat(crossed[i]).as("sample %d reaches the boundary", i).isEqualTo(1.0);
+        assertThat(Math.abs(gap[i])).isLessThan(0.05 * Math.abs(sums[i]));
+      }
+    }
+  }
+
   @Test
   void softmaxScoreNeedsAClassTarget() {
     try (ParityFixture f = new ParityFixture("plain")) {

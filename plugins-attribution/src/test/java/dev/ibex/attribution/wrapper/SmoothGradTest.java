@@ -94,6 +94,29 @@ class SmoothGradTest {
     }
   }
 
+  /** On a TorchScript model, batched: the noise tunnel around IG with one noiseless draw is IG. */
+  @Test
+  void worksOnTorchScript() throws Exception {
+    java.nio.file.Path tmp = java.nio.file.Files.createTempFile("ibex-sg", ".pt");
+    try (java.io.InputStream in = SmoothGradTest.class.getResourceAsStream("/parity/plain/model.pt")) {
+      java.nio.file.Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    try (dev.ibex.api.model.TorchScriptModel ts = dev.ibex.api.model.TorchScriptModel.load(tmp, Device.cpu(), java.util.List.of());
+        NDManager m = ts.manager().newSubManager()) {
+      NDArray x = m.randomNormal(new Shape(3, 3, 32, 32));
+      IntegratedGradients ig = new IntegratedGradients();
+      NDArray base = ig.attribute(ts, x, Target.predicted(), ig.options().defaults().with("steps", 8)).values();
+      NDArray wrapped = smoothgrad.attribute(ts, x, Target.predicted(), smoothgrad.options().defaults()
+          .with("samples", 1).with("stdev", 0.0).with("base", "integrated-gradients").with("base-options", "steps=8")).values();
+      assertThat(wrapped.sub(base).abs().max().getFloat()).isEqualTo(0f);
+      Attribution noisy = smoothgrad.attribute(ts, x, Target.predicted(), smoothgrad.options().defaults().with("samples", 10)
+          .with("internal-batch-size", 16));
+      assertThat(noisy.forwardPassesPerSample()).isEqualTo(11.0);
+    } finally {
+      java.nio.file.Files.deleteIfExists(tmp);
+    }
+  }
+
   /** On f(x) = Wx: SmoothGrad of the gradient is W; VarGrad of input × gradient is σ²W². */
   @Test
   void noiseStatisticsOnALinearModel() {
