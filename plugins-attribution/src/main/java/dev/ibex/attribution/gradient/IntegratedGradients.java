@@ -11,7 +11,6 @@ import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.attribution.core.AbstractAttributor;
 import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.Gradients;
 import dev.ibex.attribution.core.SampleRows;
 import java.util.Arrays;
 

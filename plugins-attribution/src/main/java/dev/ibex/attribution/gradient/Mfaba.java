@@ -3,6 +3,7 @@ package dev.ibex.attribution.gradient;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
@@ -229,7 +230,7 @@ public final class Mfaba extends AbstractAttributor {
         Arrays.fill(dims, 1);
         dims[0] = g.getShape().get(0);
         // a zero gradient gives a zero step (the authors' code would divide by zero)
-        NDArray unit = g.div(norm.maximum(1e-30f).reshape(new ai.djl.ndarray.types.Shape(dims)));
+        NDArray unit = g.div(norm.maximum(1e-30f).reshape(new Shape(dims)));
         to = from.sub(unit.mul(100 * alpha));
       }
       if (Double.isFinite(lo) || Double.isFinite(hi)) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
 import dev.ibex.api.Attribution;
-import dev.ibex.api.Attributor;
 import dev.ibex.api.Target;
 import dev.ibex.api.options.Options;
 import java.util.LinkedHashMap;
