@@ -21,7 +21,7 @@ import java.util.List;
  * a temporary file, since DJL loads from a path), its input, targets and reference attributions.
  */
 final class ParityFixture implements AutoCloseable {
-  static final List<String> DIRS = List.of("plain", "plain-s1", "residual-s2");
+  static final List<String> DIRS = List.of("plain", "plain-s0", "residual-s2");
 
   final String dir;
   final TorchScriptModel model;
