@@ -35,7 +35,10 @@ public abstract class AbstractAttributor implements Attributor {
     long backward0 = model.passes().backward();
     Stopwatch watch = Stopwatch.createStarted();
     try (NDManager scratch = input.getManager().newSubManager()) {
-      AttributionContext ctx = new AttributionContext(model, input, target, options, scratch);
+      // a scratch-owned copy: whatever is derived from it lives in scratch and is freed with it
+      NDArray local = input.duplicate();
+      local.attach(scratch);
+      AttributionContext ctx = new AttributionContext(model, local, target, options, scratch);
       NDArray values = compute(ctx);
       values.attach(input.getManager());
       Attribution.Builder result =

@@ -35,7 +35,7 @@ public final class AttributionContext {
     return model;
   }
 
-  /** @return the input batch, as the caller gave it */
+  /** @return the input batch: a copy of the caller's, owned by {@link #scratch()} */
   public NDArray input() {
     return input;
   }

@@ -1,0 +1,201 @@
+package dev.ibex.attribution.wrapper;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.ibex.api.Attribution;
+import dev.ibex.api.Attributor;
+import dev.ibex.api.Inputs;
+import dev.ibex.api.InvalidInputException;
+import dev.ibex.api.ResolvedTarget;
+import dev.ibex.api.Target;
+import dev.ibex.api.options.OptionSchema;
+import dev.ibex.api.options.OptionSpec;
+import dev.ibex.api.options.Options;
+import dev.ibex.attribution.core.AbstractAttributor;
+import dev.ibex.attribution.core.AttributionContext;
+import dev.ibex.attribution.core.SampleRows;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * A noise tunnel around any attributor (Smilkov et al., 2017, "SmoothGrad"; Captum's {@code
+ * NoiseTunnel}): the base method runs on {@code samples} noisy copies {@code x + ε}, ε ~ N(0, σ²)
+ * with σ = {@code stdev} · (max(x) − min(x)) per sample (the paper's noise level relative to the
+ * input range), and the results are combined per sample:
+ *
+ * <ul>
+ *   <li>{@code smoothgrad}: the mean of the attributions;
+ *   <li>{@code smoothgrad-sq}: the mean of their squares;
+ *   <li>{@code vargrad}: their variance, mean of squares − square of the mean (as Captum).
+ * </ul>
+ *
+ * <p>Noise is drawn in Java from {@code java.util.Random(seed)}, row by row in a fixed order, so the
+ * same seed gives the same result on any device and for any {@code internal-batch-size}. The noisy
+ * rows go to the base method in batches of {@code internal-batch-size} rows (every attributor treats
+ * rows independently), each row scored for the target of the sample it came from. The target is
+ * resolved once on the clean input (one forward pass per sample, so "predicted" means the clean
+ * prediction); the rest of the passes are the base method's, {@code samples} times over. The base
+ * method's per-row diagnostics are averaged per sample and reported under the same names.
+ */
+public final class NoiseTunnel extends AbstractAttributor {
+  /** The options of every noise tunnel. */
+  static final OptionSpec[] NOISE_OPTIONS = {
+    OptionSpec.choice("variant", "smoothgrad", List.of("smoothgrad", "smoothgrad-sq", "vargrad"),
+        "how the noisy attributions combine: mean, mean of squares, or variance"),
+    OptionSpec.integer("samples", 50, "noisy copies per input").withRange(1, 100_000),
+    OptionSpec.real("stdev", 0.15, "noise standard deviation relative to the input range max - min of each sample").withRange(0, 1e6),
+    OptionSpec.integer("seed", 0, "seed of the noise; the same seed gives the same result").withRange(0, Integer.MAX_VALUE),
+    OptionSpec.integer("internal-batch-size", 64, "noisy rows per call of the base method").withRange(1, 1 << 20)
+  };
+
+  private static final OptionSchema OPTIONS = OptionSchema.of(NOISE_OPTIONS);
+
+  private final Attributor base;
+  private final Options baseOptions;
+
+  /**
+   * A noise tunnel around a base attributor with its default options.
+   *
+   * @param base the attributor to smooth
+   */
+  public NoiseTunnel(Attributor base) {
+    this(base, base.options().defaults());
+  }
+
+  /**
+   * A noise tunnel around a base attributor.
+   *
+   * @param base the attributor to smooth
+   * @param baseOptions the options it runs with, from {@code base.options()}
+   */
+  public NoiseTunnel(Attributor base, Options baseOptions) {
+    this.base = Objects.requireNonNull(base, "base");
+    this.baseOptions = Objects.requireNonNull(baseOptions, "baseOptions");
+  }
+
+  @Override
+  public String name() {
+    return "noise-tunnel";
+  }
+
+  @Override
+  public String description() {
+    return "Noise tunnel (SmoothGrad, SmoothGrad-squared, VarGrad) around " + base.name();
+  }
+
+  @Override
+  public OptionSchema options() {
+    return OPTIONS;
+  }
+
+  @Override
+  protected void validateInput(NDArray input) {
+    validate(input);
+  }
+
+  @Override
+  protected NDArray compute(AttributionContext ctx) {
+    return smooth(ctx, base, baseOptions);
+  }
+
+  static void validate(NDArray input) {
+    if (input.getShape().dimension() < 2) {
+      throw new InvalidInputException("input must be a batch (N, ...) of rank >= 2, got " + input.getShape());
+    }
+    Inputs.requireFinite(input, "input");
+  }
+
+  /**
+   * The noise tunnel itself, reading the noise options from {@code ctx.options()} (shared by
+   * {@link NoiseTunnel} and the {@code smoothgrad} plugin).
+   */
+  static NDArray smooth(AttributionContext ctx, Attributor base, Options baseOptions) {
+    Options o = ctx.options();
+    String variant = o.getString("variant");
+    int draws = o.getInt("samples");
+    double stdev = o.getDouble("stdev");
+    int batch = o.getInt("internal-batch-size");
+    Random random = new Random(o.getInt("seed"));
+    NDArray x = ctx.input();
+    int n = ctx.samples();
+    int rank = x.getShape().dimension();
+    Shape rowShape = x.getShape().slice(1);
+    int size = (int) rowShape.size();
+
+    ResolvedTarget resolved = ctx.resolvedTarget();
+    float[] sigma = new float[n];
+    NDArray flat = x.reshape(n, -1);
+    float[] max = flat.max(new int[] {1}).toFloatArray();
+    float[] min = flat.min(new int[] {1}).toFloatArray();
+    for (int i = 0; i < n; i++) {
+      sigma[i] = (float) (stdev * (max[i] - min[i]));
+    }
+
+    NDArray sum = null;
+    NDArray sumSq = null;
+    Map<String, double[]> diagnostics = new LinkedHashMap<>();
+    long total = (long) n * draws;
+    for (long from = 0; from < total; from += batch) {
+      int rows = (int) Math.min(batch, total - from);
+      int[] sampleOfRow = new int[rows];
+      float[] noise = new float[rows * size];
+      for (int r = 0; r < rows; r++) {
+        sampleOfRow[r] = (int) ((from + r) / draws);
+        float s = sigma[sampleOfRow[r]];
+        for (int k = 0; k < size; k++) {
+          noise[r * size + k] = (float) random.nextGaussian() * s;
+        }
+      }
+      try (NDManager chunk = ctx.scratch().newSubManager()) {
+        NDArray eps = chunk.create(noise, new Shape(rows).addAll(rowShape)).toDevice(x.getDevice(), false)
+            .toType(x.getDataType(), false);
+        NDArray noisy = SampleRows.gather(x, sampleOfRow, chunk).add(eps);
+        Attribution a = base.attribute(ctx.model(), noisy, rowTarget(ctx.target(), resolved, sampleOfRow), baseOptions);
+        NDArray v = a.values();
+        float[] ones = new float[rows];
+        Arrays.fill(ones, 1f / draws);
+        NDArray mean = SampleRows.weightedSum(v, sampleOfRow, ones, n);
+        NDArray meanSq = SampleRows.weightedSum(v.mul(v), sampleOfRow, ones, n);
+        if (sum == null) {
+          sum = mean;
+          sumSq = meanSq;
+          sum.attach(ctx.scratch());
+          sumSq.attach(ctx.scratch());
+        } else {
+          sum.addi(mean);
+          sumSq.addi(meanSq);
+        }
+        a.diagnostics().forEach((name, perRow) -> {
+          double[] acc = diagnostics.computeIfAbsent(name, k -> new double[n]);
+          for (int r = 0; r < perRow.length; r++) {
+            acc[sampleOfRow[r]] += perRow[r] / draws;
+          }
+        });
+      }
+    }
+    diagnostics.forEach(ctx::diagnostic);
+    switch (variant) {
+      case "smoothgrad":
+        return sum;
+      case "smoothgrad-sq":
+        return sumSq;
+      default:
+        return sumSq.sub(sum.mul(sum));
+    }
+  }
+
+  /** The target for a batch of noisy rows: each row scored as the sample it came from. */
+  private static Target rowTarget(Target original, ResolvedTarget resolved, int[] sampleOfRow) {
+    if (resolved.classes().isPresent()) {
+      int[] cls = resolved.classes().get();
+      return Target.perSample(Arrays.stream(sampleOfRow).map(s -> cls[s]).toArray());
+    }
+    return Target.score(original.describe(), (output, rows) ->
+        resolved.score(output, Arrays.stream(rows).map(r -> sampleOfRow[r]).toArray()));
+  }
+}

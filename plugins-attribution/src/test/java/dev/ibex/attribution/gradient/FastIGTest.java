@@ -1,0 +1,50 @@
+package dev.ibex.attribution.gradient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.ibex.api.Attribution;
+import dev.ibex.api.Target;
+import dev.ibex.api.model.BlockModel;
+import org.junit.jupiter.api.Test;
+
+/** FastIG is exact IG on a nonnegatively homogeneous (bias-free ReLU) network, and only there. */
+class FastIGTest {
+  @Test
+  void equalsIntegratedGradientsOnAHomogeneousNetwork() {
+    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+        BlockModel model = BlockModel.of(TinyNets.cnn(m, false, 5), m)) {
+      NDArray x = m.randomNormal(new Shape(3, 3, 8, 8));
+      Target t = Target.perSample(1, 2, 4);
+      Attribution fast = new FastIG().attribute(model, x, t);
+      IntegratedGradients ig = new IntegratedGradients();
+      Attribution slow = ig.attribute(model, x, t, ig.options().defaults().with("steps", 256));
+      assertThat(ParityFixture.relativeLinf(fast.values(), slow.values())).isLessThan(1e-4);
+      for (double g : fast.diagnostics().get("homogeneity-gap")) {
+        assertThat(Math.abs(g)).isLessThan(1e-4);
+      }
+      assertThat(fast.forwardPassesPerSample()).isEqualTo(1.0);
+      assertThat(fast.backwardPassesPerSample()).isEqualTo(1.0);
+      // and it is input x gradient
+      NDArray ixg = new InputXGradient().attribute(model, x, t).values();
+      assertThat(fast.values().sub(ixg).abs().max().getFloat()).isEqualTo(0f);
+    }
+  }
+
+  @Test
+  void reportsTheGapOnANetworkWithBiases() {
+    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+        BlockModel model = BlockModel.of(TinyNets.cnn(m, true, 5), m)) {
+      NDArray x = m.randomNormal(new Shape(3, 3, 8, 8));
+      Attribution fast = new FastIG().attribute(model, x, Target.ofClass(0));
+      double worst = 0;
+      for (double g : fast.diagnostics().get("homogeneity-gap")) {
+        worst = Math.max(worst, Math.abs(g));
+      }
+      assertThat(worst).isGreaterThan(1e-3);
+    }
+  }
+}
