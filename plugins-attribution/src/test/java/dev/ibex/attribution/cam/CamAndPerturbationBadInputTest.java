@@ -13,7 +13,7 @@ import dev.ibex.api.UnknownLayerException;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.api.options.Options;
-import dev.ibex.attribution.fixtures.ParityDir;
+import dev.ibex.attribution.fixtures.ParityFixture;
 import dev.ibex.attribution.fixtures.SmallCnns;
 import dev.ibex.attribution.perturbation.Occlusion;
 import dev.ibex.attribution.perturbation.Rise;
@@ -58,8 +58,9 @@ class CamAndPerturbationBadInputTest {
   }
 
   @Test
-  void unknownLayerOfATorchScriptModel(@TempDir Path tmp) {
-    try (TorchScriptModel ts = new ParityDir("plain").model(tmp)) {
+  void unknownLayerOfATorchScriptModel() {
+    try (ParityFixture fixture = new ParityFixture("plain")) {
+      TorchScriptModel ts = fixture.model;
       GradCam cam = new GradCam();
       NDArray x = manager.randomNormal(new Shape(1, 3, 32, 32));
       assertThatThrownBy(() -> cam.attribute(ts, x, Target.ofClass(0), cam.options().defaults().with("layer", "conv9")))

@@ -8,7 +8,7 @@ import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.api.options.Options;
-import dev.ibex.attribution.fixtures.ParityDir;
+import dev.ibex.attribution.fixtures.ParityFixture;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -29,7 +29,7 @@ class CamParityTest {
 
   static Stream<Arguments> cases() {
     Stream.Builder<Arguments> b = Stream.builder();
-    for (String dir : ParityDir.ALL) {
+    for (String dir : ParityFixture.ALL) {
       // reference file, method, options, tolerance (relative L-infinity)
       b.add(Arguments.of(dir, "grad-cam.layer.npy", new GradCam(), Map.of("upsample", false), 1e-4));
       b.add(Arguments.of(dir, "grad-cam.npy", new GradCam(), Map.of(), 1e-4));
@@ -43,17 +43,14 @@ class CamParityTest {
   @ParameterizedTest(name = "{0}: {1}")
   @MethodSource("cases")
   void matchesReference(String dir, String reference, Attributor method, Map<String, Object> opts, double tolerance) {
-    ParityDir fixture = new ParityDir(dir);
-    try (NDManager manager = NDManager.newBaseManager();
-        TorchScriptModel model = fixture.model(tmp)) {
-      NDArray x = fixture.array("x.npy", manager);
+    try (ParityFixture fixture = new ParityFixture(dir)) {
       Options options = method.options().defaults().with("layer", "conv3");
       for (Map.Entry<String, Object> e : opts.entrySet()) {
         options = options.with(e.getKey(), e.getValue());
       }
-      Attribution a = method.attribute(model, x, fixture.target(manager), options);
-      NDArray expected = fixture.array(reference, manager);
-      double error = ParityDir.relativeLinf(a.values(), expected);
+      Attribution a = method.attribute(fixture.model, fixture.x, fixture.target(), options);
+      NDArray expected = fixture.read(reference.replace(".npy", ""));
+      double error = ParityFixture.relativeLinf(a.values(), expected);
       System.out.printf("parity %s %s %s: relative Linf %.3g%n", dir, method.name(), reference, error);
       assertThat(error).isLessThan(tolerance);
     }

@@ -1,5 +1,6 @@
 package dev.ibex.attribution.gradient;
 
+import dev.ibex.attribution.fixtures.ParityFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
@@ -9,13 +10,12 @@ import dev.ibex.api.options.Options;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Parity with Captum 0.8.0 on the fixtures (TorchScript CNNs, one with batch-norm and a residual
- * path). plain/ and plain-s1/ turned out to be the same seed-1 model, input and targets, so
- * plain-s0/ (gen_reference.py seed 0, gradient references only) adds an independent plain CNN: saliency, input × gradient and integrated gradients with three quadratures (32
- * steps, zero baseline), within 1e-4 relative L∞.
+ * path; see the fixtures' README.txt): saliency, input × gradient and integrated gradients with three
+ * quadratures (32 steps, zero baseline), within 1e-4 relative L∞.
  *
  * <p>On residual-s2 there are two references. The shared fixture ran Captum on the eager module;
  * Java runs the frozen model.pt, whose batch-norm is folded into the convolutions (other float
@@ -29,7 +29,7 @@ class GradientParityTest {
   private static final double TOLERANCE = 1e-4;
 
   @ParameterizedTest
-  @ValueSource(strings = {"plain", "plain-s1", "plain-s0", "residual-s2"})
+  @MethodSource("dev.ibex.attribution.fixtures.ParityFixture#all")
   void matchesCaptum(String dir) {
     try (ParityFixture f = new ParityFixture(dir)) {
       Target target = Target.perSample(f.y);

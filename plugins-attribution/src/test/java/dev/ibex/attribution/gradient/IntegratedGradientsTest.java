@@ -1,5 +1,6 @@
 package dev.ibex.attribution.gradient;
 
+import dev.ibex.attribution.fixtures.ParityFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,7 +26,7 @@ class IntegratedGradientsTest {
    */
   @Test
   void closesTheCompletenessGap() {
-    for (String dir : ParityFixture.DIRS) {
+    for (String dir : ParityFixture.ALL) {
       try (ParityFixture f = new ParityFixture(dir)) {
         for (String q : new String[] {"gausslegendre", "riemann_middle"}) {
           Options o = ig.options().defaults().with("steps", 256).with("quadrature", q).with("internal-batch-size", 256);
