@@ -230,14 +230,14 @@ public final class Trainer implements AutoCloseable {
         NDList out = model.forward(store, new NDList(x), true);
         NDArray ce = crossEntropy(out.get(0), y);
         NDArray total = ce;
-        logged.put("ce", ce.getDouble());
+        logged.put("ce", ce.toType(DataType.FLOAT64, false).getDouble());
         Step step = new Step(x, y, out, logged);
         for (NamedTerm t : terms) {
           NDArray l = t.term.loss(step);
-          logged.put(t.name, l.getDouble());
+          logged.put(t.name, l.toType(DataType.FLOAT64, false).getDouble());
           total = total.add(l);
         }
-        logged.put("loss", total.getDouble());
+        logged.put("loss", total.toType(DataType.FLOAT64, false).getDouble());
         collector.backward(total);
         correct = countCorrect(out.get(0), y);
       }
@@ -290,7 +290,7 @@ public final class Trainer implements AutoCloseable {
         NDArray y = data.labels(scope, idx);
         NDArray logits = model.forward(store, new NDList(x), false).get(0);
         correct += countCorrect(logits, y);
-        ce += crossEntropy(logits, y).getDouble() * idx.length;
+        ce += crossEntropy(logits, y).toType(DataType.FLOAT64, false).getDouble() * idx.length;
       }
     }
     return new double[] {(double) correct / data.size(), ce / data.size()};

@@ -1,6 +1,7 @@
 package dev.ibex.training.sib;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.RegularizerTerm;
 import dev.ibex.api.TrainingStep;
@@ -44,8 +45,8 @@ public final class SpatialIbTerm implements RegularizerTerm {
     NDArray half = p.square().sum().mul(0.5);
     NDArray r = SecondOrder.inputGradient(half, x, step.model(), true);
     Parts parts = parts(r, x);
-    step.log("s-ib/hsic", parts.hsic.getDouble());
-    step.log("s-ib/bg-var", parts.bgVariance.getDouble());
+    step.log("s-ib/hsic", parts.hsic.toType(DataType.FLOAT64, false).getDouble());
+    step.log("s-ib/bg-var", parts.bgVariance.toType(DataType.FLOAT64, false).getDouble());
     return combine(parts);
   }
 

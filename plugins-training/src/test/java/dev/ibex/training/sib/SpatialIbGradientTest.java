@@ -81,7 +81,7 @@ class SpatialIbGradientTest {
       try (GradientCollector c = manager.getEngine().newGradientCollector()) {
         NDList out = model.forward(store, new NDList(leaf), true);
         NDArray loss = term.loss(new FixedStep(leaf, y, out, model, store));
-        v = loss.getDouble();
+        v = loss.toType(DataType.FLOAT64, false).getDouble();
         if (backward) {
           c.backward(loss);
         }
@@ -169,7 +169,7 @@ class SpatialIbGradientTest {
         NDArray p = model.forward(store, new NDList(leaf), true).singletonOrThrow().softmax(1);
         NDArray half = p.square().sum().mul(0.5);
         NDArray r = SecondOrder.inputGradient(half, leaf, model, false);
-        assertThat(r.abs().sum().getDouble()).isGreaterThan(0);
+        assertThat(r.abs().sum().toType(DataType.FLOAT64, false).getDouble()).isGreaterThan(0);
         leaked = totalParameterGradient();
         SecondOrder.zeroParameterGradients(model);
         afterRemoval = totalParameterGradient();
@@ -216,7 +216,7 @@ class SpatialIbGradientTest {
   private double totalParameterGradient() {
     double s = 0;
     for (Pair<String, Parameter> p : model.getParameters()) {
-      s += p.getValue().getArray().getGradient().abs().sum().getDouble();
+      s += p.getValue().getArray().getGradient().abs().sum().toType(DataType.FLOAT64, false).getDouble();
     }
     return s;
   }
