@@ -354,6 +354,13 @@ public final class Trainer implements AutoCloseable {
   public static void load(Block block, NDManager manager, Path file) {
     try (DataInputStream is = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       block.loadParameters(manager, is);
+      // loaded arrays are new tensors: make the trainable ones leaves that record gradients again
+      for (Pair<String, Parameter> p : block.getParameters()) {
+        NDArray a = p.getValue().getArray();
+        if (p.getValue().requiresGradient() && !a.hasGradient()) {
+          a.setRequiresGradient(true);
+        }
+      }
     } catch (IOException | MalformedModelException e) {
       throw new InvalidInputException("cannot load parameters from " + file + ": " + e.getMessage());
     }
