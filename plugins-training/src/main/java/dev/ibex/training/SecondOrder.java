@@ -1,6 +1,15 @@
 package dev.ibex.training;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.ndarray.NDList;
+import ai.djl.pytorch.jni.IValueUtils;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -17,17 +26,38 @@ public final class SecondOrder {
   private SecondOrder() {}
 
   /**
-   * ∂(Σ scalar)/∂x with the graph kept, so that a loss on the result can be differentiated with
-   * respect to the parameters. Must run inside the step's {@link ai.djl.training.GradientCollector}.
+   * ∂scalar/∂x with the graph kept, so that a loss on the result can be differentiated with respect
+   * to the parameters. Must run inside the step's {@link ai.djl.training.GradientCollector}.
+   *
+   * <p>Runs {@code torch.autograd.grad(scalar, x, create_graph=True)} (a TorchScript helper): unlike
+   * {@code backward}, it accumulates nothing into the parameters, so there is no first-order
+   * gradient to remove and no parameter whose {@code .grad} keeps the graph alive.
+   *
+   * @param scalar a scalar function of {@code x} and the parameters
+   * @param x a leaf that requires gradients
+   * @return the gradient, x's shape, differentiable
+   */
+  public static NDArray inputGradient(NDArray scalar, NDArray x) {
+    // training = true: DJL runs an inference-mode (no-grad) guard otherwise, and R would lose its graph
+    NDList out = IValueUtils.forward(InputGradientModule.INSTANCE, new NDList(scalar, x), true);
+    NDArray r = out.singletonOrThrow();
+    r.attach(x.getManager());
+    return r;
+  }
+
+  /**
+   * ∂scalar/∂x with the graph kept, by {@code backward(create_graph=True)}: the first-order
+   * gradients this leaks into the parameters are zeroed afterwards when asked. Kept to show (and
+   * test) the leak that {@link #inputGradient(NDArray, NDArray)} avoids; the parameters' gradients
+   * then hold the graph until they are replaced.
    *
    * @param scalar a scalar function of {@code x} and the parameters
    * @param x a leaf that requires gradients and has none yet
-   * @param model the model whose parameter gradients the inner backward pollutes
-   * @param removeLeakedGradients zero the parameters' first-order gradients afterwards (always true in
-   *     training; false only to show the leak in a test)
+   * @param model the model whose parameter gradients the backward pollutes
+   * @param removeLeakedGradients zero the parameters' first-order gradients afterwards
    * @return the gradient, x's shape, differentiable
    */
-  public static NDArray inputGradient(NDArray scalar, NDArray x, Block model, boolean removeLeakedGradients) {
+  public static NDArray inputGradientByBackward(NDArray scalar, NDArray x, Block model, boolean removeLeakedGradients) {
     NDArray seed = scalar.getManager().ones(scalar.getShape(), scalar.getDataType());
     JniUtils.backward((PtNDArray) scalar, (PtNDArray) seed, true, true);
     seed.close();
@@ -36,6 +66,24 @@ public final class SecondOrder {
       zeroParameterGradients(model);
     }
     return r;
+  }
+
+  /** The TorchScript {@code autograd.grad} helper, loaded once per JVM. */
+  private static final class InputGradientModule {
+    static final PtSymbolBlock INSTANCE = load();
+
+    private static PtSymbolBlock load() {
+      PtNDManager owner = (PtNDManager) NDManager.newBaseManager(Device.cpu(), "PyTorch");
+      try (InputStream in = SecondOrder.class.getResourceAsStream("input_gradient.pt")) {
+        if (in == null) {
+          throw new IllegalStateException("resource dev/ibex/training/input_gradient.pt is missing");
+        }
+        PtSymbolBlock block = JniUtils.loadModule(owner, in, true, false);
+        return block;
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot load input_gradient.pt", e);
+      }
+    }
   }
 
   /**

@@ -35,7 +35,9 @@ public final class SpatialIb implements Regularizer {
       OptionSpec.real("sharpness", 10, "slope k of the soft thresholds sigmoid(k*(v - q))").withRange(1e-3, 1e4),
       OptionSpec.integer("density-kernel", 31, "odd side of the average-pooling window of the density map").withRange(1, 255),
       OptionSpec.real("temperature", 0.1, "temperature T of the soft quantile's index softmax").withRange(1e-4, 1e4),
-      OptionSpec.integer("interval", 1, "apply the term on every n-th step only (cost control; 1 = every step)").withRange(1, 1000));
+      OptionSpec.integer("interval", 1, "apply the term on every n-th step only (cost control; 1 = every step)").withRange(1, 1000),
+      OptionSpec.choice("vjp", "grad", ImmutableList.of("grad", "backward"),
+          "grad: torch.autograd.grad(create_graph) on the input only; backward: backward(create_graph), then zero the first-order gradients it leaks into the parameters (leaks graph memory)"));
 
   @Override
   public String name() {
@@ -76,6 +78,7 @@ public final class SpatialIb implements Regularizer {
         options.getString("form").equals("exp"),
         options.getDouble("bg-weight"),
         options.getDouble("fg-weight"),
-        options.getInt("interval"));
+        options.getInt("interval"),
+        options.getString("vjp").equals("backward"));
   }
 }

@@ -14,14 +14,16 @@ public final class SpatialIbTerm implements RegularizerTerm {
   private final double bgWeight;
   private final double fgWeight;
   private final int interval;
+  private final boolean byBackward;
   private long calls;
 
-  SpatialIbTerm(SoftMask maskHead, boolean exponential, double bgWeight, double fgWeight, int interval) {
+  SpatialIbTerm(SoftMask maskHead, boolean exponential, double bgWeight, double fgWeight, int interval, boolean byBackward) {
     this.maskHead = maskHead;
     this.exponential = exponential;
     this.bgWeight = bgWeight;
     this.fgWeight = fgWeight;
     this.interval = interval;
+    this.byBackward = byBackward;
   }
 
   @Override
@@ -43,7 +45,9 @@ public final class SpatialIbTerm implements RegularizerTerm {
     }
     NDArray p = step.logits().softmax(1);
     NDArray half = p.square().sum().mul(0.5);
-    NDArray r = SecondOrder.inputGradient(half, x, step.model(), true);
+    NDArray r = byBackward
+        ? SecondOrder.inputGradientByBackward(half, x, step.model(), true)
+        : SecondOrder.inputGradient(half, x);
     Parts parts = parts(r, x);
     step.log("s-ib/hsic", parts.hsic.toType(DataType.FLOAT64, false).getDouble());
     step.log("s-ib/bg-var", parts.bgVariance.toType(DataType.FLOAT64, false).getDouble());

@@ -65,9 +65,13 @@ class SpatialIbGradientTest {
   }
 
   private RegularizerTerm term(String form, double bg, double fg) {
+    return term(form, bg, fg, "grad");
+  }
+
+  private RegularizerTerm term(String form, double bg, double fg, String vjp) {
     SpatialIb plugin = new SpatialIb();
     Options o = plugin.options().defaults()
-        .with("form", form).with("bg-weight", bg).with("fg-weight", fg).with("density-kernel", 3);
+        .with("form", form).with("bg-weight", bg).with("fg-weight", fg).with("density-kernel", 3).with("vjp", vjp);
     return plugin.create(o);
   }
 
@@ -103,7 +107,11 @@ class SpatialIbGradientTest {
   }
 
   private void checkAgainstFiniteDifferences(String form, double bg, double fg) {
-    RegularizerTerm term = term(form, bg, fg);
+    checkAgainstFiniteDifferences(form, bg, fg, "grad");
+  }
+
+  private void checkAgainstFiniteDifferences(String form, double bg, double fg, String vjp) {
+    RegularizerTerm term = term(form, bg, fg, vjp);
     value(term, true);
     List<double[]> analytic = new ArrayList<>();
     for (Pair<String, Parameter> p : model.getParameters()) {
@@ -134,7 +142,7 @@ class SpatialIbGradientTest {
         assertThat(rel).as("%s[%d]: analytic %s vs finite difference %s", p.getKey(), i, g[i], fd).isLessThan(1e-3);
       }
     }
-    System.out.printf("s-ib %s: %d parameter entries, worst relative error %.2e%n", form, checked, worst);
+    System.out.printf("s-ib %s (vjp=%s): %d parameter entries, worst relative error %.2e%n", form, vjp, checked, worst);
     assertThat(maxAbs(analytic.get(0))).as("the term must reach the first conv").isGreaterThan(0);
   }
 
@@ -158,6 +166,29 @@ class SpatialIbGradientTest {
   }
 
   @Test
+  void backwardVariantWithLeakRemovalMatchesFiniteDifferences() {
+    // without removing the leaked first-order gradients this would be off by ∂(½‖p‖²)/∂θ
+    checkAgainstFiniteDifferences("linear", 1e4, 1.0, "backward");
+  }
+
+  @Test
+  void autogradGradTouchesNoParameter() {
+    try (NDManager scope = manager.newSubManager()) {
+      NDArray leaf = x.duplicate();
+      scope.attachInternal("leaf", leaf);
+      leaf.setRequiresGradient(true);
+      try (GradientCollector c = manager.getEngine().newGradientCollector()) {
+        NDArray p = model.forward(store, new NDList(leaf), true).singletonOrThrow().softmax(1);
+        NDArray half = p.square().sum().mul(0.5);
+        NDArray viaGrad = SecondOrder.inputGradient(half, leaf);
+        assertThat(totalParameterGradient()).isZero();
+        NDArray viaBackward = SecondOrder.inputGradientByBackward(half, leaf, model, true);
+        assertThat(viaGrad.sub(viaBackward).abs().max().toType(DataType.FLOAT64, false).getDouble()).isLessThan(1e-12);
+      }
+    }
+  }
+
+  @Test
   void innerBackwardLeaksFirstOrderGradientsThatAreRemoved() {
     try (NDManager scope = manager.newSubManager()) {
       NDArray leaf = x.duplicate();
@@ -168,7 +199,7 @@ class SpatialIbGradientTest {
       try (GradientCollector c = manager.getEngine().newGradientCollector()) {
         NDArray p = model.forward(store, new NDList(leaf), true).singletonOrThrow().softmax(1);
         NDArray half = p.square().sum().mul(0.5);
-        NDArray r = SecondOrder.inputGradient(half, leaf, model, false);
+        NDArray r = SecondOrder.inputGradientByBackward(half, leaf, model, false);
         assertThat(r.abs().sum().toType(DataType.FLOAT64, false).getDouble()).isGreaterThan(0);
         leaked = totalParameterGradient();
         SecondOrder.zeroParameterGradients(model);
@@ -185,7 +216,7 @@ class SpatialIbGradientTest {
       leaf.setRequiresGradient(true);
       try (GradientCollector c = manager.getEngine().newGradientCollector()) {
         NDArray p = model.forward(store, new NDList(leaf), true).singletonOrThrow().softmax(1);
-        SecondOrder.inputGradient(p.square().sum().mul(0.5), leaf, model, true);
+        SecondOrder.inputGradientByBackward(p.square().sum().mul(0.5), leaf, model, true);
         assertThat(totalParameterGradient()).isZero();
       }
     }
@@ -204,7 +235,7 @@ class SpatialIbGradientTest {
       leaf.setRequiresGradient(true);
       try (GradientCollector c = manager.getEngine().newGradientCollector()) {
         NDArray p = model.forward(store, new NDList(leaf), true).singletonOrThrow().softmax(1);
-        SecondOrder.inputGradient(p.square().sum().mul(0.5), leaf, model, false);
+        SecondOrder.inputGradientByBackward(p.square().sum().mul(0.5), leaf, model, false);
         for (Pair<String, Parameter> q : model.getParameters()) {
           PtNDArray g = (PtNDArray) q.getValue().getArray().getGradient();
           assertThat(JniUtils.getGradientFunctionNames(g)).as(q.getKey()).doesNotContain("AddBackward");
