@@ -15,9 +15,10 @@ import java.util.Map;
  * @param validAccuracy accuracy on the validation set, NaN when there is none
  * @param validLoss cross-entropy on the validation set, NaN when there is none
  * @param seconds wall time of the epoch
+ * @param cpuSeconds CPU time of the whole process during the epoch (all threads, native ones included)
  */
 public record EpochReport(
-    int epoch, ImmutableMap<String, Double> terms, double trainAccuracy, double validAccuracy, double validLoss, double seconds) {
+    int epoch, ImmutableMap<String, Double> terms, double trainAccuracy, double validAccuracy, double validLoss, double seconds, double cpuSeconds) {
 
   /** @return a one-line summary */
   public String line() {
@@ -29,7 +30,7 @@ public record EpochReport(
     if (!Double.isNaN(validAccuracy)) {
       sb.append(String.format(Locale.ROOT, " valid-acc=%.4f valid-ce=%.4f", validAccuracy, validLoss));
     }
-    sb.append(String.format(Locale.ROOT, " (%.1f s)", seconds));
+    sb.append(String.format(Locale.ROOT, " (%.1f s, cpu %.1f s)", seconds, cpuSeconds));
     return sb.toString();
   }
 }

@@ -175,6 +175,7 @@ public final class Trainer implements AutoCloseable {
 
   private EpochReport runEpoch(int epoch, LabeledImages train, LabeledImages valid, Optimizer optimizer, int batches) {
     long start = System.nanoTime();
+    long cpuStart = processCpuNanos();
     int[] order = train.shuffled(config.seed * 1_000_003L + epoch);
     Map<String, Double> sums = new LinkedHashMap<>();
     long correct = 0;
@@ -201,11 +202,18 @@ public final class Trainer implements AutoCloseable {
       validLoss = ev[1];
     }
     EpochReport report = new EpochReport(epoch, means.build(), (double) correct / seen, validAcc, validLoss,
-        (System.nanoTime() - start) / 1e9);
+        (System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9);
     if (config.progress != null) {
       config.progress.println(report.line());
     }
     return report;
+  }
+
+  private static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean
+        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime()
+        : 0;
   }
 
   private static String format(Map<String, Double> terms) {
