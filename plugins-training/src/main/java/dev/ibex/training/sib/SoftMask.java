@@ -14,7 +14,8 @@ import ai.djl.nn.pooling.Pool;
  *   <li>v = |mean over channels of R|;
  *   <li>robust normalisation with the soft 5% and 95% quantiles, clipped to [0, 1];
  *   <li>soft threshold s = sigmoid(k·(v − q₀.₈(v)));
- *   <li>density = average pooling of s (kernel 31, stride 1, padding 15, zeros counted);
+ *   <li>density = average pooling of s (kernel 31, stride 1, padding 15, zeros counted), computed
+ *       separably;
  *   <li>M = sigmoid(k·(density − q₀.₈(density))).
  * </ol>
  *
@@ -53,16 +54,35 @@ final class SoftMask {
     NDArray hi = softQuantile(v, highQuantile);
     NDArray normalised = v.sub(lo).div(hi.sub(lo).add(1e-8)).clip(0, 1);
     NDArray soft = Activation.sigmoid(normalised.sub(softQuantile(normalised, thresholdQuantile)).mul(sharpness));
-    NDArray density = Pool.avgPool2d(
-            soft.reshape(n, 1, h, w),
-            new Shape(densityKernel, densityKernel),
-            new Shape(1, 1),
-            new Shape(densityKernel / 2, densityKernel / 2),
-            false,
-            true)
-        .reshape(n, h * w);
+    NDArray density = density(soft.reshape(n, 1, h, w)).reshape(n, h * w);
     NDArray m = Activation.sigmoid(density.sub(softQuantile(density, thresholdQuantile)).mul(sharpness));
     return m.reshape(n, 1, h, w);
+  }
+
+  /**
+   * The box average over a k x k window with zero padding counted (avg_pool2d(k, 1, k/2)), computed
+   * as a column average followed by a row average: the box is separable, and this costs 2k instead
+   * of k² operations per pixel (31x31: 15x fewer), forward and backward.
+   *
+   * @param s (N, 1, H, W)
+   * @return (N, 1, H, W)
+   */
+  NDArray density(NDArray s) {
+    int half = densityKernel / 2;
+    NDArray columns = Pool.avgPool2d(s, new Shape(densityKernel, 1), new Shape(1, 1), new Shape(half, 0), false, true);
+    return Pool.avgPool2d(columns, new Shape(1, densityKernel), new Shape(1, 1), new Shape(0, half), false, true);
+  }
+
+  /**
+   * The same box average in one 2D pooling (the reference's formulation; kept to test {@link
+   * #density}).
+   *
+   * @param s (N, 1, H, W)
+   * @return (N, 1, H, W)
+   */
+  NDArray densityDirect(NDArray s) {
+    int half = densityKernel / 2;
+    return Pool.avgPool2d(s, new Shape(densityKernel, densityKernel), new Shape(1, 1), new Shape(half, half), false, true);
   }
 
   /**

@@ -32,6 +32,25 @@ class SpatialIbPartsTest {
   }
 
   @Test
+  void separableDensityEqualsTheDirectBoxAverage() {
+    try (NDManager m = NDManager.newBaseManager()) {
+      SoftMask mask = new SoftMask(0.05, 0.95, 0.8, 10, 31, 0.1);
+      NDArray s = m.randomUniform(0, 1, new Shape(3, 1, 56, 56)).toType(DataType.FLOAT64, false);
+      NDArray diff = mask.density(s).sub(mask.densityDirect(s)).abs().max();
+      assertThat(diff.getDouble()).isLessThan(1e-12);
+      // a corner pixel averages its 16x16 in-image neighbours over 961 window cells
+      double corner = 0;
+      double[] v = s.toDoubleArray();
+      for (int y = 0; y < 16; y++) {
+        for (int x = 0; x < 16; x++) {
+          corner += v[y * 56 + x];
+        }
+      }
+      assertThat(mask.density(s).toDoubleArray()[0]).isCloseTo(corner / 961, offset(1e-12));
+    }
+  }
+
+  @Test
   void hsicMatchesAPlainJavaReference() {
     try (NDManager m = NDManager.newBaseManager()) {
       Random r = new Random(2);
