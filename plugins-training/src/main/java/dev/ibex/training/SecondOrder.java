@@ -38,8 +38,16 @@ public final class SecondOrder {
    * @return the gradient, x's shape, differentiable
    */
   public static NDArray inputGradient(NDArray scalar, NDArray x) {
-    // training = true: DJL runs an inference-mode (no-grad) guard otherwise, and R would lose its graph
-    NDList out = IValueUtils.forward(InputGradientModule.INSTANCE, new NDList(scalar, x), true);
+    // the profiling graph executor re-optimises the scripted autograd.grad after a few calls, and
+    // the optimised graph was seen to return wrong values now and then: run it unoptimised
+    JniUtils.setGraphExecutorOptimize(false);
+    NDList out;
+    try {
+      // training = true: DJL runs an inference-mode (no-grad) guard otherwise, and R would lose its graph
+      out = IValueUtils.forward(InputGradientModule.INSTANCE, new NDList(scalar, x), true);
+    } finally {
+      JniUtils.setGraphExecutorOptimize(true); // DJL's default, which its own TorchScript blocks expect
+    }
     NDArray r = out.singletonOrThrow();
     r.attach(x.getManager());
     return r;
