@@ -56,8 +56,9 @@ public final class SecondOrder {
   /**
    * ∂scalar/∂x with the graph kept, by {@code backward(create_graph=True)}: the first-order
    * gradients this leaks into the parameters are zeroed afterwards when asked. Kept to show (and
-   * test) the leak that {@link #inputGradient(NDArray, NDArray)} avoids; the parameters' gradients
-   * then hold the graph until they are replaced.
+   * test) the leak that {@link #inputGradient(NDArray, NDArray)} avoids. Even with the leak zeroed,
+   * each parameter's {@code .grad} keeps the graph (it is graph-connected after a create_graph
+   * backward, and DJL cannot reset it), a reference cycle that is never freed: use only for checks.
    *
    * @param scalar a scalar function of {@code x} and the parameters
    * @param x a leaf that requires gradients and has none yet
@@ -108,21 +109,4 @@ public final class SecondOrder {
     }
   }
 
-  /**
-   * Gives every trainable parameter a fresh gradient-free leaf with the same values. After a
-   * {@code create_graph} backward a parameter's {@code .grad} is itself part of the graph; zeroing
-   * it in place would keep that graph alive and chain each step's graph to the next one.
-   *
-   * @param model the block
-   */
-  public static void resetParameterGradients(Block model) {
-    for (Pair<String, Parameter> p : model.getParameters()) {
-      NDArray a = p.getValue().getArray();
-      if (a.hasGradient()) {
-        NDArray fresh = a.duplicate();
-        fresh.setRequiresGradient(true);
-        a.intern(fresh);
-      }
-    }
-  }
 }

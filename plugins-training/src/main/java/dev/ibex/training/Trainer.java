@@ -245,7 +245,12 @@ public final class Trainer implements AutoCloseable {
           logged.put(t.name, l.toType(DataType.FLOAT64, false).getDouble());
           total = total.add(l);
         }
-        logged.put("loss", total.toType(DataType.FLOAT64, false).getDouble());
+        double totalValue = total.toType(DataType.FLOAT64, false).getDouble();
+        logged.put("loss", totalValue);
+        if (!Double.isFinite(totalValue)) {
+          throw new IllegalStateException("non-finite loss at update " + (completedUpdates + 1) + ": " + logged
+              + " (lower the learning rate or a regulariser weight)");
+        }
         collector.backward(total);
         correct = countCorrect(out.get(0), y);
       }
@@ -255,11 +260,7 @@ public final class Trainer implements AutoCloseable {
           optimizer.update(p.getValue().getId(), w, w.getGradient());
         }
       }
-      if (inputGradient) {
-        SecondOrder.resetParameterGradients(model);
-      } else {
-        SecondOrder.zeroParameterGradients(model);
-      }
+      SecondOrder.zeroParameterGradients(model);
     }
     return new StepResult(logged, correct);
   }

@@ -33,7 +33,8 @@ final class Hsic {
   }
 
   private static NDArray normalise(NDArray x) {
-    // as torch.nn.functional.normalize: x / max(‖x‖, 1e-12)
-    return x.div(x.square().sum(new int[] {1}, true).sqrt().maximum(1e-12));
+    // x / ‖x‖ as torch.nn.functional.normalize, but with the epsilon inside the root so that an
+    // all-zero row has a finite gradient (sqrt'(0) is infinite)
+    return x.div(x.square().sum(new int[] {1}, true).add(1e-24).sqrt());
   }
 }
