@@ -38,8 +38,9 @@ public final class SecondOrder {
    * @return the gradient, x's shape, differentiable
    */
   public static NDArray inputGradient(NDArray scalar, NDArray x) {
-    // the profiling graph executor re-optimises the scripted autograd.grad after a few calls, and
-    // the optimised graph was seen to return wrong values now and then: run it unoptimised
+    // run the tiny scripted function unoptimised, so that the profiling executor never re-specialises
+    // it (conservative: intermittent wrong values seen during development were traced to handle
+    // swapping elsewhere, but this path stays the plain interpreter)
     JniUtils.setGraphExecutorOptimize(false);
     NDList out;
     try {
