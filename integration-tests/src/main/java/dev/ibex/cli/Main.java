@@ -16,7 +16,8 @@ import java.util.List;
  */
 public final class Main {
   private static final List<Command> COMMANDS =
-      List.of(new ListCommand(), new ExplainCommand(), new EvaluateCommand(), new BenchCommand());
+      List.of(new ListCommand(), new ExplainCommand(), new EvaluateCommand(), new BenchCommand(),
+          new TrainCommand(), new DemoCommand());
 
   private Main() {}
 
