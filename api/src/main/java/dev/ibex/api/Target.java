@@ -81,9 +81,19 @@ public abstract class Target {
   }
 
   /**
+   * Whether {@link #resolve} needs the model output on the input: true for class targets (ranges are
+   * checked, "predicted" is decided there), false for score functions, which a method may then
+   * resolve without spending a forward pass.
+   *
+   * @return whether resolution reads the model output
+   */
+  public abstract boolean needsModelOutput();
+
+  /**
    * Binds this target to a batch, given the model output on that batch (one row per sample).
    *
-   * @param outputOnInput model output on the original input
+   * @param outputOnInput model output on the original input ({@code null} is allowed when {@link
+   *     #needsModelOutput()} is false)
    * @return the resolved target
    * @throws InvalidInputException if a class is out of range or the counts disagree
    */
@@ -114,7 +124,15 @@ public abstract class Target {
     }
 
     @Override
+    public boolean needsModelOutput() {
+      return true;
+    }
+
+    @Override
     public ResolvedTarget resolve(NDArray out) {
+      if (out == null) {
+        throw new IllegalArgumentException("a class target is resolved against the model output");
+      }
       if (out.getShape().dimension() != 2) {
         throw new InvalidInputException(
             "a class target needs model output of shape (samples, classes), got " + out.getShape());
@@ -168,6 +186,11 @@ public abstract class Target {
     @Override
     public String describe() {
       return description;
+    }
+
+    @Override
+    public boolean needsModelOutput() {
+      return false;
     }
 
     @Override

@@ -60,6 +60,16 @@ class TargetTest {
   }
 
   @Test
+  void onlyClassTargetsNeedTheModelOutput() {
+    assertThat(Target.ofClass(1).needsModelOutput()).isTrue();
+    assertThat(Target.predicted().needsModelOutput()).isTrue();
+    Target cosine = Target.cosineSimilarity(manager.ones(new ai.djl.ndarray.types.Shape(2, 3)));
+    assertThat(cosine.needsModelOutput()).isFalse();
+    assertThat(cosine.resolve(null).score(logits).getShape()).isEqualTo(new ai.djl.ndarray.types.Shape(2));
+    assertThatThrownBy(() -> Target.ofClass(1).resolve(null)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void cosineSimilarityMatchesTheFormula() {
     NDArray emb = manager.create(new float[][] {{1, 0, 0}, {0, 0, 2}});
     ResolvedTarget t = Target.cosineSimilarity(emb).resolve(logits);

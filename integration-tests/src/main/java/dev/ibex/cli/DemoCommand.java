@@ -42,13 +42,17 @@ final class DemoCommand implements Command {
 
   @Override
   public String usage() {
-    return "demo [--out DIR] [--quick] [--epochs E] [--train-size N] [--test-size N] [--eval-size N] [--seed S]";
+    return "demo [--out DIR] [--quick] [--epochs E] [--train-size N] [--test-size N] [--eval-size N] [--seed S]\n"
+        + "     [--sib-set key=value]...   (s-ib options, e.g. form=linear)";
   }
 
   @Override
   public void run(Host host, List<String> args) throws Exception {
-    Args a = Args.parse(args, Set.of("--out", "--epochs", "--train-size", "--test-size", "--eval-size", "--seed"),
+    Args a = Args.parse(args,
+        Set.of("--out", "--epochs", "--train-size", "--test-size", "--eval-size", "--seed", "--sib-set"),
         Set.of("--quick"));
+    Map<String, String> sibOptions = a.settings("--sib-set");
+    host.plugins().regularizer("s-ib").options().parse(sibOptions); // fail early on a bad option
     boolean quick = a.flag("--quick");
     Path out = Path.of(a.get("--out").orElse("ibex-demo"));
     TrainingRecipe.Config config = new TrainingRecipe.Config("fashion-scenes",
@@ -69,7 +73,7 @@ final class DemoCommand implements Command {
         host.out().println("== training " + variant);
         long t0 = System.nanoTime();
         TrainingRecipe.Result run = TrainingRecipe.train(manager, config, host.plugins(),
-            variant.equals("plain") ? Map.of() : Map.of("s-ib", Map.of()), host.out(), null, false);
+            variant.equals("plain") ? Map.of() : Map.of("s-ib", sibOptions), host.out(), null, false);
         host.out().printf(Locale.ROOT, "%s: test accuracy %.4f (%d images), trained in %.0f s%n", variant,
             run.testAccuracy(), run.test().size(), (System.nanoTime() - t0) / 1e9);
         accuracy.put(variant, run.testAccuracy());
@@ -101,12 +105,13 @@ final class DemoCommand implements Command {
         }
       }
       Files.writeString(out.resolve("results.tsv"), tsv, StandardCharsets.UTF_8);
-      writeReport(out, config, evalSize, accuracy, scores, x, maps);
+      writeReport(out, config, sibOptions, evalSize, accuracy, scores, x, maps);
     }
     host.out().println("wrote " + out.resolve("index.html") + " and " + out.resolve("results.tsv"));
   }
 
-  private static void writeReport(Path out, TrainingRecipe.Config config, int evalSize, Map<String, Double> accuracy,
+  private static void writeReport(Path out, TrainingRecipe.Config config, Map<String, String> sibOptions, int evalSize,
+      Map<String, Double> accuracy,
       Map<String, Map<String, Map<String, Double>>> scores, NDArray x, Map<String, Map<String, NDArray>> maps)
       throws java.io.IOException {
     StringBuilder table = new StringBuilder("<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\">"
@@ -135,9 +140,9 @@ final class DemoCommand implements Command {
     }
     String intro = String.format(Locale.ROOT,
         "Small CNN trained %d epoch(s) on %d Fashion-MNIST scenes (56x56, one garment on clutter, object mask known), "
-            + "with and without the S-IB regulariser (default options), same seed. Maps of the first %d test images "
+            + "with and without the S-IB regulariser (options %s), same seed. Maps of the first %d test images "
             + "(explaining the true class) scored against the object masks and with insertion/deletion.",
-        config.epochs(), config.trainSize(), evalSize);
+        config.epochs(), config.trainSize(), sibOptions.isEmpty() ? "default" : sibOptions, evalSize);
     Heatmaps.page(out, "ibex demo: plain vs S-IB", intro, images);
     // put the table under the intro
     Path index = out.resolve("index.html");

@@ -62,14 +62,15 @@ public final class AttributionContext {
 
   /**
    * The target resolved against the model output on the input. Costs one forward pass the first
-   * time unless {@link #resolveWith} was called with an output the method computed anyway.
+   * time for a class target, unless {@link #resolveWith} was called with an output the method
+   * computed anyway; a score-function target costs none.
    *
    * @return the resolved target
    */
   public ResolvedTarget resolvedTarget() {
     if (resolved == null) {
-      NDArray out = model.forward(input);
-      resolved = target.resolve(out);
+      // a score-function target never reads the output: no forward pass for it
+      resolved = target.resolve(target.needsModelOutput() ? model.forward(input) : null);
     }
     return resolved;
   }

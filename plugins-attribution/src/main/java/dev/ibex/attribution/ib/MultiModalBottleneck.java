@@ -6,14 +6,11 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
-import dev.ibex.api.Inputs;
-import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
-import dev.ibex.attribution.core.AbstractAttributor;
 import dev.ibex.attribution.core.AttributionContext;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -34,7 +31,7 @@ import java.util.SplittableRandom;
  * The β of the code is parsed as an integer (another bug); here it is a real number.
  */
 @AutoService(Attributor.class)
-public final class MultiModalBottleneck extends AbstractAttributor {
+public final class MultiModalBottleneck extends TokenAttributor {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
           OptionSpec.text("layer", null, "split point: the bottleneck sits on this activation (required)"),
@@ -47,10 +44,9 @@ public final class MultiModalBottleneck extends AbstractAttributor {
               "standard: ε ~ N(0,1) as the authors' code; fitted: standardise h by its per-feature batch statistics"),
           OptionSpec.real("noise-scale", 1.0, "multiplies ε (0: a deterministic bottleneck)").withRange(0, 100),
           OptionSpec.integer("seed", 0, "seed of the noise draws").withRange(0, Integer.MAX_VALUE),
-          OptionSpec.choice("modality", "image", List.of("image", "text"),
-              "image: drop the class token and upsample the patch grid to the input; text: per token"),
-          OptionSpec.bool("class-token", true, "image: token 0 is a class token (dropped from the map)"),
-          OptionSpec.choice("normalize", "minmax", List.of("minmax", "none"), "per-sample min-max, as the authors"));
+          MODALITY,
+          CLASS_TOKEN,
+          NORMALIZE);
 
   @Override
   public String name() {
@@ -67,24 +63,12 @@ public final class MultiModalBottleneck extends AbstractAttributor {
     return OPTIONS;
   }
 
-  @Override
-  protected void validateInput(NDArray input) {
-    if (input.getShape().dimension() == 2 && !input.getDataType().isFloating()) {
-      return; // token ids (N, L)
-    }
-    Inputs.requireRank(input, 4, "input", "(N, C, H, W) pixels, or (N, L) integer token ids");
-    Inputs.requireFinite(input, "input");
-  }
 
   @Override
   protected NDArray compute(AttributionContext ctx) {
     Options o = ctx.options();
-    boolean image = o.getString("modality").equals("image");
+    imageSide(ctx); // fail before any work when the modality does not fit the input
     NDArray x = ctx.input();
-    if (image != (x.getShape().dimension() == 4)) {
-      throw new InvalidInputException("modality '" + o.getString("modality") + "' does not fit an input of shape "
-          + x.getShape() + (image ? ": use modality=text for token ids" : ": use modality=image for pixels"));
-    }
     ExplainableModel model = ctx.model();
     String layer = o.getString("layer");
     NDArray h = model.toLayer(layer, x).stopGradient();
@@ -92,10 +76,7 @@ public final class MultiModalBottleneck extends AbstractAttributor {
     ResolvedTarget target = ctx.resolvedTarget();
     NDArray capacity = fit(model, layer, x, h, standardizer, target, o, ctx.scratch());
     NDArray tokens = capacity.sum(new int[] {-1});
-    NDArray map = image
-        ? TokenMaps.image(tokens, o.getBoolean("class-token"), (int) x.getShape().get(2), (int) x.getShape().get(3))
-        : tokens;
-    return o.getString("normalize").equals("minmax") ? TokenMaps.minMax(map) : map;
+    return toMap(tokens, ctx);
   }
 
   /** Fits α for every sample at once and returns the final per-element capacity (N, …). */

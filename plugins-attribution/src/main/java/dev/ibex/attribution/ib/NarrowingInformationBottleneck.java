@@ -6,16 +6,12 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
-import dev.ibex.api.Inputs;
-import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
-import dev.ibex.attribution.core.AbstractAttributor;
 import dev.ibex.attribution.core.AttributionContext;
-import java.util.List;
 
 /**
  * NIB, the Narrowing Information Bottleneck attribution for image-text models (Zhu et al., ICLR 2025),
@@ -32,15 +28,14 @@ import java.util.List;
  * (EOT pooling) declares {@code tailTakesInput} (see {@link dev.ibex.api.model.TorchScriptModel}).
  */
 @AutoService(Attributor.class)
-public final class NarrowingInformationBottleneck extends AbstractAttributor {
+public final class NarrowingInformationBottleneck extends TokenAttributor {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
           OptionSpec.text("layer", null, "split point: the hidden state entering this block (required)"),
           OptionSpec.integer("steps", 10, "scales i/steps, i = 1..steps (the paper's num_steps)").withRange(1, 10_000),
-          OptionSpec.choice("modality", "image", List.of("image", "text"),
-              "image: drop the class token and upsample the patch grid to the input; text: per token"),
-          OptionSpec.bool("class-token", true, "image: token 0 is a class token (dropped from the map)"),
-          OptionSpec.choice("normalize", "minmax", List.of("minmax", "none"), "per-sample min-max, as the authors"),
+          MODALITY,
+          CLASS_TOKEN,
+          NORMALIZE,
           OptionSpec.integer("internal-batch-size", 64, "rows (sample × scale) per model call").withRange(1, 1 << 20));
 
   @Override
@@ -58,37 +53,20 @@ public final class NarrowingInformationBottleneck extends AbstractAttributor {
     return OPTIONS;
   }
 
-  @Override
-  protected void validateInput(NDArray input) {
-    int rank = input.getShape().dimension();
-    if (rank == 2 && !input.getDataType().isFloating()) {
-      return; // token ids (N, L)
-    }
-    Inputs.requireRank(input, 4, "input", "(N, C, H, W) pixels, or (N, L) integer token ids");
-    Inputs.requireFinite(input, "input");
-  }
 
   @Override
   protected NDArray compute(AttributionContext ctx) {
     Options o = ctx.options();
     String layer = o.getString("layer");
     int steps = o.getInt("steps");
-    boolean image = o.getString("modality").equals("image");
+    imageSide(ctx); // fail before any work when the modality does not fit the input
     NDArray x = ctx.input();
-    if (image != (x.getShape().dimension() == 4)) {
-      throw new InvalidInputException(
-          "modality '" + o.getString("modality") + "' does not fit an input of shape " + x.getShape()
-              + (image ? ": use modality=text for token ids" : ": use modality=image for pixels"));
-    }
     ExplainableModel model = ctx.model();
     NDArray h = model.toLayer(layer, x).stopGradient();
     ResolvedTarget target = ctx.resolvedTarget();
     NDArray sum = integratedGradient(model, layer, x, h, target, steps, o.getInt("internal-batch-size"), ctx.scratch());
     NDArray tokens = sum.mul(h).sum(new int[] {-1}).div(steps); // channel sum -> (N, T)
-    NDArray map = image
-        ? TokenMaps.image(tokens, o.getBoolean("class-token"), (int) x.getShape().get(2), (int) x.getShape().get(3))
-        : tokens;
-    return o.getString("normalize").equals("minmax") ? TokenMaps.minMax(map) : map;
+    return toMap(tokens, ctx);
   }
 
   /** Σ_i ∇score at (i/n)·h, per sample, with the (sample, scale) rows batched. */

@@ -53,6 +53,7 @@ class NarrowingInformationBottleneckTest {
     NDArray expected = clip.read("nib.image.npy");
     assertThat(a.values().getShape()).isEqualTo(new Shape(3, 32, 32));
     assertThat(relLinf(a.values(), expected)).isLessThan(1e-4);
+    assertThat(a.forwardPassesPerSample()).isEqualTo(10.0);
     assertThat(a.backwardPassesPerSample()).isEqualTo(10.0);
   }
 

@@ -1,0 +1,67 @@
+package dev.ibex.attribution.ib;
+
+import ai.djl.ndarray.NDArray;
+import dev.ibex.api.Inputs;
+import dev.ibex.api.InvalidInputException;
+import dev.ibex.api.options.OptionSpec;
+import dev.ibex.api.options.Options;
+import dev.ibex.attribution.core.AbstractAttributor;
+import dev.ibex.attribution.core.AttributionContext;
+import java.util.List;
+
+/**
+ * What the transformer-token methods (NIB, M2IB) share: an input that is either pixels (N, C, H, W)
+ * for an image tower or integer token ids (N, L) for a text tower, per-token scores at a layer, and
+ * the authors' way of turning them into maps (options {@code modality}, {@code class-token},
+ * {@code normalize}; see {@link TokenMaps}).
+ */
+abstract class TokenAttributor extends AbstractAttributor {
+  static final OptionSpec MODALITY = OptionSpec.choice("modality", "image", List.of("image", "text"),
+      "image: drop the class token and upsample the patch grid to the input; text: per token");
+  static final OptionSpec CLASS_TOKEN =
+      OptionSpec.bool("class-token", true, "image: token 0 is a class token (dropped from the map)");
+  static final OptionSpec NORMALIZE =
+      OptionSpec.choice("normalize", "minmax", List.of("minmax", "none"), "per-sample min-max, as the authors");
+
+  @Override
+  protected final void validateInput(NDArray input) {
+    if (input.getShape().dimension() == 2 && !input.getDataType().isFloating()) {
+      return; // token ids (N, L)
+    }
+    Inputs.requireRank(input, 4, "input", "(N, C, H, W) pixels, or (N, L) integer token ids");
+    Inputs.requireFinite(input, "input");
+  }
+
+  /**
+   * Checks that the {@code modality} option fits the input.
+   *
+   * @param ctx the call
+   * @return whether this is the image side
+   */
+  static boolean imageSide(AttributionContext ctx) {
+    String modality = ctx.options().getString("modality");
+    boolean image = modality.equals("image");
+    if (image != (ctx.input().getShape().dimension() == 4)) {
+      throw new InvalidInputException("modality '" + modality + "' does not fit an input of shape "
+          + ctx.input().getShape() + (image ? ": use modality=text for token ids" : ": use modality=image for pixels"));
+    }
+    return image;
+  }
+
+  /**
+   * Per-token scores to the returned map: image side on the input's pixel grid, text side per token,
+   * then min-max unless {@code normalize=none}.
+   *
+   * @param tokens (N, T) scores
+   * @param ctx the call
+   * @return (N, H, W) or (N, T)
+   */
+  static NDArray toMap(NDArray tokens, AttributionContext ctx) {
+    Options o = ctx.options();
+    NDArray x = ctx.input();
+    NDArray map = imageSide(ctx)
+        ? TokenMaps.image(tokens, o.getBoolean("class-token"), (int) x.getShape().get(2), (int) x.getShape().get(3))
+        : tokens;
+    return o.getString("normalize").equals("minmax") ? TokenMaps.minMax(map) : map;
+  }
+}
