@@ -12,7 +12,7 @@ import dev.ibex.api.options.OptionSpec;
 import dev.ibex.attribution.core.AttributionContext;
 import dev.ibex.attribution.core.Bilinear;
 import dev.ibex.attribution.core.LayerCapture;
-import dev.ibex.attribution.core.Rows;
+import dev.ibex.attribution.core.SampleRows;
 
 /**
  * Score-CAM (Wang et al., 2020), as pytorch-grad-cam computes it: every channel of the activation
@@ -75,7 +75,7 @@ public final class ScoreCam extends BaseCam {
         NDArray lo = up.min(new int[] {1}, true);
         NDArray hi = up.max(new int[] {1}, true);
         NDArray masks = up.sub(lo).div(hi.sub(lo).add(EPS)).reshape(r1 - r0, 1, height, width);
-        NDArray images = Rows.gather(x, sampleOfRow, chunk);
+        NDArray images = SampleRows.gather(x, sampleOfRow, chunk);
         NDArray out = ctx.model().forward(masks.mul(images));
         float[] s = target.score(out, sampleOfRow).toType(DataType.FLOAT32, false).toFloatArray();
         System.arraycopy(s, 0, scores, r0, s.length);

@@ -46,13 +46,25 @@ public final class Gradients {
    * @param model the model (counts one forward and one backward per row)
    * @param layer the split point
    * @param z the activations
-   * @param target resolved target
+   * @param input the input rows the activations derive from, for tails that need them (a CLIP text
+   *     tower's EOT pooling); may be {@code null} for models whose tail does not
+   * @param target resolved target, or {@code null} to resolve it with this very output (only when
+   *     {@code z} is the activation of exactly the input batch)
+   * @param resolver how to resolve the target from the output when {@code target} is null
    * @param sampleOfRow the sample each row derives from
    * @return gradient (shape of z) and per-row scores
    */
   public static Result ofLayer(
-      ExplainableModel model, String layer, NDArray z, ResolvedTarget target, int[] sampleOfRow) {
-    return through(a -> model.fromLayer(layer, a), model, z, target, null, sampleOfRow);
+      ExplainableModel model,
+      String layer,
+      NDArray z,
+      NDArray input,
+      ResolvedTarget target,
+      Function<NDArray, ResolvedTarget> resolver,
+      int[] sampleOfRow) {
+    UnaryOperator<NDArray> tail =
+        input == null ? a -> model.fromLayer(layer, a) : a -> model.fromLayer(layer, a, input);
+    return through(tail, model, z, target, resolver, sampleOfRow);
   }
 
   private static Result through(

@@ -1,8 +1,6 @@
 package dev.ibex.attribution.core;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.training.GradientCollector;
-import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.model.ExplainableModel;
 import java.util.stream.IntStream;
 
@@ -41,20 +39,7 @@ public record LayerCapture(NDArray activation, NDArray gradient, NDArray scores)
       NDArray scores = ctx.resolveWith(out).score(out, rows);
       return new LayerCapture(activation, null, scores);
     }
-    // d score / d activation through a fresh leaf: gradients of intermediates read as zeros in DJL
-    NDArray leaf = activation.duplicate();
-    leaf.setRequiresGradient(true);
-    NDArray scores;
-    try (GradientCollector collector = x.getManager().getEngine().newGradientCollector()) {
-      NDArray out = model.fromLayer(layer, leaf);
-      ResolvedTarget target = ctx.resolveWith(out.stopGradient());
-      scores = target.score(out, rows);
-      collector.backward(scores.sum());
-    }
-    model.passes().countBackward(rows.length);
-    NDArray gradient = leaf.getGradient().duplicate();
-    NDArray detached = scores.stopGradient();
-    leaf.close();
-    return new LayerCapture(activation, gradient, detached);
+    Gradients.Result r = Gradients.ofLayer(model, layer, activation, null, null, ctx::resolveWith, rows);
+    return new LayerCapture(activation, r.gradient(), r.scores());
   }
 }

@@ -11,6 +11,8 @@ import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.attribution.core.AbstractAttributor;
 import dev.ibex.attribution.core.AttributionContext;
+import dev.ibex.attribution.core.Gradients;
+import dev.ibex.attribution.core.PathIntegral;
 import dev.ibex.attribution.core.SampleRows;
 import java.util.Arrays;
 
@@ -80,7 +82,8 @@ public final class IntegratedGradients extends AbstractAttributor {
     double[] fb = SampleRows.toDoubles(target.score(ends.get(n + ":"), rows));
 
     NDArray diff = x.sub(baseline);
-    NDArray integral = PathIntegral.weightedGradients(ctx.model(), baseline, diff, rule[0], rule[1], target, batch);
+    NDArray integral = PathIntegral.weightedGradients(baseline, diff, rule[0], rule[1],
+        (points, pointRows) -> Gradients.ofInput(ctx.model(), points, target, null, pointRows).gradient(), batch);
     NDArray attribution = integral.mul(diff);
 
     double[] sums = SampleRows.sumPerSample(attribution);

@@ -1,9 +1,6 @@
 package dev.ibex.attribution.ib;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.ResolvedTarget;
@@ -12,6 +9,9 @@ import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import dev.ibex.attribution.core.AttributionContext;
+import dev.ibex.attribution.core.Gradients;
+import dev.ibex.attribution.core.PathIntegral;
+import dev.ibex.attribution.core.SampleRows;
 
 /**
  * NIB, the Narrowing Information Bottleneck attribution for image-text models (Zhu et al., ICLR 2025),
@@ -64,63 +64,18 @@ public final class NarrowingInformationBottleneck extends TokenAttributor {
     ExplainableModel model = ctx.model();
     NDArray h = model.toLayer(layer, x).stopGradient();
     ResolvedTarget target = ctx.resolvedTarget();
-    NDArray sum = integratedGradient(model, layer, x, h, target, steps, o.getInt("internal-batch-size"), ctx.scratch());
-    NDArray tokens = sum.mul(h).sum(new int[] {-1}).div(steps); // channel sum -> (N, T)
+    // right Riemann sum from 0 to h: nodes i/n, weights 1/n; the tail also gets each row's input
+    double[] alphas = new double[steps];
+    double[] weights = new double[steps];
+    for (int i = 0; i < steps; i++) {
+      alphas[i] = (i + 1) / (double) steps;
+      weights[i] = 1.0 / steps;
+    }
+    NDArray sum = PathIntegral.weightedGradients(h.zerosLike(), h, alphas, weights,
+        (points, rows) -> Gradients.ofLayer(model, layer, points, SampleRows.gather(x, rows, points.getManager()),
+            target, null, rows).gradient(),
+        o.getInt("internal-batch-size"));
+    NDArray tokens = sum.mul(h).sum(new int[] {-1}); // h ⊙ Σ w ∇, summed over channels -> (N, T)
     return toMap(tokens, ctx);
-  }
-
-  /** Σ_i ∇score at (i/n)·h, per sample, with the (sample, scale) rows batched. */
-  static NDArray integratedGradient(
-      ExplainableModel model, String layer, NDArray x, NDArray h, ResolvedTarget target, int steps,
-      int batchSize, NDManager scratch) {
-    int samples = (int) h.getShape().get(0);
-    int total = samples * steps;
-    NDArray sum = scratch.zeros(h.getShape(), h.getDataType()).toDevice(h.getDevice(), false);
-    for (int start = 0; start < total; start += batchSize) {
-      int rows = Math.min(batchSize, total - start);
-      try (NDManager chunk = scratch.newSubManager()) {
-        int[] sampleOfRow = new int[rows];
-        float[] alpha = new float[rows];
-        float[] routing = new float[samples * rows];
-        for (int r = 0; r < rows; r++) {
-          sampleOfRow[r] = (start + r) / steps;
-          alpha[r] = ((start + r) % steps + 1) / (float) steps;
-          routing[sampleOfRow[r] * rows + r] = 1f;
-        }
-        NDArray index = chunk.create(toLong(sampleOfRow)).toDevice(h.getDevice(), false);
-        Shape broadcast = new Shape(rows).addAll(new Shape(ones(h.getShape().dimension() - 1)));
-        NDArray scales = chunk.create(alpha).toDevice(h.getDevice(), false).toType(h.getDataType(), false).reshape(broadcast);
-        NDArray leaf = h.get(index).mul(scales);
-        leaf.attach(chunk);
-        leaf.setRequiresGradient(true);
-        NDArray xRows = x.get(index);
-        xRows.attach(chunk);
-        try (GradientCollector collector = chunk.getEngine().newGradientCollector()) {
-          NDArray out = model.fromLayer(layer, leaf, xRows);
-          collector.backward(target.score(out, sampleOfRow).sum());
-        }
-        model.passes().countBackward(rows);
-        // scatter-add the rows' gradients to their samples: (samples, rows) x (rows, T·D)
-        NDArray route = chunk.create(routing, new Shape(samples, rows)).toDevice(h.getDevice(), false)
-            .toType(h.getDataType(), false);
-        NDArray g = leaf.getGradient().reshape(rows, -1);
-        sum.addi(route.matMul(g).reshape(h.getShape()));
-      }
-    }
-    return sum;
-  }
-
-  private static long[] toLong(int[] v) {
-    long[] out = new long[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = v[i];
-    }
-    return out;
-  }
-
-  private static long[] ones(int n) {
-    long[] out = new long[n];
-    java.util.Arrays.fill(out, 1);
-    return out;
   }
 }

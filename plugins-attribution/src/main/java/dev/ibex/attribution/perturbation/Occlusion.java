@@ -12,7 +12,7 @@ import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.attribution.core.AbstractAttributor;
 import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.Rows;
+import dev.ibex.attribution.core.SampleRows;
 import java.util.stream.IntStream;
 
 /**
@@ -72,10 +72,10 @@ public final class Occlusion extends AbstractAttributor {
       try (NDManager chunk = ctx.scratch().newSubManager(x.getDevice())) {
         int[] sampleOfRow = IntStream.range(r0, r1).map(r -> r / positions).toArray();
         NDArray masks = masks(window, r0, r1, positions, dims, chunk).toType(x.getDataType(), false);
-        NDArray images = Rows.gather(x, sampleOfRow, chunk);
+        NDArray images = SampleRows.gather(x, sampleOfRow, chunk);
         NDArray occluded = images.sub(masks.mul(images.sub(baseline)));
         NDArray scores = target.score(ctx.model().forward(occluded), sampleOfRow);
-        NDArray drop = Rows.gather(base, sampleOfRow, chunk).sub(scores);
+        NDArray drop = SampleRows.gather(base, sampleOfRow, chunk).sub(scores);
         NDArray credit = masks.mul(drop.reshape(r1 - r0, 1, 1, 1));
         for (int a = r0; a < r1; ) {
           int j = a / positions;

@@ -1,37 +1,40 @@
-package dev.ibex.attribution.gradient;
+package dev.ibex.attribution.core;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.ibex.api.ResolvedTarget;
-import dev.ibex.api.model.ExplainableModel;
-import dev.ibex.attribution.core.Gradients;
-import dev.ibex.attribution.core.SampleRows;
-
-/** The batched quadrature of gradients along straight paths, shared by the path methods. */
-final class PathIntegral {
+/**
+ * The batched quadrature of gradients along straight paths, shared by the path methods (integrated
+ * gradients at the input, NIB at a layer): {@code Σ_k w_k ∇F(start + α_k · direction)} for every
+ * sample, the {@code samples × nodes} points laid out node-major and sent through the model {@code
+ * batch} rows at a time.
+ */
+public final class PathIntegral {
   private PathIntegral() {}
 
+  /** The gradient of the target score at a batch of path points. */
+  @FunctionalInterface
+  public interface RowGradient {
+    /**
+     * @param points (rows, …) points on the paths
+     * @param sampleOfRow the sample each row's path belongs to
+     * @return (rows, …) gradients at the points
+     */
+    NDArray at(NDArray points, int[] sampleOfRow);
+  }
+
   /**
-   * {@code Σ_k w_k ∂F/∂x (start + α_k · direction)} for every sample, the {@code samples × nodes}
-   * points laid out node-major and sent through the model {@code batch} rows at a time.
+   * The weighted sum of gradients along each sample's path.
    *
-   * @param model the model
    * @param start (N, …) path starts (the baselines)
-   * @param direction (N, …) path directions (input − baseline)
+   * @param direction (N, …) path directions (end − start)
    * @param alphas node positions
    * @param weights node weights
-   * @param target resolved target
+   * @param gradient how to take the gradient at a batch of points (e.g. through {@link Gradients})
    * @param batch rows per forward/backward pass
    * @return (N, …) the weighted gradient sum, on start's manager
    */
-  static NDArray weightedGradients(
-      ExplainableModel model,
-      NDArray start,
-      NDArray direction,
-      double[] alphas,
-      double[] weights,
-      ResolvedTarget target,
-      int batch) {
+  public static NDArray weightedGradients(
+      NDArray start, NDArray direction, double[] alphas, double[] weights, RowGradient gradient, int batch) {
     int n = (int) start.getShape().get(0);
     int rank = start.getShape().dimension();
     long total = (long) n * alphas.length;
@@ -53,7 +56,7 @@ final class PathIntegral {
         NDArray offsets = SampleRows.gather(direction, sampleOfRow, chunk);
         NDArray points =
             SampleRows.gather(start, sampleOfRow, chunk).add(offsets.mul(SampleRows.column(offsets, alpha, rank)));
-        NDArray grad = Gradients.ofInput(model, points, target, null, sampleOfRow).gradient();
+        NDArray grad = gradient.at(points, sampleOfRow);
         sum.addi(SampleRows.weightedSum(grad, sampleOfRow, weight, n));
       }
     }
