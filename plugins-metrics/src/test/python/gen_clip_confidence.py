@@ -23,3 +23,19 @@ drop = 100 * torch.clamp(s - s2, min=0)
 inc = 100 * (s2 > s).double()
 np.save(f"{out}/confidence.npy", np.stack([drop.double().numpy(), inc.numpy()]))
 print(s, s2, drop, inc)
+
+# Text side at the split point text_2 (the toy CLIP exports no split at the token embeddings; the metric's
+# definition is the same at any split): hidden states scaled per token by NIB's text scores, SOT (position 0)
+# and EOT (the highest id) left unscaled; s' = cos(from_text_2(h * scale, ids), paired image embedding).
+# Writes OUT/confidence_text.npy (2,3): rows drop, increase.
+tscores = torch.from_numpy(np.load(f"{clip_dir}/nib.text.npy"))
+with torch.no_grad():
+    image = m.encode_image(pixels)
+    scale = tscores.clone()
+    scale[:, 0] = 1
+    scale[torch.arange(ids.shape[0]), ids.argmax(-1)] = 1
+    t = torch.cosine_similarity(m.encode_text(ids), image, dim=1)
+    t2 = torch.cosine_similarity(m.from_text_2(m.to_text_2(ids) * scale[:, :, None], ids), image, dim=1)
+np.save(f"{out}/confidence_text.npy",
+        np.stack([(100 * torch.clamp(t - t2, min=0)).double().numpy(), (100 * (t2 > t).double()).numpy()]))
+print(t, t2)

@@ -6,75 +6,26 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.common.collect.ImmutableList;
 import dev.ibex.api.MetricResult;
 import dev.ibex.api.Target;
 import dev.ibex.api.io.Npy;
-import dev.ibex.api.model.ExplainableModel;
-import dev.ibex.api.model.PassCounter;
-import dev.ibex.api.model.Stage;
 import dev.ibex.api.model.TorchScriptModel;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
  * The image-text form of Confidence Drop / Increase (NIB's evaluation) on the toy CLIP with NIB's
  * own image maps, against values computed independently in PyTorch
  * (src/test/python/gen_clip_confidence.py): the model is the image tower, the target the cosine to
- * the paired caption's embedding.
+ * the paired caption's embedding; and the text form on the text tower.
  */
 class ClipConfidenceParityTest {
 
-  /** The image tower of the exported CLIP: encode_image = from_image_2 ∘ to_image_2. */
-  static final class ImageTower implements ExplainableModel {
-    private final TorchScriptModel clip;
-
-    ImageTower(TorchScriptModel clip) {
-      this.clip = clip;
-    }
-
-    @Override
-    public NDManager manager() {
-      return clip.manager();
-    }
-
-    @Override
-    public NDArray forward(NDArray input) {
-      return clip.fromLayer("image_2", clip.toLayer("image_2", input));
-    }
-
-    @Override
-    public ImmutableList<String> layers() {
-      return ImmutableList.of("image_2");
-    }
-
-    @Override
-    public NDArray toLayer(String layer, NDArray input) {
-      return clip.toLayer(layer, input);
-    }
-
-    @Override
-    public NDArray fromLayer(String layer, NDArray activation) {
-      return clip.fromLayer(layer, activation);
-    }
-
-    @Override
-    public Optional<ImmutableList<Stage>> stages() {
-      return Optional.empty();
-    }
-
-    @Override
-    public PassCounter passes() {
-      return clip.passes();
-    }
-
-    @Override
-    public void close() {
-      clip.close();
-    }
+  static TorchScriptModel tower(String entry, String layer, boolean tailTakesInput) throws Exception {
+    return TorchScriptModel.builder(FaithfulnessMetricsTest.resource("parity/clip/clip.pt")).device(Device.cpu())
+        .forwardMethod(entry).layers(List.of(layer)).tailTakesInput(tailTakesInput).load();
   }
 
   static NDArray npy(NDManager m, String name) throws Exception {
@@ -86,8 +37,7 @@ class ClipConfidenceParityTest {
   @Test
   void imageSideMatchesTheIndependentComputation() throws Exception {
     try (NDManager m = NDManager.newBaseManager();
-        ImageTower tower = new ImageTower(TorchScriptModel.load(
-            FaithfulnessMetricsTest.resource("parity/clip/clip.pt"), Device.cpu(), List.of("image_2")))) {
+        TorchScriptModel tower = tower("encode_image", "image_2", false)) {
       NDArray pixels = npy(m, "pixels.npy");
       NDArray text = npy(m, "text_embeddings.npy");
       NDArray heat = npy(m, "nib.image.npy");
@@ -102,6 +52,26 @@ class ClipConfidenceParityTest {
         assertThat(inc.perSample()[s]).as("increase %d", s).isEqualTo(expected[3 + s]);
       }
       assertThat(drop.value()).isCloseTo((expected[0] + expected[1] + expected[2]) / 3, within(1e-4));
+    }
+  }
+
+  @Test
+  void textSideMatchesTheIndependentComputation() throws Exception {
+    // Token states at the split text_2 scaled by NIB's token scores, SOT and EOT unscaled; the text
+    // tower's tail takes the ids too (EOT pooling). The fixture exports no embedding-layer split.
+    try (NDManager m = NDManager.newBaseManager();
+        TorchScriptModel tower = tower("encode_text", "text_2", true)) {
+      NDArray ids = npy(m, "ids.npy");
+      NDArray scores = npy(m, "nib.text.npy");
+      double[] expected = npy(m, "confidence_text.npy").toDoubleArray();
+      Target cos = Target.cosineSimilarity(npy(m, "image_embeddings.npy"));
+      Map<String, Object> o = Map.of("modality", "text", "embedding-layer", "text_2", "normalise", "none");
+      MetricResult drop = FaithfulnessMetricsTest.run("confidence-drop", tower, cos, ids, scores, o);
+      MetricResult inc = FaithfulnessMetricsTest.run("confidence-increase", tower, cos, ids, scores, o);
+      for (int s = 0; s < 3; s++) {
+        assertThat(drop.perSample()[s]).as("drop %d", s).isCloseTo(expected[s], within(1e-4));
+        assertThat(inc.perSample()[s]).as("increase %d", s).isEqualTo(expected[3 + s]);
+      }
     }
   }
 }

@@ -151,7 +151,7 @@ abstract class ConfidenceChange extends AbstractMetric {
         float[] part = new float[(end - start) * len];
         System.arraycopy(scale, start * len, part, 0, part.length);
         NDArray sc = sub.create(part, new Shape(end - start, len, 1)).toType(emb.getDataType(), false).toDevice(emb.getDevice(), false);
-        NDArray output = model.fromLayer(layer, emb.mul(sc));
+        NDArray output = model.fromLayer(layer, emb.mul(sc), chunk); // a text tower pools at EOT: it needs the ids
         int[] rows = new int[end - start];
         for (int r = 0; r < rows.length; r++) {
           rows[r] = start + r;
