@@ -59,19 +59,60 @@ final class Args {
   }
 
   int intValue(String name, int def) {
+    return intValue(name, def, 1);
+  }
+
+  int intValue(String name, int def, int min) {
+    long n = longValue(name, def);
+    if (n < min || n > Integer.MAX_VALUE) {
+      throw new UsageException(name + " must be an integer of at least " + min + ", got " + n);
+    }
+    return (int) n;
+  }
+
+  long longValue(String name, long def) {
     String v = get(name).orElse(null);
     if (v == null) {
       return def;
     }
     try {
-      int n = Integer.parseInt(v);
-      if (n < 1) {
-        throw new UsageException(name + " must be at least 1, got " + n);
-      }
-      return n;
+      return Long.parseLong(v.trim());
     } catch (NumberFormatException e) {
       throw new UsageException(name + " must be an integer, got '" + v + "'");
     }
+  }
+
+  /** A real value greater than {@code above}. */
+  double realValue(String name, double def, double above) {
+    String v = get(name).orElse(null);
+    if (v == null) {
+      return def;
+    }
+    double d;
+    try {
+      d = Double.parseDouble(v.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException(name + " must be a number, got '" + v + "'");
+    }
+    if (!(d > above) || Double.isInfinite(d)) {
+      throw new UsageException(name + " must be a finite number above " + above + ", got " + v);
+    }
+    return d;
+  }
+
+  /** One of an enum's constants, named in lower case. */
+  <E extends Enum<E>> E choice(String name, E def, Class<E> type) {
+    String v = get(name).orElse(null);
+    if (v == null) {
+      return def;
+    }
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equalsIgnoreCase(v.trim())) {
+        return e;
+      }
+    }
+    throw new UsageException(name + " must be one of "
+        + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(java.util.Locale.ROOT) + ", got '" + v + "'");
   }
 
   /** The {@code --set key=value} pairs, in order. */

@@ -12,7 +12,6 @@ import dev.ibex.api.options.Options;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /** The parts {@code explain} and {@code bench} share: model, input, options and target from args. */
 final class AttributionSetup {
@@ -24,12 +23,14 @@ final class AttributionSetup {
 
   private AttributionSetup() {}
 
-  /** The model, with {@code --entry} naming the method that plays forward (e.g. a CLIP tower's). */
+  /**
+   * The model, with {@code --entry} naming the method that plays forward (e.g. a CLIP tower's). No
+   * layers are declared: TorchScript cannot list its methods, and {@code --layer} is what is being
+   * asked for, not something known to exist.
+   */
   static TorchScriptModel model(Host host, Args a) {
-    List<String> layers = a.get("--layer").map(List::of).orElse(List.of());
     return TorchScriptModel.builder(Path.of(a.require("--model")))
         .device(host.device())
-        .layers(layers)
         .forwardMethod(a.get("--entry").orElse(null))
         .tailTakesInput(a.flag("--tail-takes-input"))
         .load();
@@ -45,7 +46,12 @@ final class AttributionSetup {
   }
 
   static Options options(Attributor attributor, Args a) {
-    Options o = attributor.options().parse(a.settings());
+    return options(attributor, a, "--set");
+  }
+
+  /** An attributor's options from a repeatable {@code key=value} option, plus {@code --layer}. */
+  static Options options(Attributor attributor, Args a, String settingsOption) {
+    Options o = attributor.options().parse(a.settings(settingsOption));
     if (a.get("--layer").isPresent()) {
       if (attributor.options().specs().stream().noneMatch(s -> s.name().equals("layer"))) {
         throw new UsageException("method '" + attributor.name() + "' takes no --layer");

@@ -58,7 +58,7 @@ final class DemoCommand implements Command {
     TrainingRecipe.Config config = new TrainingRecipe.Config("fashion-scenes",
         a.intValue("--train-size", quick ? 1000 : 6000), a.intValue("--test-size", quick ? 100 : 1000),
         a.intValue("--epochs", quick ? 1 : 3), 64, 0, 3e-3f, Trainer.OptimizerKind.ADAM, LearningRateSchedule.COSINE,
-        Long.parseLong(a.get("--seed").orElse("7")), 16);
+        a.longValue("--seed", 7), 16);
     int evalSize = Math.min(a.intValue("--eval-size", quick ? 32 : 200), config.testSize());
     Files.createDirectories(out);
     host.out().println("ibex demo: small CNN on Fashion-MNIST scenes (56x56, object masks), plain vs s-ib; "

@@ -38,13 +38,7 @@ final class EvaluateCommand implements Command {
     Metric metric = host.plugins().metric(a.require("--metric"));
     Options options = metric.options().parse(a.settings());
     Attributor attributor = a.get("--method").map(host.plugins()::attributor).orElse(null);
-    Options attributorOptions = null;
-    if (attributor != null) {
-      attributorOptions = attributor.options().parse(a.settings("--method-set"));
-      if (a.get("--layer").isPresent()) {
-        attributorOptions = attributorOptions.withText("layer", a.get("--layer").get());
-      }
-    }
+    Options attributorOptions = attributor == null ? null : AttributionSetup.options(attributor, a, "--method-set");
     TorchScriptModel model = a.get("--model").isPresent() ? AttributionSetup.model(host, a) : null;
     try (NDManager manager = model != null ? model.manager().newSubManager() : NDManager.newBaseManager()) {
       MetricInput.Builder in = MetricInput.builder();

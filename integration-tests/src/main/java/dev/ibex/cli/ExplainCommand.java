@@ -39,7 +39,6 @@ final class ExplainCommand implements Command {
       NDArray x = AttributionSetup.input(Path.of(a.require("--input")), manager);
       Target target = AttributionSetup.target(a, manager);
       Attribution attribution = attributor.attribute(model, x, target, options);
-      Npy.write(attribution.values(), out);
       host.out().println(attribution);
       for (var d : attribution.diagnostics().entrySet()) {
         host.out().println("  " + d.getKey() + " = " + Arrays.toString(d.getValue()));
@@ -60,6 +59,7 @@ final class ExplainCommand implements Command {
         Heatmaps.page(dir, "ibex explain: " + attribution.method(), attribution.toString(), images);
         host.out().println("wrote " + images.size() + " heatmaps and " + dir.resolve("index.html"));
       }
+      Npy.write(attribution.values(), out); // last: a failure above leaves no result file behind
     }
   }
 }

@@ -95,6 +95,15 @@ public final class Main {
         e.printStackTrace(err);
       }
       return 2;
+    } catch (java.nio.file.FileSystemException e) {
+      // an output or input path the user gave cannot be used (exists as a file, no permission, ...)
+      err.println("ibex: cannot use " + e.getFile() + ": " + e.getClass().getSimpleName()
+          .replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT)
+          + (e.getReason() == null ? "" : " (" + e.getReason() + ")"));
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      return 2;
     } catch (Exception | Error e) {
       err.println("ibex: internal error: " + e);
       if (debug) {

@@ -39,7 +39,7 @@ final class TrainCommand implements Command {
 
   @Override
   public String usage() {
-    return "train --data fashion-mnist|fashion-scenes [--model small-cnn] [--epochs 3] [--batch-size 64]\n"
+    return "train [--data fashion-scenes|fashion-mnist] [--model small-cnn] [--epochs 3] [--batch-size 64]\n"
         + "        [--max-batches N] [--lr 0.003] [--optimizer adam|sgd] [--schedule cosine|constant|step]\n"
         + "        [--seed 7] [--train-size 6000] [--test-size 1000] [--width 16]\n"
         + "        [--regularizer s-ib|aib|s-ib,aib] [--set s-ib.key=value]... --out DIR [--resume]";
@@ -62,11 +62,11 @@ final class TrainCommand implements Command {
         a.intValue("--test-size", 1000),
         a.intValue("--epochs", 3),
         a.intValue("--batch-size", 64),
-        nonNegative(a, "--max-batches", 0),
-        Float.parseFloat(a.get("--lr").orElse("0.003")),
-        enumValue(Trainer.OptimizerKind.class, a.get("--optimizer").orElse("adam"), "--optimizer"),
-        enumValue(LearningRateSchedule.class, a.get("--schedule").orElse("cosine"), "--schedule"),
-        Long.parseLong(a.get("--seed").orElse("7")),
+        a.intValue("--max-batches", 0, 0),
+        (float) a.realValue("--lr", 0.003, 0),
+        a.choice("--optimizer", Trainer.OptimizerKind.ADAM, Trainer.OptimizerKind.class),
+        a.choice("--schedule", LearningRateSchedule.COSINE, LearningRateSchedule.class),
+        a.longValue("--seed", 7),
         a.intValue("--width", 16));
     Map<String, Map<String, String>> regularizers = new LinkedHashMap<>();
     for (String r : a.get("--regularizer").map(v -> List.of(v.split(","))).orElse(List.of())) {
@@ -80,6 +80,8 @@ final class TrainCommand implements Command {
       }
       regularizers.get(e.getKey().substring(0, dot)).put(e.getKey().substring(dot + 1), e.getValue());
     }
+    // validate every regulariser option before anything is created on disk
+    regularizers.forEach((name, opts) -> host.plugins().regularizer(name).options().parse(opts));
     Path out = Path.of(a.require("--out"));
     Files.createDirectories(out);
     try (NDManager manager = NDManager.newBaseManager(host.device(), "PyTorch")) {
@@ -88,30 +90,6 @@ final class TrainCommand implements Command {
       host.out().printf(Locale.ROOT, "test accuracy %.4f on %d images; checkpoints in %s%n",
           result.testAccuracy(), result.test().size(), out);
       report(host, out, config, regularizers, result, manager);
-    }
-  }
-
-  private static int nonNegative(Args a, String name, int def) {
-    String v = a.get(name).orElse(null);
-    if (v == null) {
-      return def;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n < 0) {
-        throw new UsageException(name + " must be at least 0, got " + n);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new UsageException(name + " must be an integer, got '" + v + "'");
-    }
-  }
-
-  private static <E extends Enum<E>> E enumValue(Class<E> type, String text, String name) {
-    try {
-      return Enum.valueOf(type, text.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(name + " must be one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", got '" + text + "'");
     }
   }
 

@@ -135,4 +135,36 @@ class CliTest {
     assertUserError(CliRun.of("frobnicate"), "unknown command 'frobnicate'");
     assertUserError(CliRun.of("explain", "--method"), "--method needs a value");
   }
+
+  @Test
+  void unknownLayerNamesTheMissingMethodOnly() {
+    assertUserError(explain(x, "--method", "grad-cam", "--layer", "conv9"),
+        "unknown layer 'conv9': the model exports no method 'to_conv9'");
+    CliRun run = explain(x, "--method", "grad-cam", "--layer", "conv9");
+    assertThat(run.err()).doesNotContain("known layers");
+  }
+
+  @Test
+  void anUnusableHeatmapPathIsAUserErrorAndLeavesNoResult() throws IOException {
+    Path blocker = dir.resolve("blocker");
+    Files.writeString(blocker, "a file where the heatmap directory should go");
+    CliRun run = explain(x, "--method", "saliency", "--png", blocker.resolve("sub").toString());
+    assertUserError(run, "cannot use ");
+  }
+
+  @Test
+  void trainingAndDemoArgumentsAreChecked() {
+    assertUserError(CliRun.of("train", "--lr", "abc", "--out", dir.resolve("bad.npy").toString()),
+        "--lr must be a number, got 'abc'");
+    assertUserError(CliRun.of("train", "--lr", "-1", "--out", dir.resolve("bad.npy").toString()),
+        "--lr must be a finite number above 0.0");
+    assertUserError(CliRun.of("train", "--optimizer", "rmsprop", "--out", dir.resolve("bad.npy").toString()),
+        "--optimizer must be one of [adam, sgd]");
+    assertUserError(CliRun.of("train", "--regularizer", "s-ib", "--set", "s-ib.form=bogus", "--out",
+        dir.resolve("bad.npy").toString()), "option 'form' must be one of");
+    assertUserError(CliRun.of("demo", "--seed", "x", "--out", dir.resolve("bad.npy").toString()),
+        "--seed must be an integer, got 'x'");
+    assertUserError(CliRun.of("demo", "--sib-set", "bg-weight=-3", "--out", dir.resolve("bad.npy").toString()),
+        "'bg-weight'");
+  }
 }

@@ -248,7 +248,7 @@ public final class Trainer implements AutoCloseable {
         double totalValue = total.toType(DataType.FLOAT64, false).getDouble();
         logged.put("loss", totalValue);
         if (!Double.isFinite(totalValue)) {
-          throw new IllegalStateException("non-finite loss at update " + (completedUpdates + 1) + ": " + logged
+          throw new dev.ibex.api.InvalidInputException("non-finite loss at update " + (completedUpdates + 1) + ": " + logged
               + " (lower the learning rate or a regulariser weight)");
         }
         collector.backward(total);
