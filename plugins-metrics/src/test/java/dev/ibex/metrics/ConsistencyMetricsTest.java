@@ -33,7 +33,15 @@ class ConsistencyMetricsTest {
   /** Returns the input itself. */
   static final Attributor IDENTITY = TestAttributors.of("identity", NDArray::duplicate);
   /** Fresh uniform noise on every call: the adversarial case. */
-  static final Attributor NOISE = TestAttributors.of("noise", x -> x.getManager().randomUniform(0, 1, x.getShape()));
+  /** Uniform noise seeded by the input's content: deterministic, yet different for a perturbed input. */
+  static final Attributor NOISE = TestAttributors.of("noise", x -> {
+    java.util.Random r = new java.util.Random(java.util.Arrays.hashCode(x.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray()));
+    float[] v = new float[(int) x.getShape().size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = r.nextFloat();
+    }
+    return x.getManager().create(v, x.getShape());
+  });
   /** 1 where the input exceeds 0.5. */
   static final Attributor STEP = TestAttributors.of("step", x -> x.gt(0.5f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
 
@@ -123,6 +131,18 @@ class ConsistencyMetricsTest {
     assertThat(stable.value()).isEqualTo(1.0);
     assertThat(noise.value()).isLessThan(stable.value());
     assertThat(stable.extras().get("cosine")).containsOnly(1.0);
+  }
+
+  @Test
+  void interpretabilityScoreOfASampleDoesNotDependOnItsBatch() {
+    // the occluding colour comes from the sample's own range and its seed, and forwards are chunked
+    NDArray x = TestModels.images(manager, randomImages(5, 9));
+    Map<String, Object> o = Map.of("size", 2, "batch-size", 2);
+    double[] together = run("interpretability-score", model, IDENTITY, x, o).extras().get("cosine");
+    for (int i = 0; i < 5; i++) {
+      double alone = run("interpretability-score", model, IDENTITY, x.get(i + ":" + (i + 1)), o).extras().get("cosine")[0];
+      assertThat(alone).as("sample %d", i).isCloseTo(together[i], org.assertj.core.data.Offset.offset(1e-9));
+    }
   }
 
   @Test

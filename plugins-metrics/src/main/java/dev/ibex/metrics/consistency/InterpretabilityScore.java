@@ -12,6 +12,7 @@ import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
+import dev.ibex.metrics.core.SampleRandom;
 import dev.ibex.metrics.core.AbstractMetric;
 import dev.ibex.metrics.core.CommonOptions;
 import dev.ibex.metrics.core.ImageBatch;
@@ -58,6 +59,7 @@ public final class InterpretabilityScore extends AbstractMetric {
           OptionSpec.value("foreign-images", null,
               "foreign-patch: an NDArray (M,C,H',W') of images from another data set, H',W' >= size (Java only)"),
           CommonOptions.SEED,
+          CommonOptions.BATCH_SIZE,
           CommonOptions.CHANNEL_REDUCTION);
 
   @Override
@@ -92,9 +94,9 @@ public final class InterpretabilityScore extends AbstractMetric {
     float[][] modified = new float[n][];
     String how = o.getString("modification");
     ImageBatch foreign = how.equals("foreign-patch") ? foreign(o, x) : null;
-    float[][] range = channelRange(x);
     for (int i = 0; i < n; i++) {
-      Random rnd = new Random(o.getInt("seed") * 1_000_003L + i);
+      float[][] range = channelRange(x, i); // this sample's own range: a score never depends on the batch
+      Random rnd = SampleRandom.of(o.getInt("seed"), x.pixels()[i]);
       switch (how) {
         case "high-pass":
           modified[i] = FrequencyFilter.filter(x.pixels()[i], x.channels(), x.height(), x.width(),
@@ -113,8 +115,9 @@ public final class InterpretabilityScore extends AbstractMetric {
     double[] cos = new double[n];
     try (NDManager m = ctx.scratch().newSubManager()) {
       NDArray xm = x.stack(m, modified).toType(ctx.inputs().getDataType(), false).toDevice(ctx.inputs().getDevice(), false);
-      int[] before = argmax(ctx.model().forward(ctx.local(ctx.inputs(), m)));
-      int[] after = argmax(ctx.model().forward(xm));
+      int batch = o.getInt("batch-size");
+      int[] before = predictions(ctx, ctx.local(ctx.inputs(), m), batch);
+      int[] after = predictions(ctx, xm, batch);
       SpatialMaps re = ctx.reattribute(xm, ctx.pinnedTarget(resolved));
       if (re.size() != maps.size()) {
         throw new InvalidInputException(ctx.metric() + ": the attributor's maps do not match the given attributions");
@@ -125,6 +128,21 @@ public final class InterpretabilityScore extends AbstractMetric {
       }
     }
     return Scores.perSample(out).extra("cosine", cos);
+  }
+
+  /** The predicted class of every row, {@code batch} rows per forward pass. */
+  private static int[] predictions(MetricContext ctx, NDArray x, int batch) {
+    int n = (int) x.getShape().get(0);
+    int[] out = new int[n];
+    for (int start = 0; start < n; start += batch) {
+      int end = Math.min(n, start + batch);
+      try (NDManager chunk = ctx.scratch().newSubManager()) {
+        NDArray rows = x.get(start + ":" + end);
+        rows.attach(chunk);
+        System.arraycopy(argmax(ctx.model().forward(rows)), 0, out, start, end - start);
+      }
+    }
+    return out;
   }
 
   private static int[] argmax(NDArray output) {
@@ -156,16 +174,16 @@ public final class InterpretabilityScore extends AbstractMetric {
     return f;
   }
 
-  private static float[][] channelRange(ImageBatch x) {
+  /** Per channel, the [min, max] of one sample's values: where its occluding colours are drawn from. */
+  private static float[][] channelRange(ImageBatch x, int sample) {
     float[][] r = new float[x.channels()][];
+    float[] px = x.pixels()[sample];
     for (int c = 0; c < x.channels(); c++) {
       float lo = Float.POSITIVE_INFINITY;
       float hi = Float.NEGATIVE_INFINITY;
-      for (float[] px : x.pixels()) {
-        for (int p = 0; p < x.area(); p++) {
-          lo = Math.min(lo, px[c * x.area() + p]);
-          hi = Math.max(hi, px[c * x.area() + p]);
-        }
+      for (int p = 0; p < x.area(); p++) {
+        lo = Math.min(lo, px[c * x.area() + p]);
+        hi = Math.max(hi, px[c * x.area() + p]);
       }
       r[c] = new float[] {lo, hi};
     }

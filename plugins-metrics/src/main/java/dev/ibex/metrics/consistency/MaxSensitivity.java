@@ -11,11 +11,13 @@ import dev.ibex.api.Target;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
+import dev.ibex.metrics.core.SampleRandom;
 import dev.ibex.metrics.core.AbstractMetric;
 import dev.ibex.metrics.core.CommonOptions;
 import dev.ibex.metrics.core.MetricContext;
 import dev.ibex.metrics.core.Scores;
 import dev.ibex.metrics.core.SpatialMaps;
+import java.util.Arrays;
 import java.util.Random;
 
 /**
@@ -71,7 +73,7 @@ public final class MaxSensitivity extends AbstractMetric {
     double radius = o.getDouble("radius");
     Random[] rnd = new Random[n];
     for (int i = 0; i < n; i++) {
-      rnd[i] = new Random(o.getInt("seed") * 1_000_003L + i);
+      rnd[i] = SampleRandom.of(o.getInt("seed"), Arrays.copyOfRange(flat, i * per, (i + 1) * per));
     }
     double[] out = new double[n];
     for (int j = 0; j < o.getInt("samples"); j++) {

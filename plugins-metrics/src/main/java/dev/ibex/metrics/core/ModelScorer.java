@@ -20,16 +20,18 @@ public final class ModelScorer {
   private final int batchSize;
   private final NDManager scratch;
   private final double[] original;
+  private final ai.djl.ndarray.types.DataType inputType;
 
   private ModelScorer(
       ExplainableModel model, ResolvedTarget target, boolean softmax, int batchSize, NDManager scratch,
-      double[] original) {
+      double[] original, ai.djl.ndarray.types.DataType inputType) {
     this.model = model;
     this.target = target;
     this.softmax = softmax;
     this.batchSize = batchSize;
     this.scratch = scratch;
     this.original = original;
+    this.inputType = inputType;
   }
 
   /**
@@ -47,9 +49,9 @@ public final class ModelScorer {
       ResolvedTarget t = ctx.target().resolve(out);
       boolean soft = ctx.options().getString("score").equals("softmax");
       int bs = ctx.options().getInt("batch-size");
-      ModelScorer s = new ModelScorer(model, t, soft, bs, ctx.scratch(), null);
+      ModelScorer s = new ModelScorer(model, t, soft, bs, ctx.scratch(), null, x.getDataType());
       double[] orig = s.scoreOutput(out, range((int) x.getShape().get(0)));
-      return new ModelScorer(model, t, soft, bs, ctx.scratch(), orig);
+      return new ModelScorer(model, t, soft, bs, ctx.scratch(), orig, x.getDataType());
     }
   }
 
@@ -100,7 +102,8 @@ public final class ModelScorer {
         samples[r - start] = sampleOfRow[r];
       }
       try (NDManager m = scratch.newSubManager()) {
-        NDArray x = images.stack(m, chunk).toDevice(model.device(), false);
+        // rows are built as float32 in Java; the model gets them in the input's own type
+        NDArray x = images.stack(m, chunk).toType(inputType, false).toDevice(model.device(), false);
         double[] s = scoreOutput(model.forward(x), samples);
         System.arraycopy(s, 0, out, start, s.length);
       }

@@ -21,8 +21,8 @@ import dev.ibex.metrics.core.Stats;
 import java.util.List;
 
 /**
- * The shared part of Confidence Drop and Confidence Increase (Chattopadhay et al., Grad-CAM++, WACV
- * 2018, §5.1; as pytorch-grad-cam's {@code DropInConfidence}/{@code IncreaseInConfidence}, and as
+ * The shared part of Confidence Drop and Confidence Increase (after Chattopadhay et al., Grad-CAM++,
+ * WACV 2018, §5.1, whose drop is relative; here the absolute form of pytorch-grad-cam's {@code DropInConfidence}/{@code IncreaseInConfidence}, and as
  * NIB, Zhu et al. ICLR 2025, and M2IB, Wang et al. NeurIPS 2023, evaluate image-text models): the
  * target score s of each sample is compared with the score s' of the sample softly masked by its
  * map, with no threshold.

@@ -5,9 +5,10 @@ import dev.ibex.api.Direction;
 import dev.ibex.api.Metric;
 
 /**
- * Confidence Drop (Chattopadhay et al. 2018; pytorch-grad-cam {@code DropInConfidence}; NIB Table
- * 2): {@code 100 · max(0, s − s')} per sample, averaged over all samples (zeros counted), where s'
- * scores the input softly masked by its map (see {@link ConfidenceChange}). Lower is better.
+ * Confidence Drop as pytorch-grad-cam's {@code DropInConfidence} and NIB's Table 2 compute it:
+ * {@code 100 · max(0, s − s')} per sample, averaged over all samples (zeros counted), where s' scores
+ * the input softly masked by its map (see {@link ConfidenceChange}). Lower is better. This is the
+ * absolute drop; Grad-CAM++'s "Average Drop" (Chattopadhay et al. 2018, §5.1) divides by s.
  */
 @AutoService(Metric.class)
 public final class ConfidenceDrop extends ConfidenceChange {
@@ -19,7 +20,7 @@ public final class ConfidenceDrop extends ConfidenceChange {
 
   @Override
   public String description() {
-    return "100*max(0, s - s') with s' the score of the input masked by its map (Grad-CAM++, NIB)";
+    return "100*max(0, s - s') with s' the score of the input masked by its map (pytorch-grad-cam, NIB)";
   }
 
   @Override

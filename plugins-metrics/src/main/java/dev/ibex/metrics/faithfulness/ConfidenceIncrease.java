@@ -19,7 +19,7 @@ public final class ConfidenceIncrease extends ConfidenceChange {
 
   @Override
   public String description() {
-    return "Percentage of samples whose score rises when the input is masked by its map (Grad-CAM++, NIB)";
+    return "Percentage of samples whose score rises when the input is masked by its map (Grad-CAM++, pytorch-grad-cam, NIB)";
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
+import dev.ibex.metrics.core.SampleRandom;
 import dev.ibex.metrics.core.AbstractMetric;
 import dev.ibex.metrics.core.CommonOptions;
 import dev.ibex.metrics.core.ImageBatch;
@@ -76,7 +77,7 @@ public final class FaithfulnessCorrelation extends AbstractMetric {
     int[][][] subsets = new int[n][runs][];
     double[][] sums = new double[n][runs];
     for (int i = 0; i < n; i++) {
-      Random rnd = new Random(o.getInt("seed") * 1_000_003L + i);
+      Random rnd = SampleRandom.of(o.getInt("seed"), x.pixels()[i]);
       for (int r = 0; r < runs; r++) {
         subsets[i][r] = Sampling.choose(rnd, x.area(), size);
         for (int p : subsets[i][r]) {

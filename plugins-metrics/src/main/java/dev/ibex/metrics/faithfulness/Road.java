@@ -8,6 +8,7 @@ import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
+import dev.ibex.metrics.core.SampleRandom;
 import dev.ibex.metrics.core.AbstractMetric;
 import dev.ibex.metrics.core.CommonOptions;
 import dev.ibex.metrics.core.ImageBatch;
@@ -108,7 +109,7 @@ public final class Road extends AbstractMetric {
               for (int q = 0; q < k; q++) {
                 removed[morf ? order[i][q] : order[i][area - 1 - q]] = true;
               }
-              Random rnd = new Random((o.getInt("seed") * 1_000_003L + i) * 131 + j);
+              Random rnd = SampleRandom.of(o.getInt("seed"), x.pixels()[i], j);
               return NoisyLinearImputer.impute(
                   x.pixels()[i], x.channels(), x.height(), x.width(), removed, o.getDouble("noise"), rnd);
             },

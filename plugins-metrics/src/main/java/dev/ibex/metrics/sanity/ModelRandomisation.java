@@ -37,7 +37,9 @@ import java.util.Map;
  * randomised model is taken per sample (of absolute maps by default, as the paper's main figures).
  * A method that depends on the model decorrelates: the per-sample score is the mean correlation
  * over layers, and lower is better. Extras: {@code layer:<name>}, the per-sample correlations after
- * each step, in the order of randomisation.
+ * each step, in the order of randomisation. Layers are re-drawn with their own DJL initialisers, so
+ * the engine's random generator is seeded with {@code seed} (a process-wide side effect; DJL offers
+ * no way to save and restore its state).
  *
  * <p>Re-initialisation uses each parameter's own initializer (or a normal draw with the original
  * standard deviation when it has none), after seeding the engine with {@code seed}. Every
