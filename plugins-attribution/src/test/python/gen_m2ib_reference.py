@@ -1,7 +1,8 @@
 """Reference M2IB maps on the toy CLIP (parity/clip/clip.pt), written independently of ibex from the
 description of the authors' code (YingWANGG/M2IB scripts/iba.py): per-element λ = sigmoid(α), α0 = 5,
 Z = λ·h + (1−λ)·ε, capacity = KL(N(λh, (1−λ)²) ‖ N(0,1)), loss = β·mean(capacity) − mean(cos), Adam lr 1,
-10 steps of 10 draws. Noise scale 0 makes the result deterministic, so Java and PyTorch can be compared
+10 steps of 10 draws; the heatmap is the capacity buffered in the last step's forward pass (before its
+update), as the authors' code reads `buffer_capacity`. Noise scale 0 makes the result deterministic, so Java and PyTorch can be compared
 exactly; the noisy path is tested for behaviour in Java.
 usage: /usr/bin/python3 gen_m2ib_reference.py CLIP_DIR"""
 import sys, os, numpy as np, torch, torch.nn.functional as F
@@ -20,13 +21,15 @@ def m2ib(h, tail, other):
         for _ in range(STEPS):
             opt.zero_grad()
             lam = torch.sigmoid(alpha)
+            # what the authors' bottleneck buffers in every forward pass; the last one is the heatmap
+            buffered = (0.5 * ((1 - lam).clamp_min(1e-12) ** 2 + (lam * hs) ** 2 - 1)
+                        - torch.log((1 - lam).clamp_min(1e-12))).detach()
             z = (lam * hs).expand(DRAWS, *hs.shape[1:])          # ε scaled by 0: Z = λ·h
             cos = F.cosine_similarity(tail(z, s), other[s:s + 1].expand(DRAWS, -1), eps=1e-6).mean()
             std = (1 - lam).clamp_min(1e-12)
             cap = 0.5 * (std ** 2 + (lam * hs) ** 2 - 1) - torch.log(std)
             (BETA * cap.mean() - cos).backward(); opt.step()
-        lam = torch.sigmoid(alpha).detach(); std = (1 - lam).clamp_min(1e-12)
-        out.append((0.5 * (std ** 2 + (lam * hs) ** 2 - 1) - torch.log(std)).sum(-1))
+        out.append(buffered.sum(-1))
     return torch.cat(out)
 def minmax(a):
     f = a.flatten(1); lo = f.min(1, keepdim=True)[0]; hi = f.max(1, keepdim=True)[0]

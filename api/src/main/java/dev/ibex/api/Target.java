@@ -162,7 +162,8 @@ public abstract class Target {
         @Override
         public NDArray score(NDArray output, int[] sampleOfRow) {
           int[] rowClass = IntStream.of(sampleOfRow).map(s -> cls[s]).toArray();
-          NDArray oneHot = output.getManager().create(rowClass).oneHot(k).toType(output.getDataType(), false);
+          NDArray oneHot = output.getManager().create(rowClass).toDevice(output.getDevice(), false).oneHot(k)
+              .toType(output.getDataType(), false);
           return output.mul(oneHot).sum(new int[] {1});
         }
 

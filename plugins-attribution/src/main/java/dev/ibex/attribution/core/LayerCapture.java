@@ -30,8 +30,7 @@ public record LayerCapture(NDArray activation, NDArray gradient, NDArray scores)
    */
   public static LayerCapture of(AttributionContext ctx, String layer, boolean withGradient) {
     ExplainableModel model = ctx.model();
-    NDArray x = ctx.input().duplicate();
-    x.attach(ctx.scratch());
+    NDArray x = ctx.input(); // already a copy owned by the call's scratch manager
     NDArray activation = model.toLayer(layer, x).stopGradient();
     int[] rows = IntStream.range(0, ctx.samples()).toArray();
     if (!withGradient) {

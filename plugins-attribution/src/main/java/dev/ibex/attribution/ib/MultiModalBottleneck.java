@@ -20,9 +20,11 @@ import java.util.SplittableRandom;
  * it: a per-element bottleneck on the activation h of {@code layer}, λ = sigmoid(α) with α
  * initialised to {@code init}, Z = λ⊙h + (1−λ)⊙ε; capacity per element KL(N(λh, (1−λ)²) ‖ N(0,1));
  * loss = β·mean(capacity) − mean(score over the noise draws); α fitted per sample with Adam (lr
- * {@code lr}) for {@code steps} steps of {@code draws} noise draws each. The map is the final
- * capacity summed over features (image: class token dropped, patch grid upsampled to the input;
- * text: per token), min-max scaled.
+ * {@code lr}) over {@code steps} steps of {@code draws} noise draws each. The map is the capacity the
+ * authors' code buffers in its last forward pass — after {@code steps − 1} updates; the last step
+ * cannot change it and is skipped, so a sample costs {@code (steps − 1) · draws} forward and backward
+ * passes — summed over features (image: class token dropped, patch grid upsampled to the input; text:
+ * per token), min-max scaled.
  *
  * <p>The authors' code draws ε ~ N(0, 1) although it fits the activations' mean and standard
  * deviation (a bug: Schulz et al.'s IBA standardises with them). {@code noise=standard} reproduces the
@@ -102,7 +104,10 @@ public final class MultiModalBottleneck extends TokenAttributor {
       NDArray zRows = standardized.get(index);
       NDArray xRows = x.get(index);
       Shape rowShape = hRows.getShape();
-      for (int step = 0; step < o.getInt("steps"); step++) {
+      // The authors' map is the capacity buffered in the forward pass of the last step, before that
+      // step's update: λ after steps − 1 updates. The last step's forward, backward and update cannot
+      // change it, so they are not run.
+      for (int step = 0; step < o.getInt("steps") - 1; step++) {
         try (NDManager stepScope = loop.newSubManager()) {
           NDArray eps = gaussian(stepScope, rowShape, random, scale).toDevice(h.getDevice(), false).toType(h.getDataType(), false);
           NDArray leaf = alpha.duplicate();

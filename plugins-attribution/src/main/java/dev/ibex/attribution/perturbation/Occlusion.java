@@ -29,7 +29,8 @@ public final class Occlusion extends AbstractAttributor {
       OptionSchema.of(
           OptionSpec.text("window", null, "occluding box, CxHxW or HxW (all channels), e.g. 3x8x8 (required)"),
           OptionSpec.text("stride", "1", "box step, CxHxW, HxW (channel step = box depth) or one integer for all axes"),
-          OptionSpec.real("baseline", 0.0, "value the occluded elements are set to"),
+          OptionSpec.real("baseline", 0.0, "value the occluded elements are set to")
+              .withRange(-Float.MAX_VALUE, Float.MAX_VALUE),
           OptionSpec.integer("internal-batch-size", 64, "occluded inputs per model call").withRange(1, 1 << 20));
 
   @Override
@@ -56,8 +57,7 @@ public final class Occlusion extends AbstractAttributor {
         SlidingWindow.parse(ctx.options().getString("window"), ctx.options().getString("stride"), dims);
     float baseline = (float) ctx.options().getDouble("baseline");
     int batch = ctx.options().getInt("internal-batch-size");
-    NDArray x = ctx.input().duplicate();
-    x.attach(ctx.scratch());
+    NDArray x = ctx.input();
     NDArray out0 = ctx.model().forward(x);
     ResolvedTarget target = ctx.resolveWith(out0);
     NDArray base = target.score(out0);
@@ -85,7 +85,7 @@ public final class Occlusion extends AbstractAttributor {
         }
       }
     }
-    NDArray coverage = outer(window, ctx.scratch()).toType(x.getDataType(), false);
+    NDArray coverage = outer(window, ctx.scratch(), x.getDevice()).toType(x.getDataType(), false);
     return NDArrays.concat(new NDList(total)).div(coverage);
   }
 
@@ -108,12 +108,13 @@ public final class Occlusion extends AbstractAttributor {
   }
 
   /** The (1, C, H, W) number of positions covering each element. */
-  private static NDArray outer(SlidingWindow window, NDManager m) {
+  /** How many windows cover each element, on the input's device. */
+  private static NDArray outer(SlidingWindow window, NDManager m, ai.djl.Device device) {
     float[] c = window.coverage(0);
     float[] h = window.coverage(1);
     float[] w = window.coverage(2);
-    return m.create(c, new Shape(1, c.length, 1, 1))
-        .mul(m.create(h, new Shape(1, 1, h.length, 1)))
-        .mul(m.create(w, new Shape(1, 1, 1, w.length)));
+    return m.create(c, new Shape(1, c.length, 1, 1)).toDevice(device, false)
+        .mul(m.create(h, new Shape(1, 1, h.length, 1)).toDevice(device, false))
+        .mul(m.create(w, new Shape(1, 1, 1, w.length)).toDevice(device, false));
   }
 }

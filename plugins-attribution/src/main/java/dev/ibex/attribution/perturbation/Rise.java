@@ -20,7 +20,10 @@ import java.util.Arrays;
  * RISE (Petsiuk et al., 2018): the expected target score under random soft masks of the input,
  * {@code S = Σ_i score(x ⊙ M_i) · M_i / (N · p)}, with the masks of {@link RiseMasks}. The same
  * seeded masks serve every sample; masked inputs go through the model {@code internal-batch-size}
- * at a time. {@code masks} + 1 forward passes per sample, no gradients. Output: (N, H, W).
+ * at a time. The score is, as in the authors' code, the softmax probability of the target class
+ * ({@code score=softmax}); {@code score=target} uses the target's own score (a logit, or a score
+ * function such as a cosine similarity). {@code masks} forward passes per sample (+1 to resolve a
+ * class target), no gradients. Output: (N, H, W).
  */
 @AutoService(Attributor.class)
 public final class Rise extends AbstractAttributor {
@@ -32,7 +35,9 @@ public final class Rise extends AbstractAttributor {
           OptionSpec.real("p", 0.5, "probability that a grid cell is kept").withRange(1e-3, 1.0),
           OptionSpec.integer("seed", 0, "random seed of the masks").withRange(0, Integer.MAX_VALUE),
           OptionSpec.integer("internal-batch-size", 64, "masked inputs per model call")
-              .withRange(1, 1 << 20));
+              .withRange(1, 1 << 20),
+          OptionSpec.choice("score", "softmax", java.util.List.of("softmax", "target"),
+              "softmax: probability of the target class (the authors'); target: the target's own score"));
 
   @Override
   public String name() {
@@ -64,9 +69,12 @@ public final class Rise extends AbstractAttributor {
     int batch = ctx.options().getInt("internal-batch-size");
     RiseMasks masks =
         RiseMasks.generate(ctx.options().getInt("seed"), ctx.options().getInt("masks"), cells, p, height, width);
-    NDArray x = ctx.input().duplicate();
-    x.attach(ctx.scratch());
-    ResolvedTarget target = ctx.resolveWith(ctx.model().forward(x));
+    NDArray x = ctx.input();
+    boolean softmax = ctx.options().getString("score").equals("softmax");
+    if (softmax && !ctx.target().needsModelOutput()) {
+      throw new InvalidOptionException("rise: score=softmax needs a class target; use score=target for a score function");
+    }
+    ResolvedTarget target = ctx.resolvedTarget();
     NDArray[] saliency = new NDArray[n];
     for (int j = 0; j < n; j++) {
       saliency[j] = ctx.scratch().zeros(new Shape(1, (long) height * width), DataType.FLOAT32, x.getDevice());
@@ -84,6 +92,7 @@ public final class Rise extends AbstractAttributor {
             NDArray image = x.get(j);
             image.attach(sample);
             NDArray out = ctx.model().forward(image.mul(soft));
+            out = softmax ? out.softmax(1) : out;
             NDArray scores = target.score(out, rows).toType(DataType.FLOAT32, false);
             saliency[j].addi(scores.reshape(1, m1 - m0).matMul(flat));
           }

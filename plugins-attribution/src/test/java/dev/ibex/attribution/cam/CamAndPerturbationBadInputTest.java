@@ -1,5 +1,6 @@
 package dev.ibex.attribution.cam;
 
+import dev.ibex.attribution.fixtures.SeededInputs;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
@@ -44,7 +45,7 @@ class CamAndPerturbationBadInputTest {
   }
 
   private static NDArray image() {
-    return manager.randomNormal(new Shape(2, 3, 16, 16));
+    return SeededInputs.normal(manager, 113, new Shape(2, 3, 16, 16));
   }
 
   @Test
@@ -62,7 +63,7 @@ class CamAndPerturbationBadInputTest {
     try (ParityFixture fixture = new ParityFixture("plain")) {
       TorchScriptModel ts = fixture.model;
       GradCam cam = new GradCam();
-      NDArray x = manager.randomNormal(new Shape(1, 3, 32, 32));
+      NDArray x = SeededInputs.normal(manager, 114, new Shape(1, 3, 32, 32));
       assertThatThrownBy(() -> cam.attribute(ts, x, Target.ofClass(0), cam.options().defaults().with("layer", "conv9")))
           .isInstanceOf(UnknownLayerException.class)
           .hasMessageContaining("to_conv9")
@@ -86,7 +87,7 @@ class CamAndPerturbationBadInputTest {
   void wrongRankAndNonFiniteInputs() {
     NDArray nan = image();
     nan.set(new ai.djl.ndarray.index.NDIndex("1, 2, 3, 4"), Float.NaN);
-    NDArray rank3 = manager.randomNormal(new Shape(3, 16, 16));
+    NDArray rank3 = SeededInputs.normal(manager, 115, new Shape(3, 16, 16));
     for (Attributor a : List.of(new GradCam(), new ScoreCam(), new Rise(), new Occlusion())) {
       Options o = a.options().defaults();
       if (a instanceof BaseCam) {
@@ -150,5 +151,15 @@ class CamAndPerturbationBadInputTest {
           .isInstanceOf(InvalidOptionException.class)
           .hasMessageContaining(bad[2]);
     }
+  }
+
+  @Test
+  void perturbationOptionsThatCannotGiveAMapAreRefused() {
+    assertThatThrownBy(() -> new Occlusion().options().defaults().with("baseline", Double.POSITIVE_INFINITY))
+        .isInstanceOf(InvalidOptionException.class).hasMessageContaining("'baseline'");
+    Rise rise = new Rise();
+    Target cosine = Target.cosineSimilarity(manager.ones(new Shape(2, 3)));
+    assertThatThrownBy(() -> rise.attribute(model, image(), cosine, rise.options().defaults().with("masks", 4)))
+        .isInstanceOf(InvalidOptionException.class).hasMessageContaining("score=target");
   }
 }

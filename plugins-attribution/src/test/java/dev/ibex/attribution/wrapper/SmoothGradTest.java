@@ -1,5 +1,6 @@
 package dev.ibex.attribution.wrapper;
 
+import dev.ibex.attribution.fixtures.SeededInputs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -57,7 +58,7 @@ class SmoothGradTest {
   void sameSeedSameResultOtherSeedOtherResult() {
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         BlockModel cnn = BlockModel.of(TinyCnn.build(m), m)) {
-      NDArray x = m.randomNormal(new Shape(2, 3, 8, 8));
+      NDArray x = SeededInputs.normal(m, 104, new Shape(2, 3, 8, 8));
       Options o = smoothgrad.options().defaults().with("samples", 6).with("seed", 42);
       NDArray a = smoothgrad.attribute(cnn, x, Target.predicted(), o).values();
       NDArray b = smoothgrad.attribute(cnn, x, Target.predicted(), o).values();
@@ -74,7 +75,7 @@ class SmoothGradTest {
   void oneNoiselessSampleIsTheBaseMethod() {
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         BlockModel cnn = BlockModel.of(TinyCnn.build(m), m)) {
-      NDArray x = m.randomNormal(new Shape(3, 3, 8, 8));
+      NDArray x = SeededInputs.normal(m, 105, new Shape(3, 3, 8, 8));
       Target t = Target.perSample(0, 1, 2);
       Options o = smoothgrad.options().defaults().with("samples", 1).with("stdev", 0.0);
       NDArray sal = new Saliency().attribute(cnn, x, t).values();
@@ -103,7 +104,7 @@ class SmoothGradTest {
     }
     try (dev.ibex.api.model.TorchScriptModel ts = dev.ibex.api.model.TorchScriptModel.load(tmp, Device.cpu(), java.util.List.of());
         NDManager m = ts.manager().newSubManager()) {
-      NDArray x = m.randomNormal(new Shape(3, 3, 32, 32));
+      NDArray x = SeededInputs.normal(m, 106, new Shape(3, 3, 32, 32));
       IntegratedGradients ig = new IntegratedGradients();
       NDArray base = ig.attribute(ts, x, Target.predicted(), ig.options().defaults().with("steps", 8)).values();
       NDArray wrapped = smoothgrad.attribute(ts, x, Target.predicted(), smoothgrad.options().defaults()
