@@ -12,7 +12,10 @@ import java.util.SplittableRandom;
  * The random masks of RISE (Petsiuk et al., 2018), as the authors' code makes them: a binary grid
  * of {@code cells × cells} cells, each kept with probability {@code p}, upsampled bilinearly to
  * {@code (cells + 1) · ⌈H / cells⌉} (likewise for W) and cropped to H × W at a random offset in
- * {@code [0, cell size)}, so that the soft mask edges fall anywhere.
+ * {@code [0, cell size)}, so that the soft mask edges fall anywhere. One difference from the
+ * authors' masks: their skimage resize reflects at the border, ours clamps (as PyTorch's bilinear
+ * interpolation), so the first and last half cell of the upsampled grid differ; each pixel's
+ * expected mask value is p either way.
  *
  * <p>Only the grids and offsets are drawn (from the seed, on the CPU, so the masks are the same on
  * every device); the masks themselves are made on demand, a batch at a time, as {@code R_rows ·
