@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
+import dev.ibex.attribution.core.MinMax;
 import dev.ibex.attribution.core.AbstractAttributor;
 import dev.ibex.attribution.core.AttributionContext;
 import dev.ibex.attribution.core.Bilinear;
@@ -71,24 +72,11 @@ public abstract class BaseCam extends AbstractAttributor {
     if (ctx.options().getBoolean("upsample")) {
       // pytorch-grad-cam scales before and after resizing; the first matters through its epsilon
       // when a map's values are tiny (1e-4 maps differ by 1e-3 otherwise)
-      cam = minmax ? minMax(cam) : cam;
+      cam = minmax ? MinMax.perSample(cam, MINMAX_EPS) : cam;
       Shape in = ctx.input().getShape();
       cam = Bilinear.resize(cam, (int) in.get(2), (int) in.get(3), false);
     }
-    return minmax ? minMax(cam) : cam;
-  }
-
-  /**
-   * Per-map min-max scaling as pytorch-grad-cam does it.
-   *
-   * @param maps (N, h, w)
-   * @return maps in [0, 1]
-   */
-  static NDArray minMax(NDArray maps) {
-    Shape s = maps.getShape();
-    NDArray flat = maps.reshape(s.get(0), -1);
-    NDArray shifted = flat.sub(flat.min(new int[] {1}, true));
-    return shifted.div(shifted.max(new int[] {1}, true).add(MINMAX_EPS)).reshape(s);
+    return minmax ? MinMax.perSample(cam, MINMAX_EPS) : cam;
   }
 
   /**

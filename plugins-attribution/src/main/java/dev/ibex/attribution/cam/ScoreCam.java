@@ -9,6 +9,7 @@ import dev.ibex.api.Attributor;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
+import dev.ibex.attribution.core.MinMax;
 import dev.ibex.attribution.core.AttributionContext;
 import dev.ibex.attribution.core.Bilinear;
 import dev.ibex.attribution.core.LayerCapture;
@@ -71,10 +72,8 @@ public final class ScoreCam extends BaseCam {
         }
         NDArray rows = maps.get(r0 + ":" + r1);
         rows.attach(chunk);
-        NDArray up = Bilinear.resize(rows, height, width, true).reshape(r1 - r0, -1);
-        NDArray lo = up.min(new int[] {1}, true);
-        NDArray hi = up.max(new int[] {1}, true);
-        NDArray masks = up.sub(lo).div(hi.sub(lo).add(EPS)).reshape(r1 - r0, 1, height, width);
+        NDArray up = Bilinear.resize(rows, height, width, true);
+        NDArray masks = MinMax.perSample(up, EPS).reshape(r1 - r0, 1, height, width);
         NDArray images = SampleRows.gather(x, sampleOfRow, chunk);
         NDArray out = ctx.model().forward(masks.mul(images));
         float[] s = target.score(out, sampleOfRow).toType(DataType.FLOAT32, false).toFloatArray();

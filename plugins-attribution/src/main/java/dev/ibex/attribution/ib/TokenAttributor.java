@@ -7,6 +7,7 @@ import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import dev.ibex.attribution.core.AbstractAttributor;
 import dev.ibex.attribution.core.AttributionContext;
+import dev.ibex.attribution.core.MinMax;
 import java.util.List;
 
 /**
@@ -62,6 +63,6 @@ abstract class TokenAttributor extends AbstractAttributor {
     NDArray map = imageSide(ctx)
         ? TokenMaps.image(tokens, o.getBoolean("class-token"), (int) x.getShape().get(2), (int) x.getShape().get(3))
         : tokens;
-    return o.getString("normalize").equals("minmax") ? TokenMaps.minMax(map) : map;
+    return o.getString("normalize").equals("minmax") ? MinMax.perSample(map, 0f) : map;
   }
 }

@@ -7,7 +7,7 @@ import dev.ibex.attribution.core.Bilinear;
 /**
  * Turns per-token scores of a transformer into the maps the IB methods return, as the NIB and M2IB
  * authors do: image tokens (class token dropped) laid out on their patch grid and upsampled
- * bilinearly (align_corners=false) to the input; text tokens kept per token; then per-sample min-max.
+ * bilinearly (align_corners=false) to the input; text tokens stay per token.
  */
 final class TokenMaps {
   private TokenMaps() {}
@@ -31,20 +31,5 @@ final class TokenMaps {
     }
     NDArray grid = patches.reshape(patches.getShape().get(0), side, side);
     return Bilinear.resize(grid, height, width, false);
-  }
-
-  /**
-   * Per-sample min-max scaling to [0, 1]; a constant map becomes all zeros (never NaN).
-   *
-   * @param maps (N, …) maps
-   * @return scaled maps
-   */
-  static NDArray minMax(NDArray maps) {
-    long n = maps.getShape().get(0);
-    NDArray flat = maps.reshape(n, -1);
-    NDArray lo = flat.min(new int[] {1}, true);
-    NDArray range = flat.max(new int[] {1}, true).sub(lo);
-    NDArray safe = range.eq(0).toType(range.getDataType(), false).add(range);
-    return flat.sub(lo).div(safe).reshape(maps.getShape());
   }
 }
