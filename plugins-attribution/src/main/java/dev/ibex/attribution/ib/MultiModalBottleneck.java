@@ -12,8 +12,9 @@ import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import dev.ibex.attribution.core.AttributionContext;
+import dev.ibex.attribution.core.SampleRows;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Random;
 
 /**
  * M2IB, the multi-modal information bottleneck (Wang et al., NeurIPS 2023), as its authors' code does
@@ -90,7 +91,7 @@ public final class MultiModalBottleneck extends TokenAttributor {
     int draws = o.getInt("draws");
     double beta = o.getDouble("beta");
     float scale = (float) o.getDouble("noise-scale");
-    SplittableRandom random = new SplittableRandom(o.getInt("seed"));
+    Random random = new Random(o.getInt("seed"));
     Adam adam = new Adam(o.getDouble("lr"));
     NDArray alpha = h.zerosLike().add((float) o.getDouble("init"));
     alpha.attach(scratch);
@@ -99,11 +100,9 @@ public final class MultiModalBottleneck extends TokenAttributor {
       sampleOfRow[r] = r / draws;
     }
     try (NDManager loop = scratch.newSubManager()) {
-      NDArray index = loop.create(toLong(sampleOfRow)).toDevice(h.getDevice(), false);
-      NDArray hRows = h.get(index);
-      NDArray zRows = standardized.get(index);
-      NDArray xRows = x.get(index);
-      Shape rowShape = hRows.getShape();
+      NDArray zRows = SampleRows.gather(standardized, sampleOfRow, loop);
+      NDArray xRows = SampleRows.gather(x, sampleOfRow, loop);
+      Shape rowShape = zRows.getShape();
       // The authors' map is the capacity buffered in the forward pass of the last step, before that
       // step's update: λ after steps − 1 updates. The last step's forward, backward and update cannot
       // change it, so they are not run.
@@ -115,7 +114,7 @@ public final class MultiModalBottleneck extends TokenAttributor {
           leaf.setRequiresGradient(true);
           try (GradientCollector collector = stepScope.getEngine().newGradientCollector()) {
             NDArray lambda = leaf.getNDArrayInternal().sigmoid();
-            NDArray lambdaRows = lambda.get(index);
+            NDArray lambdaRows = SampleRows.gather(lambda, sampleOfRow, stepScope);
             // Z = λ⊙h + (1−λ)⊙ε, in the standardised space when noise=fitted, mapped back for the tail
             NDArray z = lambdaRows.mul(zRows).add(lambdaRows.neg().add(1).mul(eps));
             NDArray tailInput = standardizer == null ? z : standardizer.invert(z);
@@ -141,26 +140,12 @@ public final class MultiModalBottleneck extends TokenAttributor {
     return std.square().add(mean.square()).sub(1).mul(0.5f).sub(std.log());
   }
 
-  private static NDArray gaussian(NDManager m, Shape shape, SplittableRandom random, float scale) {
+  /** Standard normal draws from the call's seeded generator (the same on every device), scaled. */
+  private static NDArray gaussian(NDManager m, Shape shape, Random random, float scale) {
     float[] v = new float[(int) shape.size()];
-    for (int i = 0; i < v.length; i += 2) {
-      // Box–Muller: two independent N(0,1) values from two uniforms
-      double u1 = 1.0 - random.nextDouble();
-      double u2 = random.nextDouble();
-      double r = Math.sqrt(-2 * Math.log(u1));
-      v[i] = (float) (r * Math.cos(2 * Math.PI * u2)) * scale;
-      if (i + 1 < v.length) {
-        v[i + 1] = (float) (r * Math.sin(2 * Math.PI * u2)) * scale;
-      }
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) random.nextGaussian() * scale;
     }
     return m.create(v, shape);
-  }
-
-  private static long[] toLong(int[] v) {
-    long[] out = new long[v.length];
-    for (int i = 0; i < v.length; i++) {
-      out[i] = v[i];
-    }
-    return out;
   }
 }
