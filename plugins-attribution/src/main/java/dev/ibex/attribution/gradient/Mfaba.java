@@ -114,7 +114,7 @@ public final class Mfaba extends AbstractAttributor {
             classes = target.classes().orElse(null);
             s.check(classes);
           }
-          score = s.score(out, target, active, classes);
+          score = s.score(out, target, active);
           if (!last) {
             collector.backward(score.sum());
           }
@@ -206,14 +206,9 @@ public final class Mfaba extends AbstractAttributor {
       }
     }
 
-    NDArray score(NDArray out, ResolvedTarget target, int[] sampleOfRow, int[] classes) {
-      if (!softmax) {
-        return target.score(out, sampleOfRow);
-      }
-      int[] rowClass = Arrays.stream(sampleOfRow).map(i -> classes[i]).toArray();
-      NDArray oneHot = out.getManager().create(rowClass).toDevice(out.getDevice(), false)
-          .oneHot((int) out.getShape().get(1)).toType(out.getDataType(), false);
-      return out.softmax(1).mul(oneHot).sum(new int[] {1});
+    NDArray score(NDArray out, ResolvedTarget target, int[] sampleOfRow) {
+      // a class target picks its class's column: of the softmax probabilities, or of the raw output
+      return target.score(softmax ? out.softmax(1) : out, sampleOfRow);
     }
 
     NDArray step(NDArray from, NDArray g, NDArray origin) {
