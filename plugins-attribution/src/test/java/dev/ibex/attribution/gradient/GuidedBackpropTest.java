@@ -1,5 +1,6 @@
 package dev.ibex.attribution.gradient;
 
+import dev.ibex.attribution.fixtures.TinyNets;
 import dev.ibex.attribution.fixtures.SeededInputs;
 import dev.ibex.attribution.fixtures.ParityFixture;
 import static org.assertj.core.api.Assertions.assertThat;

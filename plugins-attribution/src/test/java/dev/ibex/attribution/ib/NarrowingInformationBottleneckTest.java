@@ -1,5 +1,6 @@
 package dev.ibex.attribution.ib;
 
+import dev.ibex.attribution.fixtures.ParityFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -37,9 +38,6 @@ class NarrowingInformationBottleneckTest {
     clip.close();
   }
 
-  static double relLinf(NDArray a, NDArray b) {
-    return a.sub(b).abs().max().getFloat() / b.abs().max().getFloat();
-  }
 
   private Options options(String layer, String modality) {
     return nib.options().defaults().with("layer", layer).with("modality", modality);
@@ -52,7 +50,7 @@ class NarrowingInformationBottleneckTest {
     Attribution a = nib.attribute(clip.imageTower, pixels, caption, options("image_2", "image").with("internal-batch-size", 7));
     NDArray expected = clip.read("nib.image.npy");
     assertThat(a.values().getShape()).isEqualTo(new Shape(3, 32, 32));
-    assertThat(relLinf(a.values(), expected)).isLessThan(1e-4);
+    assertThat(ParityFixture.relativeLinf(a.values(), expected)).isLessThan(1e-4);
     assertThat(a.forwardPassesPerSample()).isEqualTo(10.0);
     assertThat(a.backwardPassesPerSample()).isEqualTo(10.0);
   }
@@ -64,7 +62,7 @@ class NarrowingInformationBottleneckTest {
     Attribution a = nib.attribute(clip.textTower, ids, image, options("text_2", "text"));
     NDArray expected = clip.read("nib.text.npy");
     assertThat(a.values().getShape()).isEqualTo(new Shape(3, 8));
-    assertThat(relLinf(a.values(), expected)).isLessThan(1e-4);
+    assertThat(ParityFixture.relativeLinf(a.values(), expected)).isLessThan(1e-4);
   }
 
   @Test
@@ -73,7 +71,7 @@ class NarrowingInformationBottleneckTest {
     Target caption = Target.cosineSimilarity(clip.read("text_embeddings.npy"));
     NDArray a = nib.attribute(clip.imageTower, pixels, caption, options("image_2", "image").with("internal-batch-size", 1)).values();
     NDArray b = nib.attribute(clip.imageTower, pixels, caption, options("image_2", "image").with("internal-batch-size", 30)).values();
-    assertThat(relLinf(a, b)).isLessThan(1e-5);
+    assertThat(ParityFixture.relativeLinf(a, b)).isLessThan(1e-5);
     NDArray c = nib.attribute(clip.imageTower, pixels, caption, options("image_2", "image").with("internal-batch-size", 1)).values();
     assertThat(a.contentEquals(c)).isTrue();
   }
@@ -97,7 +95,7 @@ class NarrowingInformationBottleneckTest {
             options(layer, "text").with("normalize", "none").with("steps", n).with("internal-batch-size", 3)).values();
         NDArray h = model.toLayer(layer, ids);
         NDArray expected = h.square().mul(w).sum(new int[] {2}).mul((n + 1) / (float) n);
-        assertThat(relLinf(a, expected)).isLessThan(1e-6);
+        assertThat(ParityFixture.relativeLinf(a, expected)).isLessThan(1e-6);
       }
     }
   }

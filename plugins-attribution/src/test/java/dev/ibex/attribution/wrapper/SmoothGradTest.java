@@ -1,5 +1,6 @@
 package dev.ibex.attribution.wrapper;
 
+import dev.ibex.attribution.fixtures.TinyNets;
 import dev.ibex.attribution.fixtures.SeededInputs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -57,7 +58,7 @@ class SmoothGradTest {
   @Test
   void sameSeedSameResultOtherSeedOtherResult() {
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        BlockModel cnn = BlockModel.of(TinyCnn.build(m), m)) {
+        BlockModel cnn = BlockModel.of(TinyNets.cnn(m, true, 9), m)) {
       NDArray x = SeededInputs.normal(m, 104, new Shape(2, 3, 8, 8));
       Options o = smoothgrad.options().defaults().with("samples", 6).with("seed", 42);
       NDArray a = smoothgrad.attribute(cnn, x, Target.predicted(), o).values();
@@ -74,7 +75,7 @@ class SmoothGradTest {
   @Test
   void oneNoiselessSampleIsTheBaseMethod() {
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        BlockModel cnn = BlockModel.of(TinyCnn.build(m), m)) {
+        BlockModel cnn = BlockModel.of(TinyNets.cnn(m, true, 9), m)) {
       NDArray x = SeededInputs.normal(m, 105, new Shape(3, 3, 8, 8));
       Target t = Target.perSample(0, 1, 2);
       Options o = smoothgrad.options().defaults().with("samples", 1).with("stdev", 0.0);
