@@ -11,33 +11,17 @@ import dev.ibex.api.Attribution;
 import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Target;
 import dev.ibex.api.options.Options;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * M2IB against an independent PyTorch implementation (src/test/python/gen_m2ib_reference.py) with the
  * noise scaled to 0 so that both are deterministic; the noisy path is checked for behaviour.
  */
-class MultiModalBottleneckTest {
-  @TempDir static Path dir;
-  static ClipFixture clip;
+class MultiModalBottleneckTest extends ClipTowersTest {
   final MultiModalBottleneck m2ib = new MultiModalBottleneck();
 
-  @BeforeAll
-  static void load() {
-    clip = new ClipFixture(dir);
-  }
-
-  @AfterAll
-  static void close() {
-    clip.close();
-  }
-
   private Options options(String layer, String modality) {
-    return m2ib.options().defaults().with("layer", layer).with("modality", modality);
+    return options(m2ib, layer, modality);
   }
 
   @Test

@@ -16,31 +16,14 @@ import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.Target;
 import dev.ibex.api.UnknownLayerException;
 import dev.ibex.api.options.Options;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** NIB against the authors' algorithm run in PyTorch on the toy CLIP (gen_clip_reference.py). */
-class NarrowingInformationBottleneckTest {
-  @TempDir static Path dir;
-  static ClipFixture clip;
+class NarrowingInformationBottleneckTest extends ClipTowersTest {
   final NarrowingInformationBottleneck nib = new NarrowingInformationBottleneck();
 
-  @BeforeAll
-  static void load() {
-    clip = new ClipFixture(dir);
-  }
-
-  @AfterAll
-  static void close() {
-    clip.close();
-  }
-
-
   private Options options(String layer, String modality) {
-    return nib.options().defaults().with("layer", layer).with("modality", modality);
+    return options(nib, layer, modality);
   }
 
   @Test
