@@ -86,10 +86,7 @@ public final class InterpretabilityScore extends AbstractMetric {
   protected Scores compute(MetricContext ctx) {
     Options o = ctx.options();
     ImageBatch x = ImageBatch.of(ctx.inputs());
-    SpatialMaps maps = ctx.maps();
-    if (maps.samples() != x.samples() || maps.size() != x.area()) {
-      throw new InvalidInputException(ctx.metric() + ": maps do not match the input " + x.sampleShape());
-    }
+    SpatialMaps maps = ctx.mapsFor(x);
     int n = x.samples();
     float[][] modified = new float[n][];
     String how = o.getString("modification");

@@ -140,4 +140,22 @@ public final class MetricContext {
   public SpatialMaps maps() {
     return SpatialMaps.of(attributions(), reduction());
   }
+
+  /**
+   * The maps of {@link #maps()}, checked to fit an image batch: one map per image, of the images'
+   * height and width.
+   *
+   * @param x the input images
+   * @return the maps
+   * @throws dev.ibex.api.InvalidInputException if they do not fit
+   */
+  public SpatialMaps mapsFor(ImageBatch x) {
+    SpatialMaps maps = maps();
+    if (maps.samples() != x.samples() || maps.height() != x.height() || maps.width() != x.width()) {
+      throw new dev.ibex.api.InvalidInputException(
+          metric() + ": maps (" + maps.samples() + ", " + maps.height() + ", " + maps.width()
+              + ") do not match the input " + x.samples() + "x" + x.sampleShape());
+    }
+    return maps;
+  }
 }

@@ -63,10 +63,7 @@ public final class FaithfulnessCorrelation extends AbstractMetric {
   protected Scores compute(MetricContext ctx) {
     Options o = ctx.options();
     ImageBatch x = ImageBatch.of(ctx.inputs());
-    SpatialMaps maps = ctx.maps();
-    if (maps.samples() != x.samples() || maps.size() != x.area()) {
-      throw new InvalidInputException(ctx.metric() + ": maps do not match the input " + x.sampleShape());
-    }
+    SpatialMaps maps = ctx.mapsFor(x);
     int runs = o.getInt("runs");
     int size = o.getInt("subset-size");
     if (size > x.area()) {

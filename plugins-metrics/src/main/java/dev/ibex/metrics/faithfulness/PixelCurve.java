@@ -1,6 +1,5 @@
 package dev.ibex.metrics.faithfulness;
 
-import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
@@ -51,12 +50,7 @@ abstract class PixelCurve extends AbstractMetric {
   protected final Scores compute(MetricContext ctx) {
     Options o = ctx.options();
     ImageBatch x = ImageBatch.of(ctx.inputs());
-    SpatialMaps maps = ctx.maps();
-    if (maps.samples() != x.samples() || maps.height() != x.height() || maps.width() != x.width()) {
-      throw new InvalidInputException(
-          ctx.metric() + ": maps (" + maps.samples() + ", " + maps.height() + ", " + maps.width()
-              + ") do not match the input " + x.samples() + "x" + x.sampleShape());
-    }
+    SpatialMaps maps = ctx.mapsFor(x);
     if (o.getInt("blur-kernel") % 2 == 0) {
       throw new dev.ibex.api.InvalidOptionException("blur-kernel must be odd, got " + o.getInt("blur-kernel"));
     }

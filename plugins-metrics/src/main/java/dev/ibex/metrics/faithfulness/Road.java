@@ -2,7 +2,6 @@ package dev.ibex.metrics.faithfulness;
 
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Direction;
-import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
@@ -81,10 +80,7 @@ public final class Road extends AbstractMetric {
     Options o = ctx.options();
     double[] fr = fractions(o.getString("fractions"));
     ImageBatch x = ImageBatch.of(ctx.inputs());
-    SpatialMaps maps = ctx.maps();
-    if (maps.samples() != x.samples() || maps.size() != x.area()) {
-      throw new InvalidInputException(ctx.metric() + ": maps do not match the input " + x.sampleShape());
-    }
+    SpatialMaps maps = ctx.mapsFor(x);
     int n = x.samples();
     int area = x.area();
     int[][] order = new int[n][];
