@@ -7,13 +7,11 @@ import ai.djl.ndarray.types.Shape;
 import dev.ibex.api.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -123,19 +121,14 @@ public final class Npy {
     if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
       throw new IOException("big-endian hosts are not supported");
     }
-    Path parent = file.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createTempFile(parent, ".npy-", ".tmp");
-    try (OutputStream out = Files.newOutputStream(tmp)) {
-      out.write(MAGIC);
-      out.write(new byte[] {1, 0, (byte) (header.length() & 0xff), (byte) (header.length() >> 8)});
-      out.write(header.getBytes(StandardCharsets.ISO_8859_1));
-      out.write(le.array());
-    } catch (IOException | RuntimeException e) {
-      Files.deleteIfExists(tmp);
-      throw e;
-    }
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.write(
+        file,
+        out -> {
+          out.write(MAGIC);
+          out.write(new byte[] {1, 0, (byte) (header.length() & 0xff), (byte) (header.length() >> 8)});
+          out.write(header.getBytes(StandardCharsets.ISO_8859_1));
+          out.write(le.array());
+        });
   }
 
   private static String group(Pattern p, String header, String what, String key) {

@@ -1,0 +1,99 @@
+package dev.ibex.api.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Writes a file all at once or not at all: the bytes go to a hidden sibling that is renamed over
+ * the target when complete, so a reader (or a full disk) never sees a truncated file. The file gets
+ * the mode the process's umask gives a new file, as any other program's output would.
+ */
+public final class AtomicFiles {
+  private AtomicFiles() {}
+
+  /** What writes the file's bytes. */
+  @FunctionalInterface
+  public interface Body {
+    /**
+     * Writes the content.
+     *
+     * @param out the stream (closed by the caller)
+     * @throws IOException on failure
+     */
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  /**
+   * Writes {@code file} atomically, creating its parent directories.
+   *
+   * @param file the target; an existing regular file is replaced
+   * @param body what writes the bytes
+   * @throws IOException naming {@code file} (not the temporary) when it is a directory, its
+   *     parent cannot be made, or the write fails (e.g. a full disk); nothing is left behind
+   */
+  public static void write(Path file, Body body) throws IOException {
+    Path target = file.toAbsolutePath();
+    if (Files.isDirectory(target)) {
+      throw new IOException("cannot write " + file + ": it is a directory");
+    }
+    Path parent = target.getParent();
+    try {
+      Files.createDirectories(parent);
+    } catch (IOException e) {
+      throw new IOException("cannot write " + file + ": cannot create its directory " + parent + " (" + reason(e) + ")", e);
+    }
+    Path tmp = temporarySibling(target);
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        body.writeTo(out);
+      }
+      try {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      } catch (AtomicMoveNotSupportedException e) {
+        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+      }
+    } catch (IOException | RuntimeException | Error e) {
+      Files.deleteIfExists(tmp);
+      if (e instanceof IOException io) {
+        throw new IOException("cannot write " + file + ": " + reason(io), io);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Writes bytes atomically; see {@link #write(Path, Body)}.
+   *
+   * @param file the target
+   * @param bytes the content
+   * @throws IOException naming {@code file} on failure
+   */
+  public static void write(Path file, byte[] bytes) throws IOException {
+    write(file, out -> out.write(bytes));
+  }
+
+  // Files.createTempFile would force mode 0600; a plain CREATE_NEW honours the umask.
+  private static Path temporarySibling(Path target) throws IOException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+      if (!Files.exists(tmp)) {
+        return tmp;
+      }
+    }
+    throw new FileAlreadyExistsException(target + ": no free temporary name beside it");
+  }
+
+  private static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+      return fs.getReason();
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}
