@@ -25,8 +25,12 @@ public abstract class Target {
    *
    * @param index class index, checked against the model's output width on resolution
    * @return the target
+   * @throws InvalidInputException if the index is negative (it can never be a class)
    */
   public static Target ofClass(int index) {
+    if (index < 0) {
+      throw new InvalidInputException("target class " + index + " is negative; classes are numbered from 0");
+    }
     return new Classes(null, index, "class " + index);
   }
 
@@ -37,12 +41,12 @@ public abstract class Target {
    * @return the target
    */
   public static Target perSample(int... indices) {
-    return new Classes(indices.clone(), -1, "classes " + Arrays.toString(indices));
+    return new Classes(indices.clone(), PREDICTED, "classes " + Arrays.toString(indices));
   }
 
   /** @return the target "the class the model predicts for each sample" (argmax of the output) */
   public static Target predicted() {
-    return new Classes(null, -1, "predicted class");
+    return new Classes(null, PREDICTED, "predicted class");
   }
 
   /**
@@ -107,6 +111,9 @@ public abstract class Target {
     return describe();
   }
 
+  // Marks "no fixed class" in Classes; ofClass refuses negatives, so no index can collide with it.
+  private static final int PREDICTED = -1;
+
   private static final class Classes extends Target {
     private final int[] perSample;
     private final int fixed;
@@ -146,7 +153,7 @@ public abstract class Target {
               "got " + perSample.length + " targets for " + n + " samples");
         }
         cls = perSample.clone();
-      } else if (fixed >= 0) {
+      } else if (fixed != PREDICTED) {
         cls = new int[n];
         Arrays.fill(cls, fixed);
       } else {

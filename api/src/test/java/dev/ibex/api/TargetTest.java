@@ -60,6 +60,17 @@ class TargetTest {
   }
 
   @Test
+  void negativeClassIsRefusedWhereItIsGiven() {
+    // -1 once fell through to "predicted" and was labelled "class -1"
+    assertThatThrownBy(() -> Target.ofClass(-1))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("target class -1 is negative; classes are numbered from 0");
+    assertThatThrownBy(() -> Target.perSample(0, -2).resolve(logits))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("target class -2 of sample 1 is out of range [0, 2]");
+  }
+
+  @Test
   void onlyClassTargetsNeedTheModelOutput() {
     assertThat(Target.ofClass(1).needsModelOutput()).isTrue();
     assertThat(Target.predicted().needsModelOutput()).isTrue();
