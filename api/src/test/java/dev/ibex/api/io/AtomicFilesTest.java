@@ -26,7 +26,7 @@ class AtomicFilesTest {
   void aDirectoryTargetIsRefusedNamingItAndLeavesNothing() throws IOException {
     Path target = Files.createDirectory(dir.resolve("out"));
     assertThatThrownBy(() -> AtomicFiles.write(target, new byte[] {1}))
-        .isInstanceOf(IOException.class)
+        .isInstanceOf(AtomicFiles.WriteException.class)
         .hasMessage("cannot write " + target + ": it is a directory");
     assertThat(entries(dir)).containsExactly("out");
     assertThat(entries(target)).isEmpty();
@@ -38,7 +38,7 @@ class AtomicFilesTest {
     assertThatThrownBy(() -> AtomicFiles.write(fresh, out -> {
       out.write(new byte[100]);
       throw new IOException("No space left on device");
-    })).isInstanceOf(IOException.class).hasMessage("cannot write " + fresh + ": No space left on device");
+    })).isInstanceOf(AtomicFiles.WriteException.class).hasMessage("cannot write " + fresh + ": No space left on device");
     assertThat(entries(dir)).isEmpty();
 
     Path old = Files.writeString(dir.resolve("old.json"), "old", StandardCharsets.UTF_8);
@@ -77,7 +77,7 @@ class AtomicFilesTest {
       Assumptions.assumeFalse(Files.isWritable(locked), "running as root: every directory is writable");
       Path target = locked.resolve("r.json");
       assertThatThrownBy(() -> AtomicFiles.write(target, new byte[] {1}))
-          .isInstanceOf(IOException.class)
+          .isInstanceOf(AtomicFiles.WriteException.class)
           .hasMessageStartingWith("cannot write " + target + ": ");
       assertThat(entries(locked)).isEmpty();
     } finally {
