@@ -186,4 +186,12 @@ class CliBadInputTest {
         .endsWith(") returned no attribution");
     assertThat(out).doesNotExist();
   }
+
+  @Test
+  void anOutputThatCannotBeWrittenNamesThePathAndLeavesNothing() throws IOException {
+    Path blocker = Files.writeString(dir.resolve("blocker"), "a file where a directory should be");
+    Path out = blocker.resolve("a.npy");
+    assertOneLine(CliRun.of(explainArgs(out.toString())), "cannot write " + out + ": cannot create its directory");
+    assertThat(entries(dir)).containsExactlyInAnyOrder("model.pt", "x.npy", "blocker");
+  }
 }
