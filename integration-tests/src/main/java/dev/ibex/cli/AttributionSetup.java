@@ -46,8 +46,13 @@ final class AttributionSetup {
   }
 
   static NDArray input(Path file, NDManager manager) throws IOException {
+    return input(file, manager, "input");
+  }
+
+  /** A tensor file; {@code what} names the option in the message (e.g. "--masks"). */
+  static NDArray input(Path file, NDManager manager, String what) throws IOException {
     if (!Files.isRegularFile(file)) {
-      throw new InvalidInputException("input file not found: " + file);
+      throw new InvalidInputException(what + " file not found: " + file);
     }
     NDArray x = Npy.read(file, manager);
     // pixels as float32; integer token ids stay as they are

@@ -53,10 +53,10 @@ final class EvaluateCommand implements Command {
         in.inputs(AttributionSetup.input(Path.of(a.get("--input").get()), manager));
       }
       if (a.get("--attributions").isPresent()) {
-        in.attributions(AttributionSetup.input(Path.of(a.get("--attributions").get()), manager));
+        in.attributions(AttributionSetup.input(Path.of(a.get("--attributions").get()), manager, "--attributions"));
       }
       if (a.get("--masks").isPresent()) {
-        NDArray masks = AttributionSetup.input(Path.of(a.get("--masks").get()), manager);
+        NDArray masks = AttributionSetup.input(Path.of(a.get("--masks").get()), manager, "--masks");
         in.masks(masks.getDataType().isFloating() ? masks : masks.toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
       }
       in.target(AttributionSetup.target(a, manager));

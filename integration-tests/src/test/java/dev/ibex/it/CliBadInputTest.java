@@ -135,7 +135,10 @@ class CliBadInputTest {
     Path corrupt = Files.write(dir.resolve("corrupt.npy"), "\u0093NUMPY junk".getBytes(StandardCharsets.ISO_8859_1));
     assertOneLine(CliRun.of("explain", "--model", model.toString(), "--input", corrupt.toString(), "--method",
         "saliency", "--out", out.toString()), corrupt.toString());
-    assertOneLine(CliRun.of("evaluate", "--metric", "sparseness", "--attributions", dir.toString()), dir.toString());
+    assertOneLine(CliRun.of("evaluate", "--metric", "sparseness", "--attributions", dir.toString()),
+        "--attributions file not found: " + dir);
+    assertOneLine(CliRun.of("evaluate", "--metric", "pointing-game", "--attributions", x.toString(), "--masks",
+        absent.toString()), "--masks file not found: " + absent);
     assertThat(out).doesNotExist();
   }
 
