@@ -36,11 +36,19 @@ public final class Inputs {
     if (!array.getDataType().isFloating()) {
       throw new InvalidInputException(what + " must be floating point, got " + array.getDataType());
     }
-    long nan = array.isNaN().countNonzero().getLong();
+    long nan;
+    long inf;
+    // the masks and counts are closed here: left on the caller's manager they pile up per call
+    try (NDArray isNan = array.isNaN();
+        NDArray nanCount = isNan.countNonzero();
+        NDArray isInf = array.isInfinite();
+        NDArray infCount = isInf.countNonzero()) {
+      nan = nanCount.getLong();
+      inf = infCount.getLong();
+    }
     if (nan > 0) {
       throw new InvalidInputException(what + " contains " + nan + " NaN value(s)");
     }
-    long inf = array.isInfinite().countNonzero().getLong();
     if (inf > 0) {
       throw new InvalidInputException(what + " contains " + inf + " infinite value(s)");
     }

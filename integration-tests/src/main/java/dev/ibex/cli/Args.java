@@ -22,6 +22,19 @@ final class Args {
    * @param flagNames options that take none
    */
   static Args parse(List<String> args, Set<String> withValue, Set<String> flagNames) {
+    return parse(null, args, withValue, flagNames);
+  }
+
+  /**
+   * Parses arguments, refusing an option that another command takes with "COMMAND does not take
+   * --X" rather than ignoring it.
+   *
+   * @param command the command's name, for messages ({@code null}: none)
+   * @param args the arguments after the command name
+   * @param withValue options that take a value
+   * @param flagNames options that take none
+   */
+  static Args parse(String command, List<String> args, Set<String> withValue, Set<String> flagNames) {
     Args a = new Args();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
@@ -32,6 +45,8 @@ final class Args {
           throw new UsageException(arg + " needs a value");
         }
         a.values.computeIfAbsent(arg, k -> new ArrayList<>()).add(args.get(++i));
+      } else if (command != null && arg.startsWith("--")) {
+        throw new UsageException(command + " does not take " + arg + " (see " + command + " --help)");
       } else {
         throw new UsageException("unknown argument '" + arg + "'");
       }
@@ -128,7 +143,12 @@ final class Args {
       if (eq <= 0) {
         throw new UsageException(option + " needs key=value, got '" + kv + "'");
       }
-      out.put(kv.substring(0, eq), kv.substring(eq + 1));
+      String key = kv.substring(0, eq);
+      String previous = out.put(key, kv.substring(eq + 1));
+      if (previous != null) {
+        // the last one silently winning hides a typo in a long command line
+        throw new UsageException(option + ": option " + key + " given twice ('" + previous + "' and '" + kv.substring(eq + 1) + "')");
+      }
     }
     return out;
   }

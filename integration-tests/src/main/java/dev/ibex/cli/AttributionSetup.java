@@ -15,13 +15,22 @@ import java.nio.file.Path;
 
 /** The parts {@code explain} and {@code bench} share: model, input, options and target from args. */
 final class AttributionSetup {
-  static final java.util.Set<String> VALUE_ARGS =
-      java.util.Set.of("--model", "--input", "--method", "--layer", "--target", "--targets", "--set", "--out", "--png",
-          "--batch", "--repeat", "--warmup", "--shape", "--entry", "--cosine-to", "--metric", "--attributions",
-          "--masks", "--method-set", "--json");
+  // what each command takes: an option another command uses is refused, not ignored
+  private static final java.util.Set<String> MODEL_ARGS =
+      java.util.Set.of("--model", "--method", "--layer", "--target", "--cosine-to", "--entry", "--set");
+  static final java.util.Set<String> EXPLAIN_ARGS = with(MODEL_ARGS, "--input", "--targets", "--out", "--png");
+  static final java.util.Set<String> BENCH_ARGS = with(MODEL_ARGS, "--input", "--shape", "--batch", "--repeat", "--warmup");
+  static final java.util.Set<String> EVALUATE_ARGS = with(MODEL_ARGS, "--metric", "--input", "--targets",
+      "--attributions", "--masks", "--method-set", "--json");
   static final java.util.Set<String> FLAGS = java.util.Set.of("--tail-takes-input");
 
   private AttributionSetup() {}
+
+  private static java.util.Set<String> with(java.util.Set<String> base, String... more) {
+    java.util.Set<String> all = new java.util.HashSet<>(base);
+    all.addAll(java.util.List.of(more));
+    return java.util.Set.copyOf(all);
+  }
 
   /**
    * The model, with {@code --entry} naming the method that plays forward (e.g. a CLIP tower's). No
@@ -37,8 +46,13 @@ final class AttributionSetup {
   }
 
   static NDArray input(Path file, NDManager manager) throws IOException {
+    return input(file, manager, "input");
+  }
+
+  /** A tensor file; {@code what} names the option in the message (e.g. "--masks"). */
+  static NDArray input(Path file, NDManager manager, String what) throws IOException {
     if (!Files.isRegularFile(file)) {
-      throw new InvalidInputException("input file not found: " + file);
+      throw new InvalidInputException(what + " file not found: " + file);
     }
     NDArray x = Npy.read(file, manager);
     // pixels as float32; integer token ids stay as they are

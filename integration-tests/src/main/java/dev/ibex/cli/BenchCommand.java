@@ -32,12 +32,12 @@ final class BenchCommand implements Command {
 
   @Override
   public void run(Host host, List<String> args) throws Exception {
-    Args a = Args.parse(args, AttributionSetup.VALUE_ARGS, AttributionSetup.FLAGS);
+    Args a = Args.parse(name(), args, AttributionSetup.BENCH_ARGS, AttributionSetup.FLAGS);
     Attributor attributor = host.plugins().attributor(a.require("--method"));
     Options options = AttributionSetup.options(attributor, a);
     int batch = a.intValue("--batch", 8);
     int repeat = a.intValue("--repeat", 5);
-    int warmup = a.get("--warmup").map(Integer::parseInt).orElse(1);
+    int warmup = a.intValue("--warmup", 1, 0);
     try (TorchScriptModel model = AttributionSetup.model(host, a);
         NDManager manager = model.manager().newSubManager()) {
       NDArray x;
@@ -54,14 +54,14 @@ final class BenchCommand implements Command {
           + ", " + warmup + " warm-up + " + repeat + " timed runs");
       for (int i = 0; i < warmup; i++) {
         try (NDManager run = manager.newSubManager()) {
-          attributor.attribute(model, x, target, options).values().attach(run);
+          Host.attribute(attributor, model, x, target, options).values().attach(run);
         }
       }
       double[] ms = new double[repeat];
       Attribution last = null;
       for (int i = 0; i < repeat; i++) {
         try (NDManager run = manager.newSubManager()) {
-          last = attributor.attribute(model, x, target, options);
+          last = Host.attribute(attributor, model, x, target, options);
           last.values().attach(run);
           ms[i] = last.wallTime().toNanos() / 1e6;
           host.err().printf(Locale.ROOT, "  run %d/%d: %.1f ms%n", i + 1, repeat, ms[i]);

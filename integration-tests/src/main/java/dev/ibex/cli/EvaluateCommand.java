@@ -7,6 +7,7 @@ import dev.ibex.api.Attributor;
 import dev.ibex.api.Metric;
 import dev.ibex.api.MetricInput;
 import dev.ibex.api.MetricResult;
+import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.io.Npy;
 import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.api.options.Options;
@@ -34,8 +35,11 @@ final class EvaluateCommand implements Command {
 
   @Override
   public void run(Host host, List<String> args) throws Exception {
-    Args a = Args.parse(args, AttributionSetup.VALUE_ARGS, AttributionSetup.FLAGS);
+    Args a = Args.parse(name(), args, AttributionSetup.EVALUATE_ARGS, AttributionSetup.FLAGS);
     Metric metric = host.plugins().metric(a.require("--metric"));
+    if (a.get("--json").isPresent() && Files.isDirectory(Path.of(a.get("--json").get()))) {
+      throw new UsageException("--json " + a.get("--json").get() + " is a directory; give the .json file to write");
+    }
     Options options = metric.options().parse(a.settings());
     Attributor attributor = a.get("--method").map(host.plugins()::attributor).orElse(null);
     Options attributorOptions = attributor == null ? null : AttributionSetup.options(attributor, a, "--method-set");
@@ -49,10 +53,10 @@ final class EvaluateCommand implements Command {
         in.inputs(AttributionSetup.input(Path.of(a.get("--input").get()), manager));
       }
       if (a.get("--attributions").isPresent()) {
-        in.attributions(AttributionSetup.input(Path.of(a.get("--attributions").get()), manager));
+        in.attributions(AttributionSetup.input(Path.of(a.get("--attributions").get()), manager, "--attributions"));
       }
       if (a.get("--masks").isPresent()) {
-        NDArray masks = AttributionSetup.input(Path.of(a.get("--masks").get()), manager);
+        NDArray masks = AttributionSetup.input(Path.of(a.get("--masks").get()), manager, "--masks");
         in.masks(masks.getDataType().isFloating() ? masks : masks.toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
       }
       in.target(AttributionSetup.target(a, manager));
@@ -71,9 +75,9 @@ final class EvaluateCommand implements Command {
         json.put("skipped", r.skipped());
         json.put("extras", r.extras());
         json.put("options", options.asMap());
-        Files.writeString(Path.of(a.get("--json").get()),
-            new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json),
-            StandardCharsets.UTF_8);
+        AtomicFiles.write(Path.of(a.get("--json").get()),
+            new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json)
+                .getBytes(StandardCharsets.UTF_8));
       }
     } finally {
       if (model != null) {

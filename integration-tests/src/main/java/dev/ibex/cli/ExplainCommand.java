@@ -9,6 +9,7 @@ import dev.ibex.api.Target;
 import dev.ibex.api.io.Npy;
 import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.api.options.Options;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,15 +31,19 @@ final class ExplainCommand implements Command {
 
   @Override
   public void run(Host host, List<String> args) throws Exception {
-    Args a = Args.parse(args, AttributionSetup.VALUE_ARGS, AttributionSetup.FLAGS);
+    Args a = Args.parse(name(), args, AttributionSetup.EXPLAIN_ARGS, AttributionSetup.FLAGS);
     Attributor attributor = host.plugins().attributor(a.require("--method"));
     Options options = AttributionSetup.options(attributor, a);
     Path out = Path.of(a.require("--out"));
+    if (Files.isDirectory(out)) {
+      // refused before the model runs: the result could never be written there
+      throw new UsageException("--out " + out + " is a directory; give the .npy file to write");
+    }
     try (TorchScriptModel model = AttributionSetup.model(host, a);
         NDManager manager = model.manager().newSubManager()) {
       NDArray x = AttributionSetup.input(Path.of(a.require("--input")), manager);
       Target target = AttributionSetup.target(a, manager);
-      Attribution attribution = attributor.attribute(model, x, target, options);
+      Attribution attribution = Host.attribute(attributor, model, x, target, options);
       host.out().println(attribution);
       for (var d : attribution.diagnostics().entrySet()) {
         host.out().println("  " + d.getKey() + " = " + Arrays.toString(d.getValue()));

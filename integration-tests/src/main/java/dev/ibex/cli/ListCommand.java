@@ -26,7 +26,7 @@ final class ListCommand implements Command {
 
   @Override
   public void run(Host host, List<String> args) {
-    Args a = Args.parse(args, Set.of(), Set.of("--json", "--markdown"));
+    Args a = Args.parse(name(), args, Set.of(), Set.of("--json", "--markdown"));
     if (a.flag("--markdown")) {
       host.out().print(markdown(host));
       return;

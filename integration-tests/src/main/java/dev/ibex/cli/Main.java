@@ -1,6 +1,7 @@
 package dev.ibex.cli;
 
 import dev.ibex.api.IbexException;
+import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.plugins.PluginProblem;
 import dev.ibex.api.plugins.Plugins;
 import java.io.PrintStream;
@@ -11,8 +12,10 @@ import java.util.List;
 /**
  * The {@code ibex} command line: {@code java -jar ibex.jar [--plugins DIR] [--device D] COMMAND …}.
  *
- * <p>Exit codes: 0 success; 2 bad usage or bad input, with a one-line reason on stderr; 1 an
- * unexpected failure (stack trace only with {@code --debug}).
+ * <p>Exit codes, decided here and nowhere else: 0 success; 2 bad usage or bad input (an {@link
+ * IbexException}, an output path that cannot be written, an unusable file), with a one-line reason
+ * on stderr; 1 a plugin that broke its contract or an unexpected failure (stack trace only with
+ * {@code --debug}).
  */
 public final class Main {
   private static final List<Command> COMMANDS =
@@ -84,13 +87,24 @@ public final class Main {
       for (PluginProblem p : plugins.problems()) {
         err.println("ibex: warning: plugin not loaded: " + p);
       }
-      command.run(new Host(plugins, device, out, err), rest);
+      Host host = new Host(plugins, device, out, err);
+      if (device != null) {
+        host.device(); // a device that is not here fails now, in one line, before any work
+      }
+      command.run(host, rest);
       return 0;
     } catch (IbexException e) {
       err.println("ibex: " + e.getMessage().lines().findFirst().orElse(""));
       if (e instanceof UsageException && e.getMessage().contains("\n")) {
         e.getMessage().lines().skip(1).forEach(err::println);
       }
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      return 2;
+    } catch (AtomicFiles.WriteException e) {
+      // an output path the user gave cannot take the file (a directory, no permission, a full disk)
+      err.println("ibex: " + e.getMessage());
       if (debug) {
         e.printStackTrace(err);
       }
@@ -104,6 +118,12 @@ public final class Main {
         e.printStackTrace(err);
       }
       return 2;
+    } catch (Host.PluginBug e) {
+      err.println("ibex: " + e.getMessage());
+      if (debug) {
+        e.printStackTrace(err);
+      }
+      return 1;
     } catch (Exception | Error e) {
       err.println("ibex: internal error: " + e);
       if (debug) {

@@ -6,6 +6,7 @@ import ai.djl.nn.Block;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.Target;
+import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.training.EpochReport;
 import dev.ibex.training.LearningRateSchedule;
@@ -47,7 +48,7 @@ final class TrainCommand implements Command {
 
   @Override
   public void run(Host host, List<String> args) throws Exception {
-    Args a = Args.parse(args, VALUES, Set.of("--resume"));
+    Args a = Args.parse(name(), args, VALUES, Set.of("--resume"));
     String modelName = a.get("--model").orElse("small-cnn");
     if (!modelName.equals("small-cnn")) {
       throw new UsageException("unknown model '" + modelName + "'; known: small-cnn");
@@ -104,7 +105,7 @@ final class TrainCommand implements Command {
       tsv.append(r.epoch()).append("\ttrain-accuracy\t").append(r.trainAccuracy()).append('\n');
       intro.append(r.line()).append(". ");
     }
-    Files.writeString(out.resolve("history.tsv"), tsv, StandardCharsets.UTF_8);
+    AtomicFiles.write(out.resolve("history.tsv"), tsv.toString().getBytes(StandardCharsets.UTF_8));
     Block model = result.model();
     String method = model instanceof AibModel ? "aib-attention" : "saliency";
     if (!host.plugins().of(dev.ibex.api.PluginKind.ATTRIBUTOR).containsKey(method)) {
@@ -116,7 +117,7 @@ final class TrainCommand implements Command {
     try (NDManager scope = manager.newSubManager(); BlockModel explained = BlockModel.of(model, manager)) {
       int n = Math.min(4, result.test().size());
       NDArray x = result.test().images(scope, result.test().indices(0, n));
-      Attribution attribution = attributor.attribute(explained, x, Target.predicted());
+      Attribution attribution = Host.attribute(attributor, explained, x, Target.predicted(), attributor.options().defaults());
       int scale = Math.max(1, 224 / (int) x.getShape().get(2));
       for (int i = 0; i < n; i++) {
         String file = method + "-" + i + ".png";

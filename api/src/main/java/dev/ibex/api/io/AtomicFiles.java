@@ -18,6 +18,30 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class AtomicFiles {
   private AtomicFiles() {}
 
+  /**
+   * The target cannot be written (a directory, no permission, a full disk): a problem with the
+   * user's path or machine, not a bug, so a caller can report it as bad input.
+   */
+  public static final class WriteException extends IOException {
+    private static final long serialVersionUID = 1L;
+    private final transient Path file;
+
+    WriteException(Path file, String reason) {
+      super("cannot write " + file + ": " + reason);
+      this.file = file;
+    }
+
+    WriteException(Path file, String reason, Throwable cause) {
+      super("cannot write " + file + ": " + reason, cause);
+      this.file = file;
+    }
+
+    /** @return the path as the caller gave it */
+    public Path file() {
+      return file;
+    }
+  }
+
   /** What writes the file's bytes. */
   @FunctionalInterface
   public interface Body {
@@ -35,19 +59,19 @@ public final class AtomicFiles {
    *
    * @param file the target; an existing regular file is replaced
    * @param body what writes the bytes
-   * @throws IOException naming {@code file} (not the temporary) when it is a directory, its
+   * @throws WriteException naming {@code file} (not the temporary) when it is a directory, its
    *     parent cannot be made, or the write fails (e.g. a full disk); nothing is left behind
    */
   public static void write(Path file, Body body) throws IOException {
     Path target = file.toAbsolutePath();
     if (Files.isDirectory(target)) {
-      throw new IOException("cannot write " + file + ": it is a directory");
+      throw new WriteException(file, "it is a directory");
     }
     Path parent = target.getParent();
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new IOException("cannot write " + file + ": cannot create its directory " + parent + " (" + reason(e) + ")", e);
+      throw new WriteException(file, "cannot create its directory " + parent + " (" + reason(e) + ")", e);
     }
     Path tmp = temporarySibling(target);
     try {
@@ -62,7 +86,7 @@ public final class AtomicFiles {
     } catch (IOException | RuntimeException | Error e) {
       Files.deleteIfExists(tmp);
       if (e instanceof IOException io) {
-        throw new IOException("cannot write " + file + ": " + reason(io), io);
+        throw new WriteException(file, reason(io), io);
       }
       throw e;
     }

@@ -26,6 +26,9 @@ public final class Npy {
   private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
   private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
+  // numpy itself refuses headers over 10,000 bytes unless told otherwise
+  private static final long MAX_HEADER = 1 << 20;
+
   private Npy() {}
 
   /**
@@ -34,19 +37,31 @@ public final class Npy {
    * @param file the file
    * @param manager where the array goes
    * @return the array, with the file's shape and data type
-   * @throws InvalidInputException if the file is not a supported {@code .npy}
-   * @throws IOException on read failure
+   * @throws InvalidInputException if the file is missing, unreadable or not a supported {@code .npy}
+   * @throws IOException on a read failure of the device
    */
   public static NDArray read(Path file, NDManager manager) throws IOException {
-    try (InputStream in = Files.newInputStream(file)) {
+    // the user's path, named: a missing or unreadable file is bad input, not an internal error
+    if (Files.isDirectory(file)) {
+      throw new InvalidInputException(file + " is a directory, not a .npy file");
+    }
+    if (!Files.exists(file)) {
+      throw new InvalidInputException(file + ": no such file");
+    }
+    if (!Files.isReadable(file)) {
+      throw new InvalidInputException(file + " is not readable (permission denied)");
+    }
+    try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
       return read(in, manager, file.toString());
+    } catch (java.nio.file.FileSystemException e) {
+      throw new InvalidInputException("cannot read " + file + ": " + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()), e);
     }
   }
 
   /**
    * Reads {@code .npy} bytes from a stream.
    *
-   * @param in the stream, positioned at the magic string
+   * @param in the stream, positioned at the magic string; it must end where the array's data ends
    * @param manager where the array goes
    * @param what a name for messages
    * @return the array
@@ -58,43 +73,100 @@ public final class Npy {
       throw new InvalidInputException(what + " is not a .npy file (bad magic)");
     }
     int major = in.read();
-    in.read();
-    int headerLen;
+    int minor = in.read();
+    if (minor < 0) {
+      throw new InvalidInputException(what + " is truncated: it ends inside the .npy preamble");
+    }
+    long headerLen;
     if (major == 1) {
-      byte[] b = in.readNBytes(2);
-      headerLen = (b[0] & 0xff) | (b[1] & 0xff) << 8;
+      headerLen = unsignedLittleEndian(in.readNBytes(2), 2, what);
     } else if (major == 2 || major == 3) {
-      byte[] b = in.readNBytes(4);
-      headerLen = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getInt();
+      headerLen = unsignedLittleEndian(in.readNBytes(4), 4, what);
     } else {
       throw new InvalidInputException(what + ": unsupported .npy version " + major);
     }
-    String header = new String(in.readNBytes(headerLen), StandardCharsets.ISO_8859_1);
+    // refuse before allocating: a corrupt length would otherwise ask for gigabytes
+    if (headerLen > MAX_HEADER) {
+      throw new InvalidInputException(
+          what + ": .npy header length " + headerLen + " is implausible (more than " + MAX_HEADER + " bytes)");
+    }
+    byte[] headerBytes = in.readNBytes((int) headerLen);
+    if (headerBytes.length != headerLen) {
+      throw new InvalidInputException(
+          what + " is truncated: " + headerBytes.length + " of " + headerLen + " header bytes");
+    }
+    String header = new String(headerBytes, StandardCharsets.ISO_8859_1);
     String descr = group(DESCR, header, what, "descr");
     if ("True".equals(group(FORTRAN, header, what, "fortran_order"))) {
       throw new InvalidInputException(what + ": Fortran-order arrays are not supported; save with C order");
     }
-    long[] dims =
-        Arrays.stream(group(SHAPE, header, what, "shape").split(","))
-            .map(String::trim)
-            .filter(s -> !s.isEmpty())
-            .mapToLong(Long::parseLong)
-            .toArray();
     DataType type = typeOf(descr, what);
+    long[] dims = dims(group(SHAPE, header, what, "shape"), what);
     Shape shape = new Shape(dims);
-    long bytes = shape.size() * type.getNumOfBytes();
-    if (bytes > Integer.MAX_VALUE) {
-      throw new InvalidInputException(what + " is too large: " + shape);
+    long bytes;
+    try {
+      long count = 1;
+      for (long d : dims) {
+        count = Math.multiplyExact(count, d);
+      }
+      bytes = Math.multiplyExact(count, (long) type.getNumOfBytes());
+    } catch (ArithmeticException e) {
+      throw new InvalidInputException(what + " is too large: shape " + shape + " overflows 64-bit sizes");
     }
+    if (bytes > Integer.MAX_VALUE - 8) {
+      throw new InvalidInputException(what + " is too large: " + bytes + " data bytes for shape " + shape + " (at most 2 GiB)");
+    }
+    // readNBytes grows its buffer as bytes arrive, so a short file never costs the declared size
     byte[] data = in.readNBytes((int) bytes);
     if (data.length != bytes) {
       throw new InvalidInputException(
           what + " is truncated: " + data.length + " of " + bytes + " data bytes for shape " + shape);
     }
+    if (in.read() != -1) {
+      throw new InvalidInputException(
+          what + " has bytes after its " + bytes + " data bytes for shape " + shape + " (corrupt or not one array)");
+    }
     ByteBuffer buf = ByteBuffer.allocateDirect(data.length).order(ByteOrder.nativeOrder());
     buf.put(data);
     buf.rewind();
     return manager.create(buf, shape, type);
+  }
+
+  private static long unsignedLittleEndian(byte[] b, int n, String what) {
+    if (b.length != n) {
+      throw new InvalidInputException(what + " is truncated: it ends inside the .npy header length");
+    }
+    long v = 0;
+    for (int i = n - 1; i >= 0; i--) {
+      v = v << 8 | (b[i] & 0xff);
+    }
+    return v;
+  }
+
+  /** The shape tuple's entries: plain non-negative decimal integers only. */
+  private static long[] dims(String tuple, String what) {
+    String[] parts = tuple.split(",", -1);
+    long[] dims = new long[parts.length];
+    int n = 0;
+    for (int i = 0; i < parts.length; i++) {
+      String p = parts[i].trim();
+      if (p.isEmpty() && i == parts.length - 1 && i > 0) {
+        break; // the trailing comma of "(3,)"
+      }
+      if (p.isEmpty() && parts.length == 1) {
+        break; // "()": a scalar
+      }
+      if (!p.matches("[0-9]{1,19}")) {
+        throw new InvalidInputException(what + ": .npy shape (" + tuple + ") has an invalid dimension '" + p
+            + "' (each must be a non-negative integer)");
+      }
+      try {
+        dims[n++] = Long.parseLong(p);
+      } catch (NumberFormatException e) {
+        throw new InvalidInputException(what + ": .npy shape (" + tuple + ") has a dimension too large: " + p);
+      }
+    }
+    return Arrays.copyOf(dims, n);
   }
 
   /**

@@ -161,7 +161,7 @@ public final class TorchScriptModel implements ExplainableModel {
             layer, declaredLayers, "the model exports no method '" + method + "'");
       }
       throw new InvalidInputException(
-          "the model rejected an input of shape " + input.getShape() + ": " + firstLine(e), e);
+          "the model rejected an input of shape " + input.getShape() + ": " + reason(e), e);
     } finally {
       if (name != null) {
         name.close();
@@ -253,6 +253,23 @@ public final class TorchScriptModel implements ExplainableModel {
         throw new IbexException("cannot load TorchScript model " + file + ": " + firstLine(e), e);
       }
     }
+  }
+
+  /**
+   * The engine's own reason: TorchScript's first line is only "The following operation failed in the
+   * TorchScript interpreter", the cause ("… expected input[2, 1, 32, 32] to have 3 channels …") is the
+   * last {@code RuntimeError:} line of its trace.
+   */
+  private static String reason(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    String found = null;
+    for (String line : m.split("\n")) {
+      int at = line.indexOf("Error: ");
+      if (at >= 0 && line.substring(0, at).matches("\\s*[A-Za-z.]*")) {
+        found = line.substring(at + "Error: ".length()).trim();
+      }
+    }
+    return found == null || found.isEmpty() ? firstLine(e) : found;
   }
 
   private static String firstLine(Throwable e) {

@@ -157,6 +157,10 @@ public final class Plugins {
     }
 
     void scanDirectory(Path dir, ClassLoader parent) {
+      if (Files.exists(dir) && !Files.isDirectory(dir)) {
+        problems.add(new PluginProblem(dir.toString(), "", "not a directory (give the directory that holds the plugin jars)"));
+        return;
+      }
       if (!Files.isDirectory(dir)) {
         problems.add(new PluginProblem(dir.toString(), "", "plugin directory does not exist"));
         return;

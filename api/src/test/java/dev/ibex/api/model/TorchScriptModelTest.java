@@ -77,6 +77,13 @@ class TorchScriptModelTest {
       assertThatThrownBy(() -> model.forward(m.randomNormal(new Shape(2, 5, 32, 32))))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("rejected an input of shape (2, 5, 32, 32)");
+      // the engine's reason, not its "operation failed in the TorchScript interpreter" preamble
+      assertThatThrownBy(() -> model.forward(m.randomNormal(new Shape(2, 1, 32, 32))))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageStartingWith("the model rejected an input of shape (2, 1, 32, 32): ")
+          .hasMessageContaining("to have 3 channels, but got 1 channels")
+          .hasMessageNotContaining("\n")
+          .hasMessageNotContaining("TorchScript interpreter");
     }
   }
 

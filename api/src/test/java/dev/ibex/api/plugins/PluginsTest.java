@@ -64,4 +64,13 @@ class PluginsTest {
     assertThat(plugins.problems()).extracting(PluginProblem::reason).contains("plugin directory does not exist");
     assertThat(plugins.all()).isNotEmpty();
   }
+
+  @Test
+  void aFileGivenAsPluginDirectoryIsSaidToBeNoDirectory() throws java.io.IOException {
+    java.nio.file.Path jar = java.nio.file.Files.writeString(dir.resolve("one.jar"), "a file, not a directory");
+    Plugins plugins = Plugins.discover(getClass().getClassLoader(), jar);
+    assertThat(plugins.problems()).extracting(PluginProblem::toString).filteredOn(p -> p.contains("one.jar"))
+        .singleElement().asString().contains("not a directory").doesNotContain("does not exist");
+    assertThat(plugins.all()).isNotEmpty();
+  }
 }
