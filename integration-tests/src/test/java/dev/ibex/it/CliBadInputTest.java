@@ -52,6 +52,13 @@ class CliBadInputTest {
   }
 
   @Test
+  void negativeTargetIsRefusedNotExplainedAsPredicted() throws IOException {
+    Path out = dir.resolve("a.npy");
+    assertOneLine(CliRun.of(explainArgs(out.toString(), "--target", "-1")), "target class -1 is negative");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
   void outNamingADirectoryIsRefusedAndLeavesNoTemporary() throws IOException {
     Path out = Files.createDirectory(dir.resolve("out-dir"));
     assertOneLine(CliRun.of(explainArgs(out.toString())), "--out " + out + " is a directory");
