@@ -41,9 +41,10 @@ public final class Heatmaps {
 
   /** The value range a map was scaled from: its minimum shows as dark blue, its maximum as dark red. */
   public record Range(float lo, float hi) {
-    /** The range as text, e.g. "[0.0012, 0.53]". */
+    /** The range as text, e.g. "[0.0012, 0.53]"; a constant map shows all dark blue, and says so. */
     public String text() {
-      return String.format(Locale.ROOT, "[%.3g, %.3g]", lo, hi);
+      return lo == hi ? String.format(Locale.ROOT, "constant %.3g (all dark blue)", lo)
+          : String.format(Locale.ROOT, "[%.3g, %.3g]", lo, hi);
     }
   }
 
@@ -163,14 +164,14 @@ public final class Heatmaps {
         lo = Math.min(lo, v[i * len + t]);
         hi = Math.max(hi, v[i * len + t]);
       }
-      rows.append("<p>sample ").append(i).append(" (range ").append(new Range(lo, hi).text()).append("): ");
+      rows.append("<p>sample ").append(i).append(": ");
       for (int t = 0; t < len; t++) {
         int[] c = jetRgb(hi > lo ? (v[i * len + t] - lo) / (hi - lo) : 0f);
         rows.append(String.format(Locale.ROOT,
             "<span class=\"tok\" title=\"%.4f\" style=\"background:rgb(%d,%d,%d);color:%s\">%d</span>",
             v[i * len + t], c[0], c[1], c[2], textColour(c), id[i * len + t]));
       }
-      rows.append("</p>");
+      rows.append(" <small>(range ").append(new Range(lo, hi).text()).append(")</small></p>");
     }
     return new ReportPage(title).paragraph(intro)
         .colourBar("lowest score of the sample", "highest score of the sample",
