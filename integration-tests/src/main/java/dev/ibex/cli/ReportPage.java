@@ -3,6 +3,7 @@ package dev.ibex.cli;
 import dev.ibex.api.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -114,7 +115,17 @@ final class ReportPage {
 
   void write(Path file) throws IOException {
     byte[] bytes = render().getBytes(StandardCharsets.UTF_8);
+    createParent(file);
     AtomicFiles.write(file, bytes);
+  }
+
+  /**
+   * Makes the file's directory first: a path through a regular file then fails with the
+   * FileSystemException that the CLI reports as a user error (AtomicFiles wraps it in a plain
+   * IOException).
+   */
+  static void createParent(Path file) throws IOException {
+    Files.createDirectories(file.toAbsolutePath().getParent());
   }
 
   static String esc(String s) {
