@@ -2,17 +2,22 @@ package dev.ibex.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
+import dev.ibex.api.Direction;
 import dev.ibex.api.Metric;
 import dev.ibex.api.MetricInput;
 import dev.ibex.api.MetricResult;
 import dev.ibex.api.Target;
+import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.options.Options;
 import dev.ibex.training.LearningRateSchedule;
 import dev.ibex.training.Trainer;
 import dev.ibex.training.TrainingRecipe;
+import dev.ibex.training.data.FashionMnist;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +38,8 @@ final class DemoCommand implements Command {
   /** Grad-CAM's layer in the small CNN: the ReLU after its last convolution (14x14 on 56x56 scenes). */
   static final String CAM_LAYER = "08LambdaBlock";
   static final List<String> METHODS = List.of("grad-cam", "saliency");
+  /** Test images shown on the page (all evaluated images are scored). */
+  static final int SHOWN = 6;
   static final List<String> METRICS = List.of("pointing-game", "relevance-mass", "miou", "insertion", "deletion");
 
   @Override
@@ -67,6 +74,9 @@ final class DemoCommand implements Command {
     Map<String, Map<String, NDArray>> maps = new LinkedHashMap<>();
     Map<String, Double> accuracy = new LinkedHashMap<>();
     Map<String, Map<String, Map<String, Double>>> scores = new LinkedHashMap<>();
+    Map<String, int[]> predicted = new LinkedHashMap<>();
+    int[] trueClasses = null;
+    int shown = Math.min(SHOWN, evalSize);
     try (NDManager manager = NDManager.newBaseManager(host.device())) {
       NDArray x = null;
       for (String variant : List.of("plain", "s-ib")) {
@@ -80,8 +90,16 @@ final class DemoCommand implements Command {
         int[] idx = run.test().indices(0, evalSize);
         x = run.test().images(manager, idx);
         NDArray masks = run.test().masks(manager, idx).orElseThrow().squeeze(1);
-        Target labels = Target.perSample(run.test().labels(manager, idx).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());
+        int[] labelArray = run.test().labels(manager, idx).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
+        trueClasses = labelArray;
+        Target labels = Target.perSample(labelArray);
         try (BlockModel model = BlockModel.of(run.model(), manager)) {
+          // the classes each model predicts for the images shown on the page
+          try (NDManager scratch = manager.newSubManager()) {
+            NDArray logits = model.forward(x.get(new NDIndex("0:" + shown)));
+            logits.attach(scratch);
+            predicted.put(variant, logits.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());
+          }
           for (String method : METHODS) {
             Attributor attributor = host.plugins().attributor(method);
             Options options = attributor.options().defaults();
@@ -104,49 +122,91 @@ final class DemoCommand implements Command {
           }
         }
       }
-      Files.writeString(out.resolve("results.tsv"), tsv, StandardCharsets.UTF_8);
-      writeReport(out, config, sibOptions, evalSize, accuracy, scores, x, maps);
+      AtomicFiles.write(out.resolve("results.tsv"), tsv.toString().getBytes(StandardCharsets.UTF_8));
+      List<MetricLine> metricLines = new ArrayList<>();
+      for (String name : METRICS) {
+        Metric metric = host.plugins().metric(name);
+        metricLines.add(new MetricLine(name, metric.description(), metric.direction()));
+      }
+      writeReport(out, config, sibOptions, evalSize, accuracy, scores, metricLines, x, maps, trueClasses, predicted);
     }
     host.out().println("wrote " + out.resolve("index.html") + " and " + out.resolve("results.tsv"));
   }
 
   private static void writeReport(Path out, TrainingRecipe.Config config, Map<String, String> sibOptions, int evalSize,
-      Map<String, Double> accuracy,
-      Map<String, Map<String, Map<String, Double>>> scores, NDArray x, Map<String, Map<String, NDArray>> maps)
-      throws java.io.IOException {
-    StringBuilder table = new StringBuilder("<table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\">"
-        + "<tr><th>model</th><th>test accuracy</th><th>method</th>");
-    for (String m : METRICS) {
-      table.append("<th>").append(m).append(m.equals("deletion") ? " (lower is better)" : "").append("</th>");
-    }
-    table.append("</tr>");
-    scores.forEach((variant, byMethod) -> byMethod.forEach((method, byMetric) -> {
-      table.append("<tr><td>").append(variant).append("</td><td>")
-          .append(String.format(Locale.ROOT, "%.4f", accuracy.get(variant))).append("</td><td>").append(method).append("</td>");
-      byMetric.values().forEach(v -> table.append(String.format(Locale.ROOT, "<td>%.4f</td>", v)));
-      table.append("</tr>");
-    }));
-    table.append("</table>");
-    List<String[]> images = new ArrayList<>();
-    int shown = Math.min(6, evalSize);
-    for (int i = 0; i < shown; i++) {
+      Map<String, Double> accuracy, Map<String, Map<String, Map<String, Double>>> scores, List<MetricLine> metricLines,
+      NDArray x, Map<String, Map<String, NDArray>> maps, int[] trueClasses, Map<String, int[]> predicted)
+      throws IOException {
+    List<ImageRow> images = new ArrayList<>();
+    for (int i = 0; i < predicted.values().iterator().next().length; i++) {
+      List<ReportPage.Figure> figures = new ArrayList<>();
       for (String method : METHODS) {
         for (String variant : maps.keySet()) {
           String file = variant + "-" + method + "-" + i + ".png";
-          Heatmaps.overlay(x.get(i), Heatmaps.displayMap(maps.get(variant).get(method), i), 4, out.resolve(file));
-          images.add(new String[] {file, "test image " + i + ", " + variant + ", " + method});
+          Heatmaps.Range range =
+              Heatmaps.overlay(x.get(i), Heatmaps.displayMap(maps.get(variant).get(method), i), 4, out.resolve(file));
+          figures.add(new ReportPage.Figure(file, List.of(variant + ", " + method, "map range " + range.text())));
         }
       }
+      Map<String, String> byVariant = new LinkedHashMap<>();
+      for (var p : predicted.entrySet()) {
+        byVariant.put(p.getKey(), className(p.getValue()[i]));
+      }
+      images.add(new ImageRow(i, className(trueClasses[i]), byVariant, figures));
     }
     String intro = String.format(Locale.ROOT,
         "Small CNN trained %d epoch(s) on %d Fashion-MNIST scenes (56x56, one garment on clutter, object mask known), "
             + "with and without the S-IB regulariser (options %s), same seed. Maps of the first %d test images "
-            + "(explaining the true class) scored against the object masks and with insertion/deletion.",
-        config.epochs(), config.trainSize(), sibOptions.isEmpty() ? "default" : sibOptions, evalSize);
-    Heatmaps.page(out, "ibex demo: plain vs S-IB", intro, images);
-    // put the table under the intro
-    Path index = out.resolve("index.html");
-    String html = Files.readString(index, StandardCharsets.UTF_8);
-    Files.writeString(index, html.replace("</p>", "</p>" + table), StandardCharsets.UTF_8);
+            + "(explaining the true class) scored against the object masks and with insertion/deletion; the first %d "
+            + "are shown below.",
+        config.epochs(), config.trainSize(), sibOptions.isEmpty() ? "default" : sibOptions, evalSize, images.size());
+    demoPage(intro, accuracy, scores, metricLines, images).write(out.resolve("index.html"));
+  }
+
+  /** One test image on the page: its true class, what each model predicts, and its heatmaps. */
+  record ImageRow(int index, String trueClass, Map<String, String> predicted, List<ReportPage.Figure> figures) {}
+
+  /**
+   * The demo's page: the table of scores, one line per metric (what it measures, which way is
+   * better), the colour bar, and each shown image with its class and the models' predictions.
+   */
+  static ReportPage demoPage(String intro, Map<String, Double> accuracy,
+      Map<String, Map<String, Map<String, Double>>> scores, List<MetricLine> metricLines, List<ImageRow> images) {
+    List<String> header = new ArrayList<>(List.of("model", "test accuracy", "method"));
+    Map<String, String> arrows = new LinkedHashMap<>();
+    List<String[]> lines = new ArrayList<>();
+    for (MetricLine m : metricLines) {
+      boolean lower = m.direction() == Direction.LOWER_IS_BETTER;
+      arrows.put(m.name(), lower ? " \u2193" : " \u2191");
+      lines.add(new String[] {m.name(), m.description() + "; " + (lower ? "lower" : "higher") + " is better"});
+    }
+    List<String> metricNames = new ArrayList<>(scores.values().iterator().next().values().iterator().next().keySet());
+    metricNames.forEach(m -> header.add(m + arrows.getOrDefault(m, "")));
+    List<List<String>> rows = new ArrayList<>();
+    scores.forEach((variant, byMethod) -> byMethod.forEach((method, byMetric) -> {
+      List<String> row = new ArrayList<>(List.of(variant, String.format(Locale.ROOT, "%.4f", accuracy.get(variant)), method));
+      metricNames.forEach(m -> row.add(String.format(Locale.ROOT, "%.4f", byMetric.get(m))));
+      rows.add(row);
+    }));
+    ReportPage page = new ReportPage("ibex demo: plain vs S-IB").paragraph(intro)
+        .heading("Scores (mean over the test images; \u2191 higher is better, \u2193 lower is better)")
+        .table(header, rows)
+        .definitions("metrics", lines)
+        .heading("Heatmaps")
+        .colourBar("map minimum", "map maximum", Heatmaps.MAP_MEANING + " Maps explain the true class.");
+    for (ImageRow im : images) {
+      StringBuilder caption = new StringBuilder("Test image " + im.index() + ": class " + im.trueClass() + "; predicted");
+      im.predicted().forEach((variant, cls) -> caption.append(" by ").append(variant).append(": ").append(cls).append(','));
+      caption.setLength(caption.length() - 1);
+      page.figures(caption.toString(), im.figures());
+    }
+    return page;
+  }
+
+  /** A metric's line on the page: what it measures and which way is better. */
+  record MetricLine(String name, String description, Direction direction) {}
+
+  private static String className(int label) {
+    return label >= 0 && label < FashionMnist.CLASS_NAMES.length ? FashionMnist.CLASS_NAMES[label] : "class " + label;
   }
 }

@@ -2,12 +2,11 @@ package dev.ibex.cli;
 
 import ai.djl.ndarray.NDArray;
 import java.awt.image.BufferedImage;
+import dev.ibex.api.io.AtomicFiles;
 import java.io.IOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import javax.imageio.ImageIO;
 
 /** Renders attribution maps as PNG overlays on their input and lists them on an HTML page. */
@@ -40,17 +39,33 @@ public final class Heatmaps {
     return out;
   }
 
+  /** The value range a map was scaled from: its minimum shows as dark blue, its maximum as dark red. */
+  public record Range(float lo, float hi) {
+    /** The range as text, e.g. "[0.0012, 0.53]"; a constant map shows all dark blue, and says so. */
+    public String text() {
+      return lo == hi ? String.format(Locale.ROOT, "constant %.3g (all dark blue)", lo)
+          : String.format(Locale.ROOT, "[%.3g, %.3g]", lo, hi);
+    }
+  }
+
+  /** What the colour bar says about every overlay PNG written by {@link #overlay}. */
+  static final String MAP_MEANING = "Each heatmap is a pair: left the input, right the attribution map blended 50/50 "
+      + "over it. Each map is min-max scaled on its own, so colours compare places within one image, not across "
+      + "images: dark blue is that map's minimum, dark red its maximum (the range is under the image where known). "
+      + "Per-pixel maps show the sum over channels of |attribution|.";
+
   /**
-   * Writes a PNG: the input (min-max scaled, grey or RGB) with the map blended on top in a jet
-   * colour map, upscaled by {@code scale} with nearest neighbours so small inputs stay visible.
+   * Writes a PNG atomically: the input (min-max scaled, grey or RGB) with the map blended on top in a
+   * jet colour map, upscaled by {@code scale} with nearest neighbours so small inputs stay visible.
    *
    * @param image (C,H,W) input sample, C = 1 or 3 (other C: first channel)
    * @param map (H,W) map
    * @param scale pixel scale factor
    * @param file the PNG to write
+   * @return the map's value range, which the colours span
    * @throws IOException on write failure
    */
-  public static void overlay(NDArray image, float[][] map, int scale, Path file) throws IOException {
+  public static Range overlay(NDArray image, float[][] map, int scale, Path file) throws IOException {
     int h = map.length;
     int w = map[0].length;
     int c = (int) image.getShape().get(0);
@@ -97,31 +112,29 @@ public final class Heatmaps {
         }
       }
     }
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    ImageIO.write(out, "png", file.toFile());
+    ReportPage.createParent(file);
+    AtomicFiles.write(file, stream -> {
+      if (!ImageIO.write(out, "png", stream)) { // false: no PNG writer, and nothing was written
+        throw new IOException("no PNG writer available");
+      }
+    });
+    return new Range(mlo, mhi);
   }
 
   /**
-   * Writes an index.html that shows PNGs with captions.
+   * Writes an index.html that shows PNGs with captions, the colour bar and what it means.
    *
    * @param dir the directory (the page goes to dir/index.html)
    * @param title page title
-   * @param intro a paragraph of HTML-escaped text under the title
+   * @param intro a paragraph of plain text under the title
    * @param images file names relative to dir, with their captions
    * @throws IOException on write failure
    */
   public static void page(Path dir, String title, String intro, List<String[]> images) throws IOException {
-    Files.createDirectories(dir);
-    try (Writer w = Files.newBufferedWriter(dir.resolve("index.html"), StandardCharsets.UTF_8)) {
-      w.write("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + esc(title) + "</title>"
-          + "<style>body{font-family:sans-serif;margin:2em}figure{display:inline-block;margin:1em}"
-          + "img{image-rendering:pixelated;border:1px solid #ccc}figcaption{font-size:90%}</style></head><body>");
-      w.write("<h1>" + esc(title) + "</h1><p>" + esc(intro) + "</p>");
-      for (String[] im : images) {
-        w.write("<figure><img src=\"" + esc(im[0]) + "\"><figcaption>" + esc(im[1]) + "</figcaption></figure>");
-      }
-      w.write("</body></html>\n");
-    }
+    ReportPage page = new ReportPage(title).paragraph(intro)
+        .colourBar("map minimum", "map maximum", MAP_MEANING);
+    page.figures(null, images.stream().map(im -> new ReportPage.Figure(im[0], List.of(im[1]))).toList());
+    page.write(dir.resolve("index.html"));
   }
 
   /**
@@ -136,11 +149,14 @@ public final class Heatmaps {
    * @throws IOException on write failure
    */
   public static void tokenPage(Path dir, String title, String intro, NDArray ids, NDArray scores) throws IOException {
-    Files.createDirectories(dir);
     long[] id = ids.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
     float[] v = scores.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-    int n = (int) scores.getShape().get(0);
-    int len = (int) scores.getShape().get(1);
+    tokenReport(title, intro, id, v, (int) scores.getShape().get(0), (int) scores.getShape().get(1))
+        .write(dir.resolve("index.html"));
+  }
+
+  /** The token page of (n, len) ids and scores, row-major. */
+  static ReportPage tokenReport(String title, String intro, long[] id, float[] v, int n, int len) {
     StringBuilder rows = new StringBuilder();
     for (int i = 0; i < n; i++) {
       float lo = Float.POSITIVE_INFINITY;
@@ -151,24 +167,38 @@ public final class Heatmaps {
       }
       rows.append("<p>sample ").append(i).append(": ");
       for (int t = 0; t < len; t++) {
-        float m = hi > lo ? (v[i * len + t] - lo) / (hi - lo) : 0f;
-        float[] c = jet(m);
-        rows.append(String.format(java.util.Locale.ROOT,
-            "<span title=\"%.4f\" style=\"background:rgb(%d,%d,%d);padding:2px 4px;margin:1px\">%d</span>",
-            v[i * len + t], Math.round(c[0] * 255), Math.round(c[1] * 255), Math.round(c[2] * 255), id[i * len + t]));
+        int[] c = jetRgb(hi > lo ? (v[i * len + t] - lo) / (hi - lo) : 0f);
+        rows.append(String.format(Locale.ROOT,
+            "<span class=\"tok\" title=\"%.4f\" style=\"background:rgb(%d,%d,%d);color:%s\">%d</span>",
+            v[i * len + t], c[0], c[1], c[2], textColour(c), id[i * len + t]));
       }
-      rows.append("</p>");
+      rows.append(" <small>(range ").append(new Range(lo, hi).text()).append(")</small></p>");
     }
-    try (Writer w = Files.newBufferedWriter(dir.resolve("index.html"), StandardCharsets.UTF_8)) {
-      w.write("<!doctype html><html><head><meta charset=\"utf-8\"><title>" + esc(title) + "</title></head>"
-          + "<body style=\"font-family:sans-serif;margin:2em\"><h1>" + esc(title) + "</h1><p>" + esc(intro)
-          + "</p><p>Token ids coloured by attribution (blue low, red high; hover for the value).</p>" + rows
-          + "</body></html>\n");
-    }
+    return new ReportPage(title).paragraph(intro)
+        .colourBar("lowest score of the sample", "highest score of the sample",
+            "Each token id sits on the colour of its attribution, min-max scaled per sample (row): dark blue is the "
+                + "row's lowest score, dark red its highest. Hover over a token for its value.")
+        .html(rows.toString());
   }
 
-  static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  /**
+   * Black or white, whichever reads better on the background: white when the background's relative
+   * luminance (WCAG 2) is below 0.179, where both give the same contrast ratio.
+   */
+  static String textColour(int[] rgb) {
+    double l = 0.2126 * linear(rgb[0]) + 0.7152 * linear(rgb[1]) + 0.0722 * linear(rgb[2]);
+    return l < 0.179 ? "#fff" : "#000";
+  }
+
+  private static double linear(int c) {
+    double s = c / 255.0;
+    return s <= 0.04045 ? s / 12.92 : Math.pow((s + 0.055) / 1.055, 2.4);
+  }
+
+  /** The jet colour of a value in [0, 1] as 0..255 channels. */
+  static int[] jetRgb(float v) {
+    float[] c = jet(v);
+    return new int[] {Math.round(c[0] * 255), Math.round(c[1] * 255), Math.round(c[2] * 255)};
   }
 
   private static float[] jet(float v) {

@@ -111,6 +111,8 @@ class CliBadInputTest {
         "--warmup", "abc"), "--warmup must be an integer, got 'abc'");
     assertOneLine(CliRun.of("bench", "--model", model.toString(), "--method", "saliency", "--shape", "3x32x32",
         "--warmup", "-1"), "--warmup must be an integer of at least 0, got -1");
+    assertOneLine(CliRun.of("bench", "--model", model.toString(), "--method", "saliency", "--shape", "3x-1x32"),
+        "--shape dimensions must be positive, got '3x-1x32'");
   }
 
   @Test

@@ -17,8 +17,8 @@ import dev.ibex.metrics.core.Scores;
  * Frames per second of an attributor (NIB, Zhu et al. ICLR 2025, Table 2): the attributor explains
  * the whole input batch {@code repeats} times after {@code warmup} untimed runs; {@code fps =
  * N·repeats / wall seconds of the timed runs}. The value is a measurement of this machine, not a
- * property of the attribution. A batch-level metric. Extras: {@code seconds} (wall time of each
- * timed run), {@code forward-passes-per-sample} and {@code backward-passes-per-sample} (of the last
+ * property of the attribution. A batch-level metric (no per-sample scores). Extras: {@code seconds}
+ * (wall time of each timed run), {@code samples} (N), {@code warmup-runs}, {@code forward-passes-per-sample} and {@code backward-passes-per-sample} (of the last
  * run, as NIB's Table 8 counts them). Higher is better.
  */
 @AutoService(Metric.class)
@@ -66,6 +66,9 @@ public final class Fps extends AbstractMetric {
     }
     return Scores.batch(n * seconds.length / total)
         .extra("seconds", seconds)
+        // what was measured, for hosts that print a batch-level value (it has no per-sample scores)
+        .extra("samples", new double[] {n})
+        .extra("warmup-runs", new double[] {o.getInt("warmup")})
         .extra("forward-passes-per-sample", new double[] {passes[0]})
         .extra("backward-passes-per-sample", new double[] {passes[1]});
   }

@@ -1,0 +1,38 @@
+package dev.ibex.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bench} says how many warm-up runs it made: by default until stable, else as many as asked. */
+class BenchWarmupTest {
+  @TempDir Path dir;
+
+  @Test
+  void defaultWarmUpRunsUntilStableAndIsReported() throws IOException {
+    Path model = Fixtures.copy("/parity/plain/model.pt", dir);
+    Path x = Fixtures.copy("/parity/plain/x.npy", dir);
+    CliRun auto = CliRun.of("bench", "--model", model.toString(), "--input", x.toString(), "--method", "saliency",
+        "--batch", "2", "--repeat", "1");
+    assertThat(auto.code()).as(auto.err()).isZero();
+    // at least 3 runs, and the first run never counts towards the 3 steady ones
+    assertThat(warmups(auto.out())).isBetween(4, 100);
+    assertThat(auto.err()).contains("warm-up until stable");
+
+    CliRun fixed = CliRun.of("bench", "--model", model.toString(), "--input", x.toString(), "--method", "saliency",
+        "--batch", "2", "--repeat", "1", "--warmup", "2");
+    assertThat(fixed.code()).as(fixed.err()).isZero();
+    assertThat(warmups(fixed.out())).isEqualTo(2);
+  }
+
+  private static int warmups(String out) {
+    Matcher m = Pattern.compile("warmup_runs=(\\d+) timed_runs=1 ").matcher(out);
+    assertThat(m.find()).as(out).isTrue();
+    return Integer.parseInt(m.group(1));
+  }
+}
