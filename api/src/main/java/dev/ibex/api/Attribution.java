@@ -114,7 +114,13 @@ public final class Attribution {
   @Override
   public String toString() {
     return method + " " + values.getShape() + " " + layout + " target=" + target
-        + " passes=" + forwardPasses + "/" + backwardPasses + " in " + wallTime.toMillis() + " ms";
+        + " passes/image=" + perImage(forwardPassesPerSample()) + "/" + perImage(backwardPassesPerSample())
+        + " (batch " + forwardPasses + "/" + backwardPasses + ") in " + wallTime.toMillis() + " ms";
+  }
+
+  // per image, as the README's tables count them; whole numbers print without a fraction
+  private static String perImage(double v) {
+    return v == Math.rint(v) ? Long.toString((long) v) : String.format(java.util.Locale.ROOT, "%.2f", v);
   }
 
   /** Builds an {@link Attribution}. */

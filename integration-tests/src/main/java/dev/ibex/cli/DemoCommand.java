@@ -106,7 +106,7 @@ final class DemoCommand implements Command {
             if (method.equals("grad-cam")) {
               options = options.with("layer", CAM_LAYER);
             }
-            Attribution attribution = attributor.attribute(model, x, labels, options);
+            Attribution attribution = Host.attribute(attributor, model, x, labels, options);
             maps.computeIfAbsent(variant, k -> new LinkedHashMap<>()).put(method, attribution.values());
             MetricInput in = MetricInput.builder().model(model).inputs(x).target(labels)
                 .attributions(attribution.values()).masks(masks).build();

@@ -64,8 +64,21 @@ final class EvaluateCommand implements Command {
         in.attributor(attributor, attributorOptions);
       }
       MetricResult r = metric.evaluate(in.build(), options);
-      host.out().printf(Locale.ROOT, "%s = %.6f (%s; %d scored, %d skipped)%n", r.metric(), r.value(),
-          ListCommand.direction(r.direction()), r.perSample().length - r.skipped(), r.skipped());
+      if (r.perSample().length == 0) {
+        // a batch-level metric (e.g. fps) has no per-sample counts: say what it measured instead
+        StringBuilder measured = new StringBuilder();
+        r.extras().forEach((k, v) -> {
+          if (v.length == 1) {
+            measured.append(measured.length() == 0 ? "" : ", ").append(k).append('=')
+                .append(v[0] == Math.rint(v[0]) ? Long.toString((long) v[0]) : String.format(Locale.ROOT, "%.6g", v[0]));
+          }
+        });
+        host.out().printf(Locale.ROOT, "%s = %.6f (%s; one value for the whole batch%s)%n", r.metric(), r.value(),
+            ListCommand.direction(r.direction()), measured.length() == 0 ? "" : ": " + measured);
+      } else {
+        host.out().printf(Locale.ROOT, "%s = %.6f (%s; %d scored, %d skipped)%n", r.metric(), r.value(),
+            ListCommand.direction(r.direction()), r.perSample().length - r.skipped(), r.skipped());
+      }
       if (a.get("--json").isPresent()) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("metric", r.metric());

@@ -61,7 +61,7 @@ class CliTest {
     CliRun run = CliRun.of("explain", "--model", model.toString(), "--input", x.toString(), "--method", "saliency",
         "--targets", y.toString(), "--out", out.toString(), "--png", png.toString());
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).contains("saliency (4, 3, 32, 32) PIXEL").contains("passes=4/4");
+    assertThat(run.out()).contains("saliency (4, 3, 32, 32) PIXEL").contains("passes/image=1/1 (batch 4/4)");
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray a = Npy.read(out, m);
       NDArray ref = Npy.read(Fixtures.copy("/parity/plain/saliency.npy", dir), m);

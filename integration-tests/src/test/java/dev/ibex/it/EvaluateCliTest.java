@@ -44,7 +44,8 @@ class EvaluateCliTest {
     CliRun run = CliRun.of("evaluate", "--metric", "fps", "--model", model.toString(), "--input", x.toString(),
         "--method", "saliency", "--method-set", "abs=false", "--set", "repeats=1");
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).startsWith("fps = ").contains("higher is better");
+    assertThat(run.out()).startsWith("fps = ").contains("higher is better")
+        .contains("one value for the whole batch: ").contains("samples=4").doesNotContain("scored");
   }
 
   @Test

@@ -113,7 +113,7 @@ class ThirdPartyPluginIT {
     Proc run = ibex("--plugins", pluginDir.toString(), "explain", "--model", model.toString(), "--input", x.toString(),
         "--method", "gradient-sign", "--target", "3", "--set", "scale=2", "--out", out.toString());
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).contains("gradient-sign (4, 3, 32, 32)").contains("passes=4/4");
+    assertThat(run.out()).contains("gradient-sign (4, 3, 32, 32)").contains("passes/image=1/1 (batch 4/4)");
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray a = Npy.read(out, m);
       NDArray magnitudes = a.abs();

@@ -122,8 +122,25 @@ public final class MetricContext {
    * @return the maps
    */
   public SpatialMaps reattribute(NDArray x, Target t) {
+    return SpatialMaps.of(attribute(x, t).values(), reduction());
+  }
+
+  /**
+   * Runs the attributor on an input: the one place a metric calls it, so a plugin that breaks its
+   * contract is named rather than failing later with a null pointer.
+   *
+   * @param x the input to attribute (its manager receives the values)
+   * @param t the target
+   * @return the attribution
+   * @throws IllegalStateException if the attributor returned no attribution
+   */
+  public Attribution attribute(NDArray x, Target t) {
     Attribution a = attributor().attribute(model(), x, t, attributorOptions());
-    return SpatialMaps.of(a.values(), reduction());
+    if (a == null || a.values() == null) {
+      throw new IllegalStateException("attributor " + attributor().name() + " (" + attributor().getClass().getName()
+          + ") returned no attribution");
+    }
+    return a;
   }
 
   private String reduction() {

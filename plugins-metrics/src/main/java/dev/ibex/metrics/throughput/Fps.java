@@ -77,7 +77,7 @@ public final class Fps extends AbstractMetric {
   private static double[] run(MetricContext ctx) {
     try (NDManager m = ctx.scratch().newSubManager()) {
       NDArray x = ctx.local(ctx.inputs(), m);
-      Attribution a = ctx.attributor().attribute(ctx.model(), x, ctx.target(), ctx.attributorOptions());
+      Attribution a = ctx.attribute(x, ctx.target());
       a.values().toFloatArray(); // force the computation to finish before the clock stops
       return new double[] {a.forwardPassesPerSample(), a.backwardPassesPerSample()};
     }
