@@ -5,7 +5,7 @@ Float64 throughout: the model is initialised as before (same seed, float32 init)
 .double() before export, the input is the same float32 draw widened to float64, and every reference is
 saved in float64. In float32 a ReLU input within rounding of zero flips with the CPU's instruction set
 (AVX2 vs AVX-512) or the reduction order, so a float32 reference only holds on the machine that made it;
-in float64 those ties vanish and Java agrees to ~1e-12. pytorch-grad-cam's outputs stay float32: it
+in float64 those ties vanish and Java agrees to ~1e-15. pytorch-grad-cam's outputs stay float32: it
 min-max normalises and resizes in float32 (OpenCV) itself.
 
 Run with Debian's /usr/bin/python3 (torch 1.13) and PYTHONPATH holding captum, pytorch_grad_cam, ttach.
