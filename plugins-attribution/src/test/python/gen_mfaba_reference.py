@@ -9,6 +9,7 @@ authors do. For a path x_0 = x, x_1, ..., x_K (K <= steps) that descends the sco
     stop after the step whose point is no longer classified as y (early stop)
     attribution = -sum_{t<K} (x_{t+1} - x_t) * g_t
 Targets: the predicted class of each sample.
+Runs in the fixture's dtype (float64: model.pt exported after .double(), x.npy float64) and writes it.
 usage: /usr/bin/python3 gen_mfaba_reference.py FIXTURE_DIR OUT_DIR
 """
 import json, os, sys
@@ -55,7 +56,7 @@ for name, c in configs.items():
     for i in range(X.shape[0]):
         a, k, g = mfaba(X[i:i+1], int(Y[i]), **c)
         attrs.append(a); taken.append(k); gaps.append(g)
-    np.save(os.path.join(out, name + ".npy"), torch.cat(attrs).detach().numpy().astype(np.float32))
-    ref[name] = dict(c, steps_taken=taken, completeness_gap=gaps)
+    np.save(os.path.join(out, name + ".npy"), torch.cat(attrs).detach().numpy())
+    ref[name] = dict(c, steps_taken=taken, completeness_gap=gaps, dtype=str(X.dtype))
     print(name, "steps taken", taken, "gaps", ["%.2g" % g for g in gaps])
 json.dump(ref, open(os.path.join(out, "reference.json"), "w"), indent=1)

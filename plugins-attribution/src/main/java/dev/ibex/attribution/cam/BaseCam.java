@@ -24,7 +24,7 @@ import java.util.List;
  */
 public abstract class BaseCam extends AbstractAttributor {
   /** pytorch-grad-cam's {@code scale_cam_image}: {@code (m − min) / (max(m − min) + 1e-7)}. */
-  static final float MINMAX_EPS = 1e-7f;
+  static final double MINMAX_EPS = 1e-7;
 
   /** The options every CAM method takes. */
   protected static final OptionSchema CAM_OPTIONS =

@@ -13,7 +13,7 @@ import dev.ibex.attribution.core.LayerCapture;
  */
 @AutoService(Attributor.class)
 public final class GradCamPlusPlus extends BaseCam {
-  private static final float EPS = 1e-6f;
+  private static final double EPS = 1e-6;
 
   @Override
   public String name() {

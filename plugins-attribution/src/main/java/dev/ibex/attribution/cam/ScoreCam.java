@@ -24,7 +24,7 @@ import dev.ibex.attribution.core.SampleRows;
  */
 @AutoService(Attributor.class)
 public final class ScoreCam extends BaseCam {
-  private static final float EPS = 1e-8f;
+  private static final double EPS = 1e-8;
   private static final OptionSchema OPTIONS =
       CAM_OPTIONS.plus(
           OptionSpec.integer("internal-batch-size", 64, "masked inputs per model call")
@@ -62,7 +62,7 @@ public final class ScoreCam extends BaseCam {
     ResolvedTarget target = ctx.resolvedTarget(); // resolved by the capture, no extra pass
     NDArray maps = capture.activation().reshape(n * channels, a.get(2), a.get(3));
     NDArray x = ctx.input();
-    float[] scores = new float[n * channels];
+    double[] scores = new double[n * channels];
     for (int r0 = 0; r0 < n * channels; r0 += batch) {
       int r1 = Math.min(n * channels, r0 + batch);
       try (NDManager chunk = ctx.scratch().newSubManager(x.getDevice())) {
@@ -76,7 +76,7 @@ public final class ScoreCam extends BaseCam {
         NDArray masks = MinMax.perSample(up, EPS).reshape(r1 - r0, 1, height, width);
         NDArray images = SampleRows.gather(x, sampleOfRow, chunk);
         NDArray out = ctx.model().forward(masks.mul(images));
-        float[] s = target.score(out, sampleOfRow).toType(DataType.FLOAT32, false).toFloatArray();
+        double[] s = SampleRows.toDoubles(target.score(out, sampleOfRow));
         System.arraycopy(s, 0, scores, r0, s.length);
       }
     }

@@ -26,17 +26,17 @@ public final class Bilinear {
    * @param alignCorners the convention
    * @return row-major weights, each row summing to 1
    */
-  public static float[][] matrix(int in, int out, boolean alignCorners) {
+  public static double[][] matrix(int in, int out, boolean alignCorners) {
     checkArgument(in > 0 && out > 0, "lengths must be positive: %s -> %s", in, out);
-    float[][] m = new float[out][in];
+    double[][] m = new double[out][in];
     double scale = alignCorners ? (out > 1 ? (in - 1) / (double) (out - 1) : 0) : in / (double) out;
     for (int d = 0; d < out; d++) {
       double src = alignCorners ? d * scale : Math.max(0, (d + 0.5) * scale - 0.5);
       int i0 = Math.min((int) Math.floor(src), in - 1);
       int i1 = Math.min(i0 + 1, in - 1);
       double l1 = Math.min(src - i0, 1.0);
-      m[d][i0] += (float) (1 - l1);
-      m[d][i1] += (float) l1;
+      m[d][i0] += 1 - l1;
+      m[d][i1] += l1;
     }
     return m;
   }
@@ -70,10 +70,11 @@ public final class Bilinear {
    * @param m the matrix
    * @return the array
    */
-  public static NDArray asArray(NDArray like, float[][] m) {
+  public static NDArray asArray(NDArray like, double[][] m) {
     int r = m.length;
     int c = m[0].length;
-    float[] flat = new float[r * c];
+    // doubles cast to like's type: float64 maps get unrounded weights
+    double[] flat = new double[r * c];
     for (int i = 0; i < r; i++) {
       System.arraycopy(m[i], 0, flat, i * c, c);
     }

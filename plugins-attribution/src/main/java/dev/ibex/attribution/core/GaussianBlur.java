@@ -21,16 +21,16 @@ public final class GaussianBlur {
    * @param sigma standard deviation in pixels, &gt; 0
    * @return 2⌈3σ⌉+1 weights summing to 1
    */
-  public static float[] kernel(double sigma) {
+  public static double[] kernel(double sigma) {
     checkArgument(sigma > 0, "sigma must be positive, got %s", sigma);
     int radius = (int) Math.ceil(3 * sigma);
-    float[] k = new float[2 * radius + 1];
+    double[] k = new double[2 * radius + 1];
     double sum = 0;
     for (int i = -radius; i <= radius; i++) {
       sum += Math.exp(-0.5 * i * i / (sigma * sigma));
     }
     for (int i = -radius; i <= radius; i++) {
-      k[i + radius] = (float) (Math.exp(-0.5 * i * i / (sigma * sigma)) / sum);
+      k[i + radius] = Math.exp(-0.5 * i * i / (sigma * sigma)) / sum;
     }
     return k;
   }
@@ -45,14 +45,15 @@ public final class GaussianBlur {
   public static NDArray blur(NDArray x, double sigma) {
     Shape s = x.getShape();
     checkArgument(s.dimension() == 4, "blur needs (N, C, H, W), got %s", s);
-    float[] k = kernel(sigma);
+    double[] k = kernel(sigma);
     NDArray ones = x.getManager().ones(new Shape(1, 1, s.get(2), s.get(3)), x.getDataType()).toDevice(x.getDevice(), false);
     NDArray norm = separable(ones, k, 1);
     return separable(x, k, (int) s.get(1)).div(norm);
   }
 
-  private static NDArray separable(NDArray x, float[] k, int channels) {
+  private static NDArray separable(NDArray x, double[] k, int channels) {
     int r = k.length / 2;
+    // double weights cast to x's type: a float64 blur is not limited to float32 weights
     NDArray base = x.getManager().create(k).toDevice(x.getDevice(), false).toType(x.getDataType(), false);
     NDArray vertical = base.reshape(1, 1, k.length, 1).repeat(0, channels);
     NDArray horizontal = base.reshape(1, 1, 1, k.length).repeat(0, channels);

@@ -17,7 +17,7 @@ public final class MinMax {
    * @param eps added to each map's range; 0 for the plain form, constant maps then give zeros
    * @return the scaled maps, same shape
    */
-  public static NDArray perSample(NDArray maps, float eps) {
+  public static NDArray perSample(NDArray maps, double eps) {
     Shape s = maps.getShape();
     NDArray flat = maps.reshape(s.get(0), -1);
     NDArray shifted = flat.sub(flat.min(new int[] {1}, true));

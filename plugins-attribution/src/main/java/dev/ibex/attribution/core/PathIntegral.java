@@ -42,14 +42,15 @@ public final class PathIntegral {
     for (long from = 0; from < total; from += batch) {
       int size = (int) Math.min(batch, total - from);
       int[] sampleOfRow = new int[size];
-      float[] alpha = new float[size];
-      float[] weight = new float[size];
+      // doubles: the nodes and weights reach a float64 path unrounded
+      double[] alpha = new double[size];
+      double[] weight = new double[size];
       for (int r = 0; r < size; r++) {
         long row = from + r;
         int node = (int) (row / n);
         sampleOfRow[r] = (int) (row % n);
-        alpha[r] = (float) alphas[node];
-        weight[r] = (float) weights[node];
+        alpha[r] = alphas[node];
+        weight[r] = weights[node];
       }
       // each chunk's intermediates live and die in its own scope
       try (NDManager chunk = start.getManager().newSubManager()) {

@@ -45,9 +45,10 @@ public final class SampleRows {
    * @param samples number of samples
    * @return (samples, …) sums
    */
-  public static NDArray weightedSum(NDArray values, int[] sampleOfRow, float[] weights, int samples) {
+  public static NDArray weightedSum(NDArray values, int[] sampleOfRow, double[] weights, int samples) {
     int rows = sampleOfRow.length;
-    float[] w = new float[samples * rows];
+    // double weights, cast to the values' type: a float64 batch keeps float64 weights
+    double[] w = new double[samples * rows];
     for (int r = 0; r < rows; r++) {
       w[sampleOfRow[r] * rows + r] = weights[r];
     }
@@ -65,7 +66,7 @@ public final class SampleRows {
    * @param rank the rank of the batch it multiplies
    * @return the column
    */
-  public static NDArray column(NDArray like, float[] perRow, int rank) {
+  public static NDArray column(NDArray like, double[] perRow, int rank) {
     long[] dims = new long[rank];
     java.util.Arrays.fill(dims, 1);
     dims[0] = perRow.length;
@@ -80,12 +81,7 @@ public final class SampleRows {
    * @return (N,) sums as doubles
    */
   public static double[] sumPerSample(NDArray values) {
-    float[] s = values.reshape(values.getShape().get(0), -1).sum(new int[] {1}).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-    double[] d = new double[s.length];
-    for (int i = 0; i < s.length; i++) {
-      d[i] = s[i];
-    }
-    return d;
+    return toDoubles(values.reshape(values.getShape().get(0), -1).sum(new int[] {1}));
   }
 
   /**
@@ -93,11 +89,7 @@ public final class SampleRows {
    * @return them as doubles
    */
   public static double[] toDoubles(NDArray scores) {
-    float[] s = scores.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-    double[] d = new double[s.length];
-    for (int i = 0; i < s.length; i++) {
-      d[i] = s[i];
-    }
-    return d;
+    // via float64: exact for float32 and float64 scores alike
+    return scores.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).toDoubleArray();
   }
 }

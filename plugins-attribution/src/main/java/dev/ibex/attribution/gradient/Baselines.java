@@ -55,7 +55,8 @@ final class Baselines {
     if (!Double.isFinite(c)) {
       throw new InvalidOptionException("option 'baseline' must be finite, got " + c);
     }
-    return scratch.full(x.getShape(), (float) c, x.getDataType(), x.getDevice());
+    // ones × c rather than full(float): a float64 input gets c itself, not c rounded to float32
+    return scratch.ones(x.getShape(), x.getDataType(), x.getDevice()).mul(c);
   }
 
   private static NDArray fromTensor(NDArray b, NDArray x, NDManager scratch) {

@@ -123,7 +123,7 @@ public final class Mfaba extends AbstractAttributor {
           model.passes().countBackward(active.length);
           grad = leaf.getGradient();
         }
-        float[] scores = score.stopGradient().toType(DataType.FLOAT32, false).toFloatArray();
+        double[] scores = SampleRows.toDoubles(score.stopGradient());
         int[] predicted = classes == null ? null
             : out.stopGradient().argMax(1).toType(DataType.INT32, false).toIntArray();
         List<Integer> keep = new ArrayList<>();
@@ -151,8 +151,8 @@ public final class Mfaba extends AbstractAttributor {
         NDArray g = SampleRows.gather(grad, rows, step);
         NDArray to = s.step(from, g, SampleRows.gather(x, next, step));
         // A -= (x_{t+1} - x_t) ⊙ ∇S(x_t), summed into each sample's row
-        float[] minusOne = new float[next.length];
-        Arrays.fill(minusOne, -1f);
+        double[] minusOne = new double[next.length];
+        Arrays.fill(minusOne, -1.0);
         attribution.addi(SampleRows.weightedSum(to.sub(from).mul(g), next, minusOne, n));
         to.attach(scratch);
         if (current != x) {
@@ -177,7 +177,7 @@ public final class Mfaba extends AbstractAttributor {
   private static final class Settings {
     final boolean smooth;
     final int steps;
-    final float alpha;
+    final double alpha;
     final double epsilon;
     final boolean softmax;
     final boolean earlyStop;
@@ -188,7 +188,7 @@ public final class Mfaba extends AbstractAttributor {
       var o = ctx.options();
       smooth = o.getString("variant").equals("smooth");
       steps = o.getInt("steps");
-      alpha = (float) o.getDouble("step-size");
+      alpha = o.getDouble("step-size");
       epsilon = o.getDouble("epsilon");
       softmax = o.getString("score").equals("softmax");
       earlyStop = o.getBoolean("early-stop");

@@ -55,7 +55,7 @@ public final class Occlusion extends AbstractAttributor {
     int[] dims = {(int) in.get(1), (int) in.get(2), (int) in.get(3)};
     SlidingWindow window =
         SlidingWindow.parse(ctx.options().getString("window"), ctx.options().getString("stride"), dims);
-    float baseline = (float) ctx.options().getDouble("baseline");
+    double baseline = ctx.options().getDouble("baseline");
     int batch = ctx.options().getInt("internal-batch-size");
     NDArray x = ctx.input();
     NDArray out0 = ctx.model().forward(x);

@@ -77,7 +77,7 @@ public final class Rise extends AbstractAttributor {
     ResolvedTarget target = ctx.resolvedTarget();
     NDArray[] saliency = new NDArray[n];
     for (int j = 0; j < n; j++) {
-      saliency[j] = ctx.scratch().zeros(new Shape(1, (long) height * width), DataType.FLOAT32, x.getDevice());
+      saliency[j] = ctx.scratch().zeros(new Shape(1, (long) height * width), x.getDataType(), x.getDevice());
     }
     for (int m0 = 0; m0 < masks.count(); m0 += batch) {
       int m1 = Math.min(masks.count(), m0 + batch);
@@ -93,13 +93,13 @@ public final class Rise extends AbstractAttributor {
             image.attach(sample);
             NDArray out = ctx.model().forward(image.mul(soft));
             out = softmax ? out.softmax(1) : out;
-            NDArray scores = target.score(out, rows).toType(DataType.FLOAT32, false);
-            saliency[j].addi(scores.reshape(1, m1 - m0).matMul(flat));
+            NDArray scores = target.score(out, rows).toType(x.getDataType(), false);
+            saliency[j].addi(scores.reshape(1, m1 - m0).matMul(flat.toType(x.getDataType(), false)));
           }
         }
       }
     }
-    float norm = (float) (masks.count() * p);
+    double norm = masks.count() * p;
     return NDArrays.concat(new NDList(saliency)).reshape(n, height, width).div(norm);
   }
 }

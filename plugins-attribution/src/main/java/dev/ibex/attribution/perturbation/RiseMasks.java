@@ -51,8 +51,8 @@ public final class RiseMasks {
       offsetY[i] = random.nextInt(cellH);
       offsetX[i] = random.nextInt(cellW);
     }
-    upRows = Bilinear.matrix(cells, (cells + 1) * cellH, false);
-    upCols = Bilinear.matrix(cells, (cells + 1) * cellW, false);
+    upRows = toFloat(Bilinear.matrix(cells, (cells + 1) * cellH, false));
+    upCols = toFloat(Bilinear.matrix(cells, (cells + 1) * cellW, false));
   }
 
   /**
@@ -105,5 +105,17 @@ public final class RiseMasks {
     NDArray g = manager.create(grid, new Shape(b, cells, cells));
     NDArray c = manager.create(colsT, new Shape(b, cells, width));
     return r.matMul(g).matMul(c);
+  }
+
+  /** RISE's masks are float32 grids: its weights are kept in that type. */
+  private static float[][] toFloat(double[][] m) {
+    float[][] f = new float[m.length][];
+    for (int i = 0; i < m.length; i++) {
+      f[i] = new float[m[i].length];
+      for (int j = 0; j < m[i].length; j++) {
+        f[i][j] = (float) m[i][j];
+      }
+    }
+    return f;
   }
 }

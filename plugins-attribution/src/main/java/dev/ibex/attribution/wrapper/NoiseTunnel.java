@@ -130,8 +130,8 @@ public final class NoiseTunnel extends AbstractAttributor {
     ResolvedTarget resolved = ctx.resolvedTarget();
     float[] sigma = new float[n];
     NDArray flat = x.reshape(n, -1);
-    float[] max = flat.max(new int[] {1}).toFloatArray();
-    float[] min = flat.min(new int[] {1}).toFloatArray();
+    double[] max = SampleRows.toDoubles(flat.max(new int[] {1}));
+    double[] min = SampleRows.toDoubles(flat.min(new int[] {1}));
     for (int i = 0; i < n; i++) {
       sigma[i] = (float) (stdev * (max[i] - min[i]));
     }
@@ -157,8 +157,8 @@ public final class NoiseTunnel extends AbstractAttributor {
         NDArray noisy = SampleRows.gather(x, sampleOfRow, chunk).add(eps);
         Attribution a = base.attribute(ctx.model(), noisy, rowTarget(ctx.target(), resolved, sampleOfRow), baseOptions);
         NDArray v = a.values();
-        float[] ones = new float[rows];
-        Arrays.fill(ones, 1f / draws);
+        double[] ones = new double[rows];
+        Arrays.fill(ones, 1.0 / draws);
         NDArray mean = SampleRows.weightedSum(v, sampleOfRow, ones, n);
         NDArray meanSq = SampleRows.weightedSum(v.mul(v), sampleOfRow, ones, n);
         if (sum == null) {

@@ -20,22 +20,26 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The CAM family against Captum 0.8.0 ({@code LayerGradCam}, {@code LayerAttribution.interpolate})
  * and pytorch-grad-cam (ReLU, per-sample min-max, OpenCV bilinear resize) on the parity fixtures
- * (TorchScript models split at conv3). The issue asks 1e-2 for the pytorch-grad-cam references
- * (OpenCV resize); OpenCV's INTER_LINEAR upsampling has the same weights as ours and the measured
- * errors are below 1e-6, so all are held to 1e-4.
+ * (TorchScript models split at conv3), float64. Captum's maps are float64 and held to 1e-9 (measured
+ * ~1e-15). pytorch-grad-cam returns float32: it casts the min-max scaled map to float32 and resizes
+ * it with OpenCV in float32, then min-max scales again; OpenCV's INTER_LINEAR has the same weights
+ * as ours, so what remains is float32 rounding (measured ~1e-7) and those are held to 1e-5.
  */
 class CamParityTest {
+  private static final double CAPTUM = 1e-9;
+  private static final double GRAD_CAM_LIBRARY = 1e-5;
+
   @TempDir static Path tmp;
 
   static Stream<Arguments> cases() {
     Stream.Builder<Arguments> b = Stream.builder();
     for (String dir : ParityFixture.ALL) {
       // reference file, method, options, tolerance (relative L-infinity)
-      b.add(Arguments.of(dir, "grad-cam.layer.npy", new GradCam(), Map.of("upsample", false), 1e-4));
-      b.add(Arguments.of(dir, "grad-cam.npy", new GradCam(), Map.of(), 1e-4));
-      b.add(Arguments.of(dir, "grad-cam.minmax.npy", new GradCam(), Map.of("normalize", "minmax"), 1e-4));
-      b.add(Arguments.of(dir, "grad-cam-plus-plus.npy", new GradCamPlusPlus(), Map.of("normalize", "minmax"), 1e-4));
-      b.add(Arguments.of(dir, "score-cam.npy", new ScoreCam(), Map.of("normalize", "minmax"), 1e-4));
+      b.add(Arguments.of(dir, "grad-cam.layer.npy", new GradCam(), Map.of("upsample", false), CAPTUM));
+      b.add(Arguments.of(dir, "grad-cam.npy", new GradCam(), Map.of(), CAPTUM));
+      b.add(Arguments.of(dir, "grad-cam.minmax.npy", new GradCam(), Map.of("normalize", "minmax"), GRAD_CAM_LIBRARY));
+      b.add(Arguments.of(dir, "grad-cam-plus-plus.npy", new GradCamPlusPlus(), Map.of("normalize", "minmax"), GRAD_CAM_LIBRARY));
+      b.add(Arguments.of(dir, "score-cam.npy", new ScoreCam(), Map.of("normalize", "minmax"), GRAD_CAM_LIBRARY));
     }
     return b.build();
   }
@@ -49,10 +53,7 @@ class CamParityTest {
         options = options.with(e.getKey(), e.getValue());
       }
       Attribution a = method.attribute(fixture.model, fixture.x, fixture.target(), options);
-      NDArray expected = fixture.read(reference.replace(".npy", ""));
-      double error = ParityFixture.relativeLinf(a.values(), expected);
-      System.out.printf("parity %s %s %s: relative Linf %.3g%n", dir, method.name(), reference, error);
-      assertThat(error).isLessThan(tolerance);
+      fixture.check(reference.replace(".npy", ""), a.values(), tolerance);
     }
   }
 }

@@ -12,7 +12,7 @@ class BilinearTest {
   @Test
   void halfPixelCentresAsPyTorchAlignCornersFalse() {
     // F.interpolate(tensor([[[[0., 1.]]]]), size=(1, 4), mode="bilinear") -> [0, .25, .75, 1]
-    assertThat(Bilinear.matrix(2, 4, false)[1]).containsExactly(0.75f, 0.25f);
+    assertThat(Bilinear.matrix(2, 4, false)[1]).containsExactly(0.75, 0.25);
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray up = Bilinear.resize(m.create(new float[] {0, 1}, new Shape(1, 1, 2)), 1, 4, false);
       assertThat(up.toFloatArray()).containsExactly(0f, 0.25f, 0.75f, 1f);

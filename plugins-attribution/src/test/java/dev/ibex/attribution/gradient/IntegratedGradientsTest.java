@@ -99,7 +99,7 @@ class IntegratedGradientsTest {
       assertThat(ParityFixture.relativeLinf(number, text)).isEqualTo(0.0);
       assertThat(ParityFixture.relativeLinf(tensor, text)).isLessThan(1e-6);
       NDArray zeros = ig.attribute(f.model, f.x, t, o).values();
-      assertThat(zeros.sub(text).abs().max().getFloat()).isGreaterThan(0f);
+      assertThat(zeros.sub(text).abs().max().getDouble()).isGreaterThan(0.0);
       // the blur baseline: attributions of x against blur(x); completeness still holds
       Attribution blur = ig.attribute(f.model, f.x, t, o.with("baseline", "blur").with("blur-sigma", 2.0).with("steps", 128));
       NDArray blurred = GaussianBlur.blur(f.x, 2.0);
@@ -116,7 +116,7 @@ class IntegratedGradientsTest {
   /** The blur kernel against hand values, and a constant image stays constant at the borders. */
   @Test
   void gaussianBlur() {
-    float[] k = GaussianBlur.kernel(1.0);
+    double[] k = GaussianBlur.kernel(1.0);
     assertThat(k).hasSize(7);
     double z = 0;
     for (int i = -3; i <= 3; i++) {

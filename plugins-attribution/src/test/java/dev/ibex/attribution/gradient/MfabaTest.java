@@ -21,6 +21,12 @@ import org.junit.jupiter.api.Test;
  * with early stop; the raw target score without early stop (NIB's setting).
  */
 class MfabaTest {
+  /**
+   * Float64 fixtures: the paths (sign steps, early stops) and sums then match to ~1e-15. In float32
+   * the sharp path's early stop and ReLU ties moved with the CPU (2e-2 on an AVX2 machine).
+   */
+  private static final double TOLERANCE = 1e-9;
+
   private final Mfaba mfaba = new Mfaba();
 
   @ParameterizedTest
@@ -47,12 +53,10 @@ class MfabaTest {
 
   private Attribution check(ParityFixture f, String name, Options o) {
     Attribution a = mfaba.attribute(f.model, f.x, Target.predicted(), o);
-    NDArray ref = f.read("mfaba/" + name);
-    double err = ParityFixture.relativeLinf(a.values(), ref);
-    System.out.printf("mfaba %s %s: relative Linf %.3g, steps %s, gap %s%n", f.dir, name, err,
+    System.out.printf("mfaba %s %s: steps %s, gap %s%n", f.dir, name,
         java.util.Arrays.toString(a.diagnostics().get("path-steps")),
         java.util.Arrays.toString(a.diagnostics().get("completeness-gap")));
-    assertThat(err).as("%s on %s", name, f.dir).isLessThan(1e-4);
+    f.check("mfaba/" + name, a.values(), TOLERANCE);
     return a;
   }
 
