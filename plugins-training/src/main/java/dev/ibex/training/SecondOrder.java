@@ -23,8 +23,6 @@ import ai.djl.util.Pair;
  * backward leaks into the parameters are zeroed afterwards.
  */
 public final class SecondOrder {
-  private static final org.slf4j.Logger LOGGER = org.slf4j.LoggerFactory.getLogger(SecondOrder.class);
-
   private SecondOrder() {}
 
   /**
@@ -40,22 +38,9 @@ public final class SecondOrder {
    * @return the gradient, x's shape, differentiable
    */
   public static NDArray inputGradient(NDArray scalar, NDArray x) {
-    NDArray r = runInputGradient(scalar, x);
-    // Rarely (about 1 in 25 full test runs here, never reproduced in isolation) the scripted
-    // autograd.grad returns exact zeros; recomputing at the same point gives the right value. A true
-    // J^T p is never exactly zero for real data, so an all-zero result is recomputed once.
-    if (r.abs().max().toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble() == 0.0) {
-      LOGGER.warn("input gradient came back as exact zeros; recomputing once");
-      r.close();
-      r = runInputGradient(scalar, x);
-    }
-    return r;
-  }
-
-  private static NDArray runInputGradient(NDArray scalar, NDArray x) {
     // run the tiny scripted function unoptimised, so that the profiling executor never re-specialises
-    // it (conservative: intermittent wrong values seen during development were traced to handle
-    // swapping elsewhere, but this path stays the plain interpreter)
+    // it (conservative: the exact-zero or wrong input gradients once blamed on this helper came from
+    // scalar constants whose Java buffers were freed before the backward, see GraphConstants)
     JniUtils.setGraphExecutorOptimize(false);
     NDList out;
     try {

@@ -1,5 +1,7 @@
 package dev.ibex.training.aib;
 
+import static dev.ibex.training.GraphConstants.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -138,7 +140,7 @@ public final class AibModel extends AbstractBlock {
       NDArray logits = decoder.forward(store, new NDList(z), training).singletonOrThrow();
       logitSum = logitSum == null ? logits : logitSum.add(logits);
     }
-    NDArray logits = samples == 1 ? logitSum : logitSum.div(samples);
+    NDArray logits = samples == 1 ? logitSum : logitSum.div(scalar(logitSum, samples));
     if (!training) {
       return new NDList(logits);
     }

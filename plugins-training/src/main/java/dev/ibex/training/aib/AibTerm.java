@@ -1,5 +1,7 @@
 package dev.ibex.training.aib;
 
+import static dev.ibex.training.GraphConstants.scalar;
+
 import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.ndarray.NDArray;
@@ -74,9 +76,9 @@ public final class AibTerm implements RegularizerTerm {
     step.log("aib/kl", kl.toType(DataType.FLOAT64, false).getDouble());
     step.log("aib/vq", vq.toType(DataType.FLOAT64, false).getDouble());
     step.log("aib/commit", commit.toType(DataType.FLOAT64, false).getDouble());
-    NDArray total = kl.mul(beta);
+    NDArray total = kl.mul(scalar(kl, beta));
     if (quantise) {
-      total = total.add(vq.mul(lambdaQ)).add(commit.mul(lambdaC));
+      total = total.add(vq.mul(scalar(vq, lambdaQ))).add(commit.mul(scalar(commit, lambdaC)));
     }
     return total;
   }
@@ -90,7 +92,7 @@ public final class AibTerm implements RegularizerTerm {
    * @return scalar
    */
   public static NDArray klToStandardNormal(NDArray mu, NDArray sigma) {
-    NDArray perDim = mu.square().add(sigma.square()).sub(sigma.log().mul(2)).sub(1).mul(0.5);
+    NDArray perDim = mu.square().add(sigma.square()).sub(sigma.log().mul(scalar(sigma, 2))).sub(1).mul(scalar(sigma, 0.5));
     return perDim.sum(new int[] {1}).mean();
   }
 }

@@ -1,5 +1,7 @@
 package dev.ibex.training.sib;
 
+import static dev.ibex.training.GraphConstants.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 
@@ -24,7 +26,7 @@ final class Hsic {
     NDManager m = a.getManager();
     NDArray h = m.eye((int) n).sub(1.0 / n).toType(a.getDataType(), false);
     NDArray khlh = k.matMul(h).matMul(l).matMul(h);
-    return trace(khlh).div((double) (n - 1) * (n - 1));
+    return trace(khlh).div(scalar(khlh, (double) (n - 1) * (n - 1)));
   }
 
   private static NDArray trace(NDArray square) {

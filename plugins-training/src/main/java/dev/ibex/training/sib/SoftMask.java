@@ -1,5 +1,7 @@
 package dev.ibex.training.sib;
 
+import static dev.ibex.training.GraphConstants.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -53,9 +55,9 @@ final class SoftMask {
     NDArray lo = softQuantile(v, lowQuantile);
     NDArray hi = softQuantile(v, highQuantile);
     NDArray normalised = v.sub(lo).div(hi.sub(lo).add(1e-8)).clip(0, 1);
-    NDArray soft = Activation.sigmoid(normalised.sub(softQuantile(normalised, thresholdQuantile)).mul(sharpness));
+    NDArray soft = Activation.sigmoid(normalised.sub(softQuantile(normalised, thresholdQuantile)).mul(scalar(normalised, sharpness)));
     NDArray density = density(soft.reshape(n, 1, h, w)).reshape(n, h * w);
-    NDArray m = Activation.sigmoid(density.sub(softQuantile(density, thresholdQuantile)).mul(sharpness));
+    NDArray m = Activation.sigmoid(density.sub(softQuantile(density, thresholdQuantile)).mul(scalar(density, sharpness)));
     return m.reshape(n, 1, h, w);
   }
 

@@ -1,5 +1,7 @@
 package dev.ibex.training.sib;
 
+import static dev.ibex.training.GraphConstants.scalar;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.ibex.api.InvalidInputException;
@@ -44,7 +46,7 @@ public final class SpatialIbTerm implements RegularizerTerm {
       return x.getManager().zeros(new ai.djl.ndarray.types.Shape(), x.getDataType());
     }
     NDArray p = step.logits().softmax(1);
-    NDArray half = p.square().sum().mul(0.5);
+    NDArray half = halfSquaredNorm(p);
     NDArray r = byBackward
         ? SecondOrder.inputGradientByBackward(half, x, step.model(), true)
         : SecondOrder.inputGradient(half, x);
@@ -52,6 +54,16 @@ public final class SpatialIbTerm implements RegularizerTerm {
     step.log("s-ib/hsic", parts.hsic.toType(DataType.FLOAT64, false).getDouble());
     step.log("s-ib/bg-var", parts.bgVariance.toType(DataType.FLOAT64, false).getDouble());
     return combine(parts);
+  }
+
+  /**
+   * ½‖p‖² summed over the batch, the scalar whose input gradient is the VJP map R = Jᵀp.
+   *
+   * @param p the softmax probabilities (N, classes)
+   * @return the scalar, differentiable
+   */
+  static NDArray halfSquaredNorm(NDArray p) {
+    return p.square().sum().mul(scalar(p, 0.5));
   }
 
   /** The two statistics of a VJP map R for inputs X. */
@@ -73,14 +85,15 @@ public final class SpatialIbTerm implements RegularizerTerm {
     NDArray bg = r.mul(m.neg().add(1)).reshape(n, -1);
     long d = bg.getShape().get(1);
     NDArray centred = bg.sub(bg.mean(new int[] {1}, true));
-    NDArray variance = centred.square().sum(new int[] {1}).div((double) (d - 1)).mean();
+    NDArray variance = centred.square().sum(new int[] {1}).div(scalar(centred, d - 1)).mean();
     return new Parts(hsic, variance, m);
   }
 
   NDArray combine(Parts parts) {
     if (exponential) {
-      return parts.bgVariance.exp().mul(bgWeight).add(parts.hsic.neg().exp().mul(fgWeight));
+      return parts.bgVariance.exp().mul(scalar(parts.bgVariance, bgWeight))
+          .add(parts.hsic.neg().exp().mul(scalar(parts.hsic, fgWeight)));
     }
-    return parts.bgVariance.mul(bgWeight).sub(parts.hsic.mul(fgWeight));
+    return parts.bgVariance.mul(scalar(parts.bgVariance, bgWeight)).sub(parts.hsic.mul(scalar(parts.hsic, fgWeight)));
   }
 }
