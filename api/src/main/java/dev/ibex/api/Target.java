@@ -80,7 +80,8 @@ public abstract class Target {
           NDArray e = embeddings.toDevice(output.getDevice(), false).get(m.create(rows));
           NDArray dot = output.mul(e).sum(new int[] {1});
           NDArray norms = output.mul(output).sum(new int[] {1}).mul(e.mul(e).sum(new int[] {1}));
-          return dot.div(norms.maximum(1e-12f).sqrt());
+          // the floor is a graph constant: DJL's maximum(Number) frees the number before backward
+          return dot.div(norms.maximum(GraphConstants.scalar(norms, 1e-12)).sqrt());
         });
   }
 

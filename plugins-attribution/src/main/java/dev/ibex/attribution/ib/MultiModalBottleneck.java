@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
+import dev.ibex.api.GraphConstants;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
@@ -119,8 +120,10 @@ public final class MultiModalBottleneck extends TokenAttributor {
             NDArray z = lambdaRows.mul(zRows).add(lambdaRows.neg().add(1).mul(eps));
             NDArray tailInput = standardizer == null ? z : standardizer.invert(z);
             NDArray scores = target.score(model.fromLayer(layer, tailInput, xRows), sampleOfRow);
-            NDArray loss = capacity(lambda, standardized).mean().mul(beta).mul(samples)
-                .sub(scores.sum().div(draws));
+            // constants through GraphConstants: DJL's mul(Number) frees the number before backward
+            NDArray mean = capacity(lambda, standardized).mean();
+            NDArray loss = mean.mul(GraphConstants.scalar(mean, beta)).mul(GraphConstants.scalar(mean, samples))
+                .sub(scores.sum().div(GraphConstants.scalar(mean, draws)));
             collector.backward(loss);
           }
           model.passes().countBackward(sampleOfRow.length);
@@ -136,8 +139,8 @@ public final class MultiModalBottleneck extends TokenAttributor {
   /** KL(N(λ·h, (1−λ)²) ‖ N(0, 1)) per element. */
   static NDArray capacity(NDArray lambda, NDArray h) {
     NDArray mean = lambda.mul(h);
-    NDArray std = lambda.neg().add(1).maximum(1e-12f);
-    return std.square().add(mean.square()).sub(1).mul(0.5f).sub(std.log());
+    NDArray std = lambda.neg().add(1).maximum(GraphConstants.scalar(lambda, 1e-12));
+    return std.square().add(mean.square()).sub(1).mul(GraphConstants.scalar(lambda, 0.5)).sub(std.log());
   }
 
   /** Standard normal draws from the call's seeded generator (the same on every device), scaled. */

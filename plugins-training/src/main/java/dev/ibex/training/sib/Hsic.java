@@ -1,5 +1,6 @@
 package dev.ibex.training.sib;
 
+import dev.ibex.api.GraphConstants;
 import static dev.ibex.training.GraphConstants.scalar;
 
 import ai.djl.ndarray.NDArray;

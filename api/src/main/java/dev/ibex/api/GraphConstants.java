@@ -1,10 +1,7 @@
-package dev.ibex.training;
+package dev.ibex.api;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * Scalar constants for arithmetic that autograd will differentiate through.
@@ -15,13 +12,14 @@ import ai.djl.pytorch.jni.JniUtils;
  * tensor for the backward ({@code MulBackward} reads the other factor). Once a garbage collection
  * frees the buffer, the backward reads freed memory: gradients of exactly zero (a stale chunk read as
  * a denormal, cast to float32) or garbage. The constant made here owns its native memory, so the
- * graph's reference keeps it valid.
+ * graph's reference keeps it valid. Plugin authors: the same holds in any method that differentiates
+ * through its own arithmetic (an information-bottleneck loss, a regulariser, a score function).
  */
 public final class GraphConstants {
   private GraphConstants() {}
 
   /**
-   * A 0-dimensional tensor with libtorch-owned storage, of {@code like}'s type and device, attached
+   * A 0-dimensional tensor with engine-owned storage, of {@code like}'s type and device, attached
    * to {@code like}'s manager.
    *
    * @param like the array the constant combines with
@@ -29,7 +27,8 @@ public final class GraphConstants {
    * @return the scalar tensor
    */
   public static NDArray scalar(NDArray like, double value) {
-    return JniUtils.full((PtNDManager) like.getManager(), new Shape(), value, like.getDataType(), like.getDevice(),
-        SparseFormat.DENSE);
+    // ones() is allocated by the engine; the in-place multiply records nothing for autograd, so the
+    // short-lived wrapper of the number it uses is never read again
+    return like.getManager().ones(new Shape(), like.getDataType(), like.getDevice()).muli(value);
   }
 }
