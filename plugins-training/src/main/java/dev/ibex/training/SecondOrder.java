@@ -1,6 +1,5 @@
 package dev.ibex.training;
 
-import dev.ibex.api.GraphConstants;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,7 +1,6 @@
 package dev.ibex.training.aib;
 
-import dev.ibex.api.GraphConstants;
-import static dev.ibex.training.GraphConstants.scalar;
+import static dev.ibex.api.GraphConstants.scalar;
 
 import static com.google.common.base.Preconditions.checkArgument;
 

@@ -1,7 +1,6 @@
 package dev.ibex.training.sib;
 
-import dev.ibex.api.GraphConstants;
-import static dev.ibex.training.GraphConstants.scalar;
+import static dev.ibex.api.GraphConstants.scalar;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
