@@ -3,8 +3,6 @@ package dev.ibex.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,12 +16,7 @@ class ReadmePluginListTest {
 
   @Test
   void readmeListsEveryDiscoveredPluginWithItsOptions() throws IOException {
-    String readme = Files.readString(Path.of(System.getProperty("ibex.readme", "../README.md")));
-    int begin = readme.indexOf(BEGIN);
-    int end = readme.indexOf(END);
-    assertThat(begin).as("README has the plugin markers").isGreaterThanOrEqualTo(0);
-    assertThat(end).isGreaterThan(begin);
-    String listed = readme.substring(begin + BEGIN.length(), end);
+    String listed = ReadmeBlock.between(BEGIN, END);
     CliRun run = CliRun.of("list", "--markdown");
     assertThat(run.code()).isZero();
     assertThat(listed.strip()).isEqualTo(run.out().strip());

@@ -3,8 +3,6 @@ package dev.ibex.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -21,13 +19,8 @@ class ReadmeSynopsisTest {
 
   @Test
   void readmeSynopsisIsTheHelpOfEveryCommand() throws IOException {
-    String readme = Files.readString(Path.of(System.getProperty("ibex.readme", "../README.md")));
-    int begin = readme.indexOf(BEGIN);
-    int end = readme.indexOf(END);
-    assertThat(begin).as("README has the synopsis markers").isGreaterThanOrEqualTo(0);
-    assertThat(end).isGreaterThan(begin);
     // an indented code block: four spaces before every line
-    String synopsis = readme.substring(begin + BEGIN.length(), end).strip().lines()
+    String synopsis = ReadmeBlock.between(BEGIN, END).strip().lines()
         .map(l -> l.startsWith("    ") ? l.substring(4) : l).collect(Collectors.joining("\n"));
 
     CliRun help = CliRun.of("--help");
