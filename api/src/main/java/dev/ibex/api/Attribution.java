@@ -67,7 +67,7 @@ public final class Attribution {
   }
 
   /** @return the options the attribution ran with (defaults included) */
-  public ImmutableMap<String, Object> options() {
+  public Map<String, Object> options() {
     return options;
   }
 
@@ -107,7 +107,7 @@ public final class Attribution {
   }
 
   /** @return method-specific per-sample diagnostics, e.g. {@code completeness-gap} */
-  public ImmutableMap<String, double[]> diagnostics() {
+  public Map<String, double[]> diagnostics() {
     return diagnostics;
   }
 

@@ -1,6 +1,7 @@
 package dev.ibex.api;
 
 import dev.ibex.api.options.Options;
+import java.util.Set;
 
 /**
  * A metric over attributions (localisation, faithfulness, consistency, complexity, sanity,
@@ -9,6 +10,19 @@ import dev.ibex.api.options.Options;
 public interface Metric extends Plugin {
   /** @return which way the score improves */
   Direction direction();
+
+  /**
+   * What this metric needs in its {@link MetricInput} under the given options, so that a host can
+   * check (with {@link MetricInput#missing}) before calling. Metrics built on {@code
+   * dev.ibex.api.spi.AbstractMetric} declare it in their constructor; the default says attributions
+   * only.
+   *
+   * @param options the options it would run with
+   * @return the parts it needs
+   */
+  default Set<MetricInput.Part> needs(Options options) {
+    return Set.of(MetricInput.Part.ATTRIBUTIONS);
+  }
 
   /**
    * Scores attributions.

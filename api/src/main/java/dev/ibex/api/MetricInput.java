@@ -3,8 +3,11 @@ package dev.ibex.api;
 import ai.djl.ndarray.NDArray;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.Options;
+import java.util.Collection;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a {@link Metric} scores: attributions of a model on inputs for targets, plus what some
@@ -29,9 +32,117 @@ public final class MetricInput {
     this.attributorOptions = b.attributorOptions;
   }
 
+  /** The parts a metric can need; {@link Metric#needs} says which, so a host can check first. */
+  public enum Part {
+    /** The model (metrics that run it). */
+    MODEL,
+    /** The input batch, e.g. (N, C, H, W) images. */
+    INPUTS,
+    /** The input batch as (N, L) integer token ids (the text side of an image-text model). */
+    TOKEN_IDS,
+    /** The target the attributions explain. */
+    TARGET,
+    /** The attributions. */
+    ATTRIBUTIONS,
+    /** Binary ground-truth masks (N, H, W). */
+    MASKS,
+    /** The attributor that made the attributions (metrics that re-run it). */
+    ATTRIBUTOR;
+
+    /** @return the part as messages name it, e.g. "ground-truth masks" */
+    public String label() {
+      switch (this) {
+        case MODEL:
+          return "the model";
+        case INPUTS:
+          return "the input batch";
+        case TOKEN_IDS:
+          return "token ids (N, L) as input";
+        case TARGET:
+          return "a target";
+        case ATTRIBUTIONS:
+          return "attributions";
+        case MASKS:
+          return "ground-truth masks";
+        default:
+          return "the attributor (to re-run it)";
+      }
+    }
+  }
+
   /** @return a new builder */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The input of a metric that scores one attribution: its values, the attributor that made it with
+   * the options it ran with, and the model, inputs and target it explained. Add masks (or anything
+   * else) with {@link #toBuilder()}.
+   *
+   * @param attribution the attribution to score
+   * @param attributor the attributor that made it (metrics that re-run it use it)
+   * @param model the model it explains
+   * @param inputs the input batch it explains
+   * @param target the target it explains
+   * @return the metric input
+   */
+  public static MetricInput of(
+      Attribution attribution, Attributor attributor, ExplainableModel model, NDArray inputs, Target target) {
+    return builder().model(model).inputs(inputs).target(target).attribution(attribution, attributor).build();
+  }
+
+  /** @return a builder holding this input's parts */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.model = model;
+    b.inputs = inputs;
+    b.target = target;
+    b.attributions = attributions;
+    b.masks = masks;
+    b.attributor = attributor;
+    b.attributorOptions = attributorOptions;
+    return b;
+  }
+
+  /**
+   * The needed parts this input lacks ({@link Part#TOKEN_IDS} also when the inputs are not
+   * integer ids of rank 2).
+   *
+   * @param needed what a metric needs ({@link Metric#needs})
+   * @return the missing parts, in declaration order; empty when nothing is missing
+   */
+  public Set<Part> missing(Collection<Part> needed) {
+    Set<Part> missing = EnumSet.noneOf(Part.class);
+    for (Part p : needed) {
+      boolean present;
+      switch (p) {
+        case MODEL:
+          present = model != null;
+          break;
+        case INPUTS:
+          present = inputs != null;
+          break;
+        case TOKEN_IDS:
+          present = inputs != null && inputs.getShape().dimension() == 2 && !inputs.getDataType().isFloating();
+          break;
+        case TARGET:
+          present = target != null;
+          break;
+        case ATTRIBUTIONS:
+          present = attributions != null;
+          break;
+        case MASKS:
+          present = masks != null;
+          break;
+        default:
+          present = attributor != null;
+      }
+      if (!present) {
+        missing.add(p);
+      }
+    }
+    return missing;
   }
 
   /** @return the model, if given */
@@ -149,6 +260,19 @@ public final class MetricInput {
       this.attributor = Objects.requireNonNull(a);
       this.attributorOptions = options;
       return this;
+    }
+
+    /**
+     * The attributions of an attribution, with the attributor that made it and the options it ran
+     * with (read back from the attribution's metadata).
+     *
+     * @param a the attribution
+     * @param by the attributor that made it
+     * @return this builder
+     * @throws InvalidOptionException if the recorded options do not fit the attributor
+     */
+    public Builder attribution(Attribution a, Attributor by) {
+      return attributions(a.values()).attributor(by, by.options().bind(a.options()));
     }
 
     /** @return the input */

@@ -86,7 +86,7 @@ public final class BlockModel implements ExplainableModel {
   }
 
   @Override
-  public ImmutableList<String> layers() {
+  public List<String> layers() {
     return children.stream().map(Pair::getKey).collect(ImmutableList.toImmutableList());
   }
 
@@ -126,7 +126,7 @@ public final class BlockModel implements ExplainableModel {
   }
 
   @Override
-  public Optional<ImmutableList<Stage>> stages() {
+  public Optional<List<Stage>> stages() {
     if (children.isEmpty()) {
       return Optional.empty();
     }

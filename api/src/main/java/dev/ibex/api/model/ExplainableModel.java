@@ -3,7 +3,7 @@ package dev.ibex.api.model;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import com.google.common.collect.ImmutableList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -33,8 +33,8 @@ public interface ExplainableModel extends AutoCloseable {
    */
   NDArray forward(NDArray input);
 
-  /** @return the split points this model is known to offer */
-  ImmutableList<String> layers();
+  /** @return the split points this model is known to offer (immutable) */
+  List<String> layers();
 
   /**
    * The activation at a split point.
@@ -72,8 +72,8 @@ public interface ExplainableModel extends AutoCloseable {
     return fromLayer(layer, activation);
   }
 
-  /** @return the model as a chain of stages, if the adapter can see inside it */
-  Optional<ImmutableList<Stage>> stages();
+  /** @return the model as a chain of stages (immutable), if the adapter can see inside it */
+  Optional<List<Stage>> stages();
 
   /** @return the pass counter of this model */
   PassCounter passes();

@@ -29,4 +29,37 @@ public final class PassCounter {
   public long backward() {
     return backward.get();
   }
+
+  /**
+   * The counts now, to measure what one call adds ({@link Mark#forward()}, {@link
+   * Mark#backward()}).
+   *
+   * @return a mark at the current counts
+   */
+  public Mark mark() {
+    return new Mark(this, forward(), backward());
+  }
+
+  /** The counts at one moment; reads the rows counted since. */
+  public static final class Mark {
+    private final PassCounter counter;
+    private final long forward0;
+    private final long backward0;
+
+    private Mark(PassCounter counter, long forward0, long backward0) {
+      this.counter = counter;
+      this.forward0 = forward0;
+      this.backward0 = backward0;
+    }
+
+    /** @return forward rows counted since the mark */
+    public long forward() {
+      return counter.forward() - forward0;
+    }
+
+    /** @return backward rows counted since the mark */
+    public long backward() {
+      return counter.backward() - backward0;
+    }
+  }
 }

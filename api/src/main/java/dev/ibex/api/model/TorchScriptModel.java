@@ -104,7 +104,7 @@ public final class TorchScriptModel implements ExplainableModel {
   }
 
   @Override
-  public ImmutableList<String> layers() {
+  public List<String> layers() {
     return declaredLayers;
   }
 
@@ -170,7 +170,7 @@ public final class TorchScriptModel implements ExplainableModel {
   }
 
   @Override
-  public Optional<ImmutableList<Stage>> stages() {
+  public Optional<List<Stage>> stages() {
     return Optional.empty();
   }
 

@@ -44,8 +44,8 @@ public final class OptionSchema {
     return new OptionSchema(b.build());
   }
 
-  /** @return the options in declaration order */
-  public ImmutableList<OptionSpec> specs() {
+  /** @return the options in declaration order (immutable) */
+  public List<OptionSpec> specs() {
     return specs.values().asList();
   }
 

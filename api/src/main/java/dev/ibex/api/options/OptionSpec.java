@@ -133,6 +133,27 @@ public final class OptionSpec {
   }
 
   /**
+   * This spec with another default (validated against its type, range and choices): how a plugin
+   * adopts a shared option of {@link StandardOptions} with its own default.
+   *
+   * @param value the new default, or {@code null} for none
+   * @return a new spec
+   */
+  public OptionSpec withDefault(Object value) {
+    return new OptionSpec(name, type, value, min, max, choices, doc);
+  }
+
+  /**
+   * This spec with another line of documentation, saying what the option means for one plugin.
+   *
+   * @param text the documentation
+   * @return a new spec
+   */
+  public OptionSpec withDoc(String text) {
+    return new OptionSpec(name, type, defaultValue, min, max, choices, text);
+  }
+
+  /**
    * This spec with a lower bound only.
    *
    * @param lo smallest allowed value
@@ -168,7 +189,7 @@ public final class OptionSpec {
   }
 
   /** @return the allowed values of a {@link OptionType#CHOICE} option, else empty */
-  public ImmutableList<String> choices() {
+  public List<String> choices() {
     return choices;
   }
 

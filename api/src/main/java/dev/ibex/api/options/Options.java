@@ -52,7 +52,7 @@ public final class Options {
   }
 
   /** @return all set values, by name, in schema order of first setting */
-  public ImmutableMap<String, Object> asMap() {
+  public Map<String, Object> asMap() {
     return values;
   }
 

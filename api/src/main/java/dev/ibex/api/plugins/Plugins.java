@@ -6,6 +6,8 @@ import dev.ibex.api.Attributor;
 import dev.ibex.api.Metric;
 import dev.ibex.api.Plugin;
 import dev.ibex.api.PluginKind;
+import dev.ibex.api.PluginRegistry;
+import dev.ibex.api.RegistryAware;
 import dev.ibex.api.Regularizer;
 import dev.ibex.api.UnknownPluginException;
 import java.io.IOException;
@@ -21,6 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
@@ -35,8 +38,11 @@ import java.util.stream.Stream;
  * instantiated, a corrupt jar, an invalid name, or a name taken twice is recorded in {@link
  * #problems()} (which jar, which class, why) and the rest stay available. For a duplicate name the
  * first provider found wins: the host's class path before the plugin directory, jars in name order.
+ *
+ * <p>Plugins that compose others ({@link RegistryAware}) are given this registry once discovery is
+ * done, so that they resolve names among everything found here.
  */
-public final class Plugins {
+public final class Plugins implements PluginRegistry {
   private static final Pattern KEBAB = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
   private static final int MAX_CONSECUTIVE_ERRORS = 1000;
 
@@ -46,6 +52,11 @@ public final class Plugins {
   private Plugins(Map<PluginKind, ImmutableSortedMap<String, Plugin>> byKind, List<PluginProblem> problems) {
     this.byKind = byKind;
     this.problems = ImmutableList.copyOf(problems);
+    for (Plugin p : all()) {
+      if (p instanceof RegistryAware) {
+        ((RegistryAware) p).useRegistry(this);
+      }
+    }
   }
 
   /**
@@ -78,8 +89,8 @@ public final class Plugins {
     return new Plugins(byKind, c.problems);
   }
 
-  /** @return every plugin, by kind then name */
-  public ImmutableList<Plugin> all() {
+  /** @return every plugin, by kind then name (immutable) */
+  public List<Plugin> all() {
     ImmutableList.Builder<Plugin> b = ImmutableList.builder();
     for (PluginKind k : PluginKind.values()) {
       b.addAll(byKind.get(k).values());
@@ -93,7 +104,7 @@ public final class Plugins {
    * @param kind the kind
    * @return name to plugin, sorted by name
    */
-  public ImmutableSortedMap<String, Plugin> of(PluginKind kind) {
+  public SortedMap<String, Plugin> of(PluginKind kind) {
     return byKind.get(kind);
   }
 
@@ -103,46 +114,49 @@ public final class Plugins {
    * @param kind the kind
    * @param name the name
    * @return the plugin
-   * @throws UnknownPluginException listing the names that exist
+   * @throws UnknownPluginException listing the names that exist, and a load failure that may be
+   *     the plugin asked for (one whose class name reads as the name, or a duplicate of it)
    */
+  @Override
   public Plugin get(PluginKind kind, String name) {
     Plugin p = byKind.get(kind).get(name);
     if (p == null) {
-      throw new UnknownPluginException(kind, name, byKind.get(kind).keySet());
+      List<PluginProblem> related = problems.stream().filter(pr -> concerns(pr, name)).toList();
+      throw new UnknownPluginException(kind, name, byKind.get(kind).keySet(), related);
     }
     return p;
   }
 
-  /**
-   * @param name an attributor name
-   * @return the attributor
-   * @throws UnknownPluginException if there is none of that name
-   */
+  @Override
   public Attributor attributor(String name) {
-    return (Attributor) get(PluginKind.ATTRIBUTOR, name);
+    return PluginRegistry.super.attributor(name);
   }
 
-  /**
-   * @param name a regularizer name
-   * @return the regularizer
-   * @throws UnknownPluginException if there is none of that name
-   */
+  @Override
   public Regularizer regularizer(String name) {
-    return (Regularizer) get(PluginKind.REGULARIZER, name);
+    return PluginRegistry.super.regularizer(name);
   }
 
-  /**
-   * @param name a metric name
-   * @return the metric
-   * @throws UnknownPluginException if there is none of that name
-   */
+  @Override
   public Metric metric(String name) {
-    return (Metric) get(PluginKind.METRIC, name);
+    return PluginRegistry.super.metric(name);
   }
 
-  /** @return what went wrong during discovery; empty when nothing did */
-  public ImmutableList<PluginProblem> problems() {
+  /** @return what went wrong during discovery (immutable); empty when nothing did */
+  public List<PluginProblem> problems() {
     return problems;
+  }
+
+  /** Whether a load problem may be the plugin of that name: it names it, or its class reads as it. */
+  private static boolean concerns(PluginProblem problem, String name) {
+    if (problem.reason().contains("'" + name + "'")) {
+      return true;
+    }
+    String cls = problem.className();
+    String simple = cls.substring(cls.lastIndexOf('.') + 1);
+    // GradientSign -> gradient-sign
+    String kebab = simple.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    return !cls.isEmpty() && kebab.equals(name);
   }
 
   private static final class Collector {

@@ -1,4 +1,4 @@
-package dev.ibex.attribution.core;
+package dev.ibex.api.spi;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -6,19 +6,52 @@ import com.google.common.base.Stopwatch;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.Inputs;
-import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Layout;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.ExplainableModel;
+import dev.ibex.api.model.PassCounter;
+import dev.ibex.api.options.OptionSchema;
+import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import java.util.Objects;
 
 /**
- * The template every built-in attributor follows: check options and input, run {@link #compute} in
- * a scratch scope that is closed afterwards, and wrap the values with metadata (passes, time,
- * options, diagnostics). A method only says how it computes its values.
+ * The template every attributor can follow: check options and input, run {@link #compute} in a
+ * scratch scope that is closed afterwards, and wrap the values with metadata (passes, time,
+ * options, diagnostics). A method names itself in its constructor and says only how it computes
+ * its values:
+ *
+ * <pre>{@code
+ * public final class GradientSign extends AbstractAttributor {
+ *   public GradientSign() {
+ *     super("gradient-sign", "Sign of the input gradient");
+ *   }
+ *
+ *   protected NDArray compute(AttributionContext ctx) {
+ *     return Gradients.ofInput(ctx).gradient().sign();
+ *   }
+ * }
+ * }</pre>
  */
-public abstract class AbstractAttributor implements Attributor {
+public abstract class AbstractAttributor extends AbstractPlugin implements Attributor {
+
+  /**
+   * @param name unique kebab-case name
+   * @param description one line saying what the method does
+   * @param options the options it accepts
+   */
+  protected AbstractAttributor(String name, String description, OptionSchema options) {
+    super(name, description, options);
+  }
+
+  /**
+   * @param name unique kebab-case name
+   * @param description one line saying what the method does
+   * @param options the options it accepts, in order (none: no options)
+   */
+  protected AbstractAttributor(String name, String description, OptionSpec... options) {
+    this(name, description, options.length == 0 ? OptionSchema.EMPTY : OptionSchema.of(options));
+  }
 
   @Override
   public final Attribution attribute(ExplainableModel model, NDArray input, Target target, Options options) {
@@ -26,13 +59,9 @@ public abstract class AbstractAttributor implements Attributor {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(options, "options");
-    if (options.schema() != options()) {
-      throw new InvalidOptionException(
-          "options for '" + name() + "' must come from its own schema (use options().defaults())");
-    }
+    requireOwnOptions(options);
     validateInput(input);
-    long forward0 = model.passes().forward();
-    long backward0 = model.passes().backward();
+    PassCounter.Mark passes = model.passes().mark();
     Stopwatch watch = Stopwatch.createStarted();
     try (NDManager scratch = input.getManager().newSubManager()) {
       // a scratch-owned copy: whatever is derived from it lives in scratch and is freed with it
@@ -45,7 +74,7 @@ public abstract class AbstractAttributor implements Attributor {
           Attribution.builder(name(), values, layout(values))
               .options(options.asMap())
               .target(target.describe())
-              .passes(model.passes().forward() - forward0, model.passes().backward() - backward0)
+              .passes(passes.forward(), passes.backward())
               .wallTime(watch.elapsed());
       ctx.diagnostics().forEach(result::diagnostic);
       return result.build();

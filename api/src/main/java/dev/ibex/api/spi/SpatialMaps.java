@@ -1,4 +1,4 @@
-package dev.ibex.metrics.core;
+package dev.ibex.api.spi;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;

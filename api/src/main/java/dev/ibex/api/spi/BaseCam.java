@@ -1,42 +1,66 @@
-package dev.ibex.attribution.cam;
+package dev.ibex.api.spi;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
-import dev.ibex.attribution.core.MinMax;
-import dev.ibex.attribution.core.AbstractAttributor;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.Bilinear;
-import dev.ibex.attribution.core.LayerCapture;
-import java.util.List;
+import dev.ibex.api.options.StandardOptions;
 
 /**
  * The class activation map template (after pytorch-grad-cam's {@code BaseCAM}): capture a layer's
  * activation {@code A} (N, C, h, w) and the gradient of the target score with respect to it, weigh
  * the activation, sum over channels, ReLU, upsample bilinearly (align_corners=false) to the input
- * size and optionally min-max normalise each map ({@code normalize=minmax}: as pytorch-grad-cam's
+ * size and optionally min-max normalise each map ({@code normalise=min-max}: as pytorch-grad-cam's
  * {@code scale_cam_image}, once at the layer resolution and once after upsampling). A method only defines its weights ({@link
  * #weights}): per channel (N, C), or per element (N, C, h, w).
  *
  * <p>Output: (N, H, W) maps at input resolution, or (N, h, w) with {@code upsample=false}.
+ *
+ * <p>A CAM says only how it weighs channels:
+ *
+ * <pre>{@code
+ * public final class GradCam extends BaseCam {
+ *   public GradCam() {
+ *     super("grad-cam", "Layer activations weighed by their spatially averaged gradients");
+ *   }
+ *
+ *   protected NDArray weights(AttributionContext ctx, LayerCapture capture) {
+ *     return capture.gradient().mean(new int[] {3}).mean(new int[] {2});
+ *   }
+ * }
+ * }</pre>
  */
 public abstract class BaseCam extends AbstractAttributor {
   /** pytorch-grad-cam's {@code scale_cam_image}: {@code (m − min) / (max(m − min) + 1e-7)}. */
-  static final double MINMAX_EPS = 1e-7;
+  protected static final double MINMAX_EPS = 1e-7;
 
   /** The options every CAM method takes. */
   protected static final OptionSchema CAM_OPTIONS =
       OptionSchema.of(
-          OptionSpec.text("layer", null, "split point whose activation is weighed (required), e.g. conv3"),
-          OptionSpec.choice(
-              "normalize", "none", List.of("none", "minmax"), "per-map normalisation: none or min-max to [0, 1]"),
+          StandardOptions.LAYER.withDoc("split point whose activation is weighed (required), e.g. conv3"),
+          StandardOptions.NORMALISE,
           OptionSpec.bool("upsample", true, "upsample to the input size (true) or keep the layer resolution"));
 
-  @Override
-  public OptionSchema options() {
-    return CAM_OPTIONS;
+  /**
+   * A CAM with the options every CAM takes ({@link #CAM_OPTIONS}).
+   *
+   * @param name unique kebab-case name
+   * @param description one line saying how it weighs channels
+   */
+  protected BaseCam(String name, String description) {
+    this(name, description, CAM_OPTIONS);
+  }
+
+  /**
+   * A CAM with more options: {@code CAM_OPTIONS.plus(...)}.
+   *
+   * @param name unique kebab-case name
+   * @param description one line saying how it weighs channels
+   * @param options the options, starting with {@link #CAM_OPTIONS}
+   */
+  protected BaseCam(String name, String description, OptionSchema options) {
+    super(name, description, options);
   }
 
   /** @return whether {@link #weights} needs the gradient (one backward pass per sample) */
@@ -68,7 +92,7 @@ public abstract class BaseCam extends AbstractAttributor {
       w = w.reshape(a.get(0), a.get(1), 1, 1);
     }
     NDArray cam = w.mul(capture.activation()).sum(new int[] {1}).maximum(0f);
-    boolean minmax = ctx.options().getString("normalize").equals("minmax");
+    boolean minmax = ctx.options().getString("normalise").equals("min-max");
     if (ctx.options().getBoolean("upsample")) {
       // pytorch-grad-cam scales before and after resizing; the first matters through its epsilon
       // when a map's values are tiny (1e-4 maps differ by 1e-3 otherwise)
@@ -85,7 +109,7 @@ public abstract class BaseCam extends AbstractAttributor {
    * @param x the array
    * @return (N, C, 1, 1)
    */
-  static NDArray spatialSum(NDArray x) {
+  protected static NDArray spatialSum(NDArray x) {
     return x.sum(new int[] {3}, true).sum(new int[] {2}, true);
   }
 }

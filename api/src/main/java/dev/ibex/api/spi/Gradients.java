@@ -1,7 +1,6 @@
-package dev.ibex.attribution.core;
+package dev.ibex.api.spi;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.training.GradientCollector;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.model.ExplainableModel;
 import java.util.function.Function;
@@ -11,14 +10,38 @@ import java.util.function.UnaryOperator;
  * Gradients of target scores with respect to the model input or to a layer activation, one forward
  * and one backward pass for the whole batch of rows.
  *
- * <p>DJL allows one active {@link GradientCollector} per JVM and accumulates gradients across
- * collectors, so every call differentiates a fresh leaf copy and never nests collectors.
+ * <p>DJL accumulates gradients across collectors and allows one open collector per JVM, so every
+ * call differentiates a fresh {@link #leaf} copy in its own {@link GradientScope}.
  */
 public final class Gradients {
   private Gradients() {}
 
   /** A gradient and the scores it was taken of (detached). */
   public record Result(NDArray gradient, NDArray scores) {}
+
+  /**
+   * A fresh leaf: a copy of {@code x} that records its gradient. Gradients accumulate on an array
+   * across backward passes, so each differentiation starts from its own leaf.
+   *
+   * @param x the point to differentiate at
+   * @return the leaf, on x's manager
+   */
+  public static NDArray leaf(NDArray x) {
+    NDArray leaf = x.duplicate();
+    leaf.setRequiresGradient(true);
+    return leaf;
+  }
+
+  /**
+   * ∂score/∂input on the call's input, the target resolved with this very output (one forward
+   * and one backward pass per sample): the first step of every input-gradient method.
+   *
+   * @param ctx the attribution call
+   * @return gradient (shape of the input) and per-sample scores
+   */
+  public static Result ofInput(AttributionContext ctx) {
+    return ofInput(ctx.model(), ctx.input(), null, ctx::resolveWith, SampleRows.identity(ctx.samples()));
+  }
 
   /**
    * ∂score/∂x for every row of {@code x}, each row scored for the sample it derives from.
@@ -74,16 +97,14 @@ public final class Gradients {
       ResolvedTarget target,
       Function<NDArray, ResolvedTarget> resolver,
       int[] sampleOfRow) {
-    NDArray leaf = x.duplicate();
-    leaf.setRequiresGradient(true);
+    NDArray leaf = leaf(x);
     NDArray scores;
-    try (GradientCollector collector = x.getManager().getEngine().newGradientCollector()) {
+    try (GradientScope scope = GradientScope.open(model)) {
       NDArray out = f.apply(leaf);
       ResolvedTarget t = target != null ? target : resolver.apply(out.stopGradient());
       scores = t.score(out, sampleOfRow);
-      collector.backward(scores.sum());
+      scope.backward(scores.sum(), sampleOfRow.length);
     }
-    model.passes().countBackward(sampleOfRow.length);
     NDArray grad = leaf.getGradient().duplicate();
     NDArray detachedScores = scores.stopGradient();
     leaf.close();

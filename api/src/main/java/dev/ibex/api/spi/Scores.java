@@ -1,4 +1,4 @@
-package dev.ibex.metrics.core;
+package dev.ibex.api.spi;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.ibex.metrics.core;
+package dev.ibex.api.spi;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -9,6 +9,8 @@ import dev.ibex.api.MetricInput;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.Options;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.plugins.PluginCalls;
 
 /**
  * One call of a metric: its input and options, a scratch manager closed when the call ends, and
@@ -132,20 +134,16 @@ public final class MetricContext {
    * @param x the input to attribute (its manager receives the values)
    * @param t the target
    * @return the attribution
-   * @throws IllegalStateException if the attributor returned no attribution
+   * @throws dev.ibex.api.plugins.PluginContractException if the attributor returned no attribution
    */
   public Attribution attribute(NDArray x, Target t) {
-    Attribution a = attributor().attribute(model(), x, t, attributorOptions());
-    if (a == null || a.values() == null) {
-      throw new IllegalStateException("attributor " + attributor().name() + " (" + attributor().getClass().getName()
-          + ") returned no attribution");
-    }
-    return a;
+    return PluginCalls.attribute(attributor(), model(), x, t, attributorOptions());
   }
 
   private String reduction() {
-    boolean has = options.schema().specs().stream().anyMatch(s -> s.name().equals("channel-reduction"));
-    return has ? options.getString("channel-reduction") : "sum";
+    String name = StandardOptions.CHANNEL_REDUCTION.name();
+    boolean has = options.schema().specs().stream().anyMatch(s -> s.name().equals(name));
+    return has ? options.getString(name) : "sum";
   }
 
   /**

@@ -1,10 +1,11 @@
-package dev.ibex.metrics.core;
+package dev.ibex.api.spi;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.model.ExplainableModel;
+import dev.ibex.api.options.StandardOptions;
 import java.util.function.IntFunction;
 
 /**
@@ -16,18 +17,18 @@ import java.util.function.IntFunction;
 public final class ModelScorer {
   private final ExplainableModel model;
   private final ResolvedTarget target;
-  private final boolean softmax;
+  private final ScoreMode mode;
   private final int batchSize;
   private final NDManager scratch;
   private final double[] original;
   private final ai.djl.ndarray.types.DataType inputType;
 
   private ModelScorer(
-      ExplainableModel model, ResolvedTarget target, boolean softmax, int batchSize, NDManager scratch,
+      ExplainableModel model, ResolvedTarget target, ScoreMode mode, int batchSize, NDManager scratch,
       double[] original, ai.djl.ndarray.types.DataType inputType) {
     this.model = model;
     this.target = target;
-    this.softmax = softmax;
+    this.mode = mode;
     this.batchSize = batchSize;
     this.scratch = scratch;
     this.original = original;
@@ -36,7 +37,7 @@ public final class ModelScorer {
 
   /**
    * Resolves the context's target on its input batch (one forward pass) and reads the {@code score}
-   * and {@code batch-size} options.
+   * and {@code internal-batch-size} options.
    *
    * @param ctx the metric call
    * @return the scorer
@@ -47,11 +48,11 @@ public final class ModelScorer {
       NDArray x = ctx.local(ctx.inputs(), m);
       NDArray out = model.forward(x);
       ResolvedTarget t = ctx.target().resolve(out);
-      boolean soft = ctx.options().getString("score").equals("softmax");
-      int bs = ctx.options().getInt("batch-size");
-      ModelScorer s = new ModelScorer(model, t, soft, bs, ctx.scratch(), null, x.getDataType());
+      ScoreMode mode = ScoreMode.of(ctx.options());
+      int bs = ctx.options().getInt(StandardOptions.INTERNAL_BATCH_SIZE.name());
+      ModelScorer s = new ModelScorer(model, t, mode, bs, ctx.scratch(), null, x.getDataType());
       double[] orig = s.scoreOutput(out, range((int) x.getShape().get(0)));
-      return new ModelScorer(model, t, soft, bs, ctx.scratch(), orig, x.getDataType());
+      return new ModelScorer(model, t, mode, bs, ctx.scratch(), orig, x.getDataType());
     }
   }
 
@@ -73,8 +74,7 @@ public final class ModelScorer {
    * @return (rows) scores
    */
   public double[] scoreOutput(NDArray output, int[] sampleOfRow) {
-    NDArray o = softmax && target.classes().isPresent() ? output.softmax(1) : output;
-    float[] s = target.score(o, sampleOfRow).toType(DataType.FLOAT32, false).toFloatArray();
+    float[] s = mode.score(target, output, sampleOfRow).toType(DataType.FLOAT32, false).toFloatArray();
     double[] d = new double[s.length];
     for (int i = 0; i < s.length; i++) {
       d[i] = s[i];
@@ -83,7 +83,7 @@ public final class ModelScorer {
   }
 
   /**
-   * Scores image rows built on demand, {@code batch-size} rows per forward pass.
+   * Scores image rows built on demand, {@code internal-batch-size} rows per forward pass.
    *
    * @param images the batch the rows derive from (for their shape)
    * @param row builds row r (C·H·W values)
@@ -93,21 +93,17 @@ public final class ModelScorer {
   public double[] scoreRows(ImageBatch images, IntFunction<float[]> row, int[] sampleOfRow) {
     int rows = sampleOfRow.length;
     double[] out = new double[rows];
-    for (int start = 0; start < rows; start += batchSize) {
-      int end = Math.min(rows, start + batchSize);
+    Chunks.forEach(rows, batchSize, scratch, (start, end, m) -> {
       float[][] chunk = new float[end - start][];
-      int[] samples = new int[end - start];
       for (int r = start; r < end; r++) {
         chunk[r - start] = row.apply(r);
-        samples[r - start] = sampleOfRow[r];
       }
-      try (NDManager m = scratch.newSubManager()) {
-        // rows are built as float32 in Java; the model gets them in the input's own type
-        NDArray x = images.stack(m, chunk).toType(inputType, false).toDevice(model.device(), false);
-        double[] s = scoreOutput(model.forward(x), samples);
-        System.arraycopy(s, 0, out, start, s.length);
-      }
-    }
+      int[] samples = java.util.Arrays.copyOfRange(sampleOfRow, start, end);
+      // rows are built as float32 in Java; the model gets them in the input's own type
+      NDArray x = images.stack(m, chunk).toType(inputType, false).toDevice(model.device(), false);
+      double[] s = scoreOutput(model.forward(x), samples);
+      System.arraycopy(s, 0, out, start, s.length);
+    });
     return out;
   }
 

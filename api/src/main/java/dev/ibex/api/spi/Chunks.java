@@ -1,0 +1,81 @@
+package dev.ibex.api.spi;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * Runs a long row range in chunks of at most {@code size} rows, each chunk in its own sub-manager
+ * that is closed when the chunk is done: batched methods (path points, noise draws, masks, occluded
+ * inputs) keep at most one chunk of intermediates alive.
+ */
+public final class Chunks {
+  private Chunks() {}
+
+  /** The work of one chunk. */
+  @FunctionalInterface
+  public interface Body {
+    /**
+     * @param from first row of the chunk
+     * @param to one past its last row
+     * @param chunk a manager for the chunk's intermediates, closed after this call
+     */
+    void run(int from, int to, NDManager chunk);
+  }
+
+  /**
+   * Runs rows {@code [0, total)} in chunks.
+   *
+   * @param total the number of rows
+   * @param size rows per chunk, at least 1
+   * @param parent the manager whose sub-managers the chunks use
+   * @param body the work of one chunk
+   * @throws IllegalArgumentException if {@code size < 1} or the total exceeds {@code int} rows
+   */
+  public static void forEach(long total, int size, NDManager parent, Body body) {
+    if (size < 1) {
+      throw new IllegalArgumentException("chunk size must be at least 1, got " + size);
+    }
+    if (total > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("too many rows for one call: " + total);
+    }
+    for (int from = 0; from < total; from += size) {
+      int to = (int) Math.min(total, (long) from + size);
+      try (NDManager chunk = parent.newSubManager()) {
+        body.run(from, to, chunk);
+      }
+    }
+  }
+
+  /**
+   * The sample of each row when every sample contributes {@code perSample} consecutive rows
+   * (sample-major: noise draws of sample 0, then of sample 1, …).
+   *
+   * @param from first row
+   * @param to one past the last row
+   * @param perSample rows per sample
+   * @return {@code row / perSample} for each row
+   */
+  public static int[] sampleMajor(int from, int to, int perSample) {
+    int[] s = new int[to - from];
+    for (int r = from; r < to; r++) {
+      s[r - from] = r / perSample;
+    }
+    return s;
+  }
+
+  /**
+   * The sample of each row when rows cycle through the samples (node-major: node 0 of every
+   * sample, then node 1, …).
+   *
+   * @param from first row
+   * @param to one past the last row
+   * @param samples number of samples
+   * @return {@code row % samples} for each row
+   */
+  public static int[] nodeMajor(int from, int to, int samples) {
+    int[] s = new int[to - from];
+    for (int r = from; r < to; r++) {
+      s[r - from] = r % samples;
+    }
+    return s;
+  }
+}
