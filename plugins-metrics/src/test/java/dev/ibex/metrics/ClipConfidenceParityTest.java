@@ -44,7 +44,7 @@ class ClipConfidenceParityTest {
       double[] expected = npy(m, "confidence.npy").toDoubleArray();
       Target cos = Target.cosineSimilarity(text);
       // NIB's maps are already min-max normalised: multiply as given
-      Map<String, Object> o = Map.of("normalise", "none", "batch-size", 2);
+      Map<String, Object> o = Map.of("normalise", "none", "internal-batch-size", 2);
       MetricResult drop = FaithfulnessMetricsTest.run("confidence-drop", tower, cos, pixels, heat, o);
       MetricResult inc = FaithfulnessMetricsTest.run("confidence-increase", tower, cos, pixels, heat, o);
       for (int s = 0; s < 3; s++) {

@@ -90,7 +90,7 @@ class ConsistencyMetricsTest {
     MetricResult id = run("max-sensitivity", model, IDENTITY, TestModels.images(manager, LocalisationMetricsTest.filled(1)), Map.of());
     assertThat(id.value()).isBetween(0.23 / 4, 0.8 / 4);
     MetricResult raw = run("max-sensitivity", model, IDENTITY, TestModels.images(manager, LocalisationMetricsTest.filled(1)),
-        Map.of("normalise", false));
+        Map.of("relative", false));
     assertThat(raw.value()).isCloseTo(4 * id.value(), within(1e-6));
   }
 
@@ -137,7 +137,7 @@ class ConsistencyMetricsTest {
   void interpretabilityScoreOfASampleDoesNotDependOnItsBatch() {
     // the occluding colour comes from the sample's own range and its seed, and forwards are chunked
     NDArray x = TestModels.images(manager, randomImages(5, 9));
-    Map<String, Object> o = Map.of("size", 2, "batch-size", 2);
+    Map<String, Object> o = Map.of("size", 2, "internal-batch-size", 2);
     double[] together = run("interpretability-score", model, IDENTITY, x, o).extras().get("cosine");
     for (int i = 0; i < 5; i++) {
       double alone = run("interpretability-score", model, IDENTITY, x.get(i + ":" + (i + 1)), o).extras().get("cosine")[0];

@@ -104,7 +104,7 @@ class FaithfulnessMetricsTest {
     assertThat(rev.value()).isCloseTo(trapezoid(s4, s4, s4, s4, 0.5), within(1e-6));
     // logits instead of probabilities: 4, 0, 0, 0, 0 -> (4/2) / 4
     MetricResult logit = run("deletion", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()),
-        Map.of("steps", 4, "score", "logit"));
+        Map.of("steps", 4, "score", "target"));
     assertThat(logit.value()).isCloseTo(0.5, within(1e-6));
   }
 
@@ -117,7 +117,7 @@ class FaithfulnessMetricsTest {
       c[k] = sigmoid(Math.min(4, k));
     }
     MetricResult r = run("insertion", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()),
-        Map.of("steps", 16, "baseline", "constant"));
+        Map.of("steps", 16, "baseline", "zeros"));
     assertThat(r.value()).isCloseTo(trapezoid(c), within(1e-6));
     // a 1x1 blur is the image itself: the curve is flat at sigma(4)
     MetricResult flat = run("insertion", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()),
@@ -149,13 +149,13 @@ class FaithfulnessMetricsTest {
     NDArray x = TestModels.images(manager, images);
     NDArray good = TestModels.maps(manager, perfect);
     NDArray bad = TestModels.maps(manager, noise);
-    Map<String, Object> o = Map.of("steps", 8, "baseline", "constant");
+    Map<String, Object> o = Map.of("steps", 8, "baseline", "zeros");
     assertThat(run("insertion", model, Target.ofClass(0), x, good, o).value())
         .isGreaterThan(run("insertion", model, Target.ofClass(0), x, bad, o).value());
     assertThat(run("deletion", model, Target.ofClass(0), x, good, o).value())
         .isLessThan(run("deletion", model, Target.ofClass(0), x, bad, o).value());
     Map<String, Object> small = new HashMap<>(o);
-    small.put("batch-size", 1);
+    small.put("internal-batch-size", 1);
     MetricResult a = run("deletion", model, Target.ofClass(0), x, bad, o);
     MetricResult b = run("deletion", model, Target.ofClass(0), x, bad, small);
     assertThat(b.perSample()).containsExactly(a.perSample(), within(1e-6));
@@ -205,7 +205,7 @@ class FaithfulnessMetricsTest {
       assertThat(run("confidence-drop", m2, Target.ofClass(0), x, TestModels.maps(manager, R), Map.of()).value())
           .isEqualTo(0.0);
       MetricResult logit = run("confidence-drop", m2, Target.ofClass(0), x, TestModels.maps(manager, half),
-          Map.of("normalise", "none", "score", "logit"));
+          Map.of("normalise", "none", "score", "target"));
       assertThat(logit.value()).isCloseTo(100 * (3 - 2), within(1e-4));
     }
     // averaged over samples, zeros counted: drop 0 and drop 100(s4 - s2)
@@ -293,7 +293,7 @@ class FaithfulnessMetricsTest {
     }
     try (BlockModel lin = TestModels.weightedSum(manager, w)) {
       NDArray x = TestModels.images(manager, img);
-      Map<String, Object> o = Map.of("runs", 30, "subset-size", 4, "score", "logit", "batch-size", 7);
+      Map<String, Object> o = Map.of("runs", 30, "subset-size", 4, "score", "target", "internal-batch-size", 7);
       // the logit drop when S is zeroed is exactly sum_{p in S} w_p x_p: correlation 1
       double perfect = run("faithfulness-correlation", lin, Target.ofClass(0), x, TestModels.maps(manager, contribution), o).value();
       assertThat(perfect).isCloseTo(1.0, within(1e-5));
@@ -319,7 +319,7 @@ class FaithfulnessMetricsTest {
     // a bright blob on R, zero elsewhere; logit = sum over R. MoRF with the perfect map removes the blob
     // first and imputes it from the dark surroundings; LeRF removes dark pixels first.
     NDArray x = TestModels.images(manager, R);
-    Map<String, Object> o = Map.of("noise", 0.0, "score", "logit");
+    Map<String, Object> o = Map.of("noise", 0.0, "score", "target");
     MetricResult good = run("road", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()), o);
     MetricResult bad = run("road", model, Target.ofClass(0), x, TestModels.maps(manager, reversed()), o);
     assertThat(good.value()).isGreaterThan(0);
@@ -330,7 +330,7 @@ class FaithfulnessMetricsTest {
     // pixels (15, 14, 13, 12 — the lowest values) whose neighbours are background zeros or R... the 2x2
     // at the bottom-right touches no R pixel, so it is imputed as 0 and the logit stays 4
     MetricResult quarter = run("road", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()),
-        Map.of("noise", 0.0, "score", "logit", "fractions", "0.25"));
+        Map.of("noise", 0.0, "score", "target", "fractions", "0.25"));
     assertThat(quarter.extras().get("morf")[0]).isCloseTo(0, within(1e-6));
     assertThat(quarter.extras().get("lerf")[0]).isCloseTo(4, within(1e-6));
     assertThat(quarter.value()).isCloseTo(4, within(1e-6));
@@ -346,7 +346,7 @@ class FaithfulnessMetricsTest {
       noise[p] = rnd.nextFloat();
     }
     MetricResult r = run("road", model, Target.ofClass(0), TestModels.images(manager, grey), TestModels.maps(manager, noise),
-        Map.of("noise", 0.0, "score", "logit"));
+        Map.of("noise", 0.0, "score", "target"));
     assertThat(r.value()).isCloseTo(0, within(1e-5));
     assertThat(r.extras().get("morf")[0]).isCloseTo(4 * 0.3, within(1e-5));
     assertThatThrownBy(() -> run("road", model, Target.ofClass(0), TestModels.images(manager, grey),
@@ -365,7 +365,7 @@ class FaithfulnessMetricsTest {
       NDArray sal = TestAttributors.gradient().attribute(cnn, x, Target.predicted()).values();
       Map<String, Object> o = new HashMap<>(Map.of("steps", 16));
       MetricResult a = run("deletion", cnn, Target.predicted(), x, sal, o);
-      o.put("batch-size", 5);
+      o.put("internal-batch-size", 5);
       MetricResult b = run("deletion", cnn, Target.predicted(), x, sal, o);
       assertThat(a.perSample()).hasSize(4).containsExactly(b.perSample(), within(1e-5));
       assertThat(a.value()).isBetween(0.0, 1.0);

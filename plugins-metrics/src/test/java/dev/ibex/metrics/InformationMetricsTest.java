@@ -57,7 +57,7 @@ class InformationMetricsTest {
     assertThat(raw.extras().get("fg")[0]).isCloseTo(e[6], within(1e-6));
     assertThat(raw.extras().get("bg")[0]).isCloseTo(e[7], within(1e-6));
     assertThat(raw.perSample()).isEmpty();
-    assertThat(run("info-differential", x, r, m, Map.of("normalise", true)).value()).isCloseTo(e[1], within(1e-6));
+    assertThat(run("info-differential", x, r, m, Map.of("statistic", "cka")).value()).isCloseTo(e[1], within(1e-6));
     assertThat(run("dependence-fg", x, r, m, Map.of()).value()).isCloseTo(e[2], within(1e-6));
     assertThat(run("dependence-bg", x, r, m, Map.of()).value()).isCloseTo(e[3], within(1e-6));
     assertThat(run("dependence-xfg-rbg", x, r, m, Map.of()).value()).isCloseTo(e[4], within(1e-6));

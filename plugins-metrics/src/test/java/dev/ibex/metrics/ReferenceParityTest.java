@@ -68,8 +68,8 @@ class ReferenceParityTest {
     MetricResult i = FaithfulnessMetricsTest.run("insertion", cnn, Target.predicted(), x, maps, ins);
     assertThat(d.perSample()).containsExactly(expected[0], within(1e-7));
     assertThat(i.perSample()).containsExactly(expected[1], within(1e-7));
-    MetricResult dl = FaithfulnessMetricsTest.run("deletion", cnn, Target.predicted(), x, maps, Map.of("steps", 16, "score", "logit"));
-    MetricResult il = FaithfulnessMetricsTest.run("insertion", cnn, Target.predicted(), x, maps, Map.of("steps", 16, "score", "logit"));
+    MetricResult dl = FaithfulnessMetricsTest.run("deletion", cnn, Target.predicted(), x, maps, Map.of("steps", 16, "score", "target"));
+    MetricResult il = FaithfulnessMetricsTest.run("insertion", cnn, Target.predicted(), x, maps, Map.of("steps", 16, "score", "target"));
     assertThat(dl.perSample()).containsExactly(expected[6], within(1e-7));
     assertThat(il.perSample()).containsExactly(expected[7], within(1e-7));
   }
@@ -91,7 +91,7 @@ class ReferenceParityTest {
     Target labels = Target.perSample(y);
     // pytorch-grad-cam multiplies by the cam as given (its cams are already min-max normalised)
     Map<String, Object> soft = Map.of("normalise", "none");
-    Map<String, Object> logit = Map.of("normalise", "none", "score", "logit");
+    Map<String, Object> logit = Map.of("normalise", "none", "score", "target");
     MetricResult drop = FaithfulnessMetricsTest.run("confidence-drop", cnn, labels, x, cams, soft);
     MetricResult inc = FaithfulnessMetricsTest.run("confidence-increase", cnn, labels, x, cams, soft);
     MetricResult dropL = FaithfulnessMetricsTest.run("confidence-drop", cnn, labels, x, cams, logit);

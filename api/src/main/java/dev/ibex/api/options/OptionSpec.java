@@ -7,6 +7,7 @@ import dev.ibex.api.InvalidOptionException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -23,6 +24,7 @@ public final class OptionSpec {
   private final Double max;
   private final ImmutableList<String> choices;
   private final String doc;
+  private final UnaryOperator<Object> check;
 
   private OptionSpec(
       String name,
@@ -31,7 +33,8 @@ public final class OptionSpec {
       Double min,
       Double max,
       ImmutableList<String> choices,
-      String doc) {
+      String doc,
+      UnaryOperator<Object> check) {
     checkArgument(NAME.matcher(name).matches(), "option name must be kebab-case: %s", name);
     this.name = name;
     this.type = type;
@@ -40,6 +43,7 @@ public final class OptionSpec {
     this.max = max;
     this.choices = choices;
     this.doc = doc;
+    this.check = check;
     if (defaultValue != null) {
       validate(defaultValue);
     }
@@ -54,7 +58,7 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec integer(String name, int defaultValue, String doc) {
-    return new OptionSpec(name, OptionType.INT, defaultValue, null, null, ImmutableList.of(), doc);
+    return new OptionSpec(name, OptionType.INT, defaultValue, null, null, ImmutableList.of(), doc, null);
   }
 
   /**
@@ -66,7 +70,7 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec real(String name, double defaultValue, String doc) {
-    return new OptionSpec(name, OptionType.DOUBLE, defaultValue, null, null, ImmutableList.of(), doc);
+    return new OptionSpec(name, OptionType.DOUBLE, defaultValue, null, null, ImmutableList.of(), doc, null);
   }
 
   /**
@@ -78,7 +82,7 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec bool(String name, boolean defaultValue, String doc) {
-    return new OptionSpec(name, OptionType.BOOLEAN, defaultValue, null, null, ImmutableList.of(), doc);
+    return new OptionSpec(name, OptionType.BOOLEAN, defaultValue, null, null, ImmutableList.of(), doc, null);
   }
 
   /**
@@ -90,7 +94,7 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec text(String name, String defaultValue, String doc) {
-    return new OptionSpec(name, OptionType.STRING, defaultValue, null, null, ImmutableList.of(), doc);
+    return new OptionSpec(name, OptionType.STRING, defaultValue, null, null, ImmutableList.of(), doc, null);
   }
 
   /**
@@ -104,7 +108,7 @@ public final class OptionSpec {
    */
   public static OptionSpec choice(String name, String defaultValue, List<String> choices, String doc) {
     return new OptionSpec(
-        name, OptionType.CHOICE, defaultValue, null, null, ImmutableList.copyOf(choices), doc);
+        name, OptionType.CHOICE, defaultValue, null, null, ImmutableList.copyOf(choices), doc, null);
   }
 
   /**
@@ -116,7 +120,7 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec value(String name, String defaultValue, String doc) {
-    return new OptionSpec(name, OptionType.VALUE, defaultValue, null, null, ImmutableList.of(), doc);
+    return new OptionSpec(name, OptionType.VALUE, defaultValue, null, null, ImmutableList.of(), doc, null);
   }
 
   /**
@@ -129,7 +133,7 @@ public final class OptionSpec {
   public OptionSpec withRange(double lo, double hi) {
     checkArgument(type == OptionType.INT || type == OptionType.DOUBLE, "range on non-numeric %s", name);
     checkArgument(lo <= hi, "empty range for %s", name);
-    return new OptionSpec(name, type, defaultValue, lo, hi, choices, doc);
+    return new OptionSpec(name, type, defaultValue, lo, hi, choices, doc, check);
   }
 
   /**
@@ -140,7 +144,19 @@ public final class OptionSpec {
    * @return a new spec
    */
   public OptionSpec withDefault(Object value) {
-    return new OptionSpec(name, type, value, min, max, choices, doc);
+    return new OptionSpec(name, type, value, min, max, choices, doc, check);
+  }
+
+  /**
+   * This value option with a check that validates (and may canonicalise) every value given to it,
+   * from text or Java, throwing {@link InvalidOptionException} on a value it refuses.
+   *
+   * @param valueCheck returns the canonical value or throws
+   * @return a new spec
+   */
+  public OptionSpec withCheck(UnaryOperator<Object> valueCheck) {
+    checkArgument(type == OptionType.VALUE, "a check is for value options, not %s", name);
+    return new OptionSpec(name, type, defaultValue, min, max, choices, doc, valueCheck);
   }
 
   /**
@@ -150,7 +166,7 @@ public final class OptionSpec {
    * @return a new spec
    */
   public OptionSpec withDoc(String text) {
-    return new OptionSpec(name, type, defaultValue, min, max, choices, text);
+    return new OptionSpec(name, type, defaultValue, min, max, choices, text, check);
   }
 
   /**
@@ -284,6 +300,9 @@ public final class OptionSpec {
         }
         break;
       default:
+        if (check != null) {
+          v = check.apply(v);
+        }
         break;
     }
     return v;

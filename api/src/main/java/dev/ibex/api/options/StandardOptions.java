@@ -1,5 +1,6 @@
 package dev.ibex.api.options;
 
+import dev.ibex.api.InvalidOptionException;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +19,7 @@ public final class StandardOptions {
 
   /** Per-map normalisation of a result: none, or min-max to [0, 1] per sample. */
   public static final OptionSpec NORMALISE =
-      OptionSpec.choice("normalise", "none", List.of("none", "min-max"),
+      OptionSpec.choice("normalise", "none", List.of("none", "minmax"),
           "per-map normalisation: none, or min-max to [0, 1] per sample");
 
   /** Rows per model call when a method expands the batch (path points, masks, noise draws, curves). */
@@ -29,7 +30,7 @@ public final class StandardOptions {
   public static final OptionSpec SCORE =
       OptionSpec.choice("score", "softmax", List.of("softmax", "target"),
           "score of a class target: its softmax probability, or the target itself (its logit);"
-              + " a score-function target is always its function");
+              + " metrics score a score-function target by its function, rise and mfaba ask for score=target");
 
   /** Seed of a method's random draws: the same seed gives the same result. */
   public static final OptionSpec SEED =
@@ -46,6 +47,44 @@ public final class StandardOptions {
       OptionSpec.choice("channel-reduction", "sum", List.of("sum", "abs-sum", "mean", "max-abs"),
           "how (N,C,H,W) attributions become one (H,W) map per sample");
 
+  /**
+   * The reference an input is compared with or replaced by (integrated gradients' path start,
+   * occlusion's fill, the pixels that insertion/deletion and faithfulness correlation remove):
+   * {@code zeros}, {@code blur} (a Gaussian blur of the input), or a constant; from Java also a
+   * Number, and an array where a method says so. Numbers, in text or not, must be finite; each
+   * method refuses the kinds it cannot use.
+   */
+  public static final OptionSpec BASELINE =
+      OptionSpec.value("baseline", "zeros",
+              "reference input: zeros, blur (a Gaussian blur of the input) or a constant such as 0.5")
+          .withCheck(StandardOptions::baseline);
+
+  private static Object baseline(Object value) {
+    if (value instanceof String) {
+      String text = ((String) value).trim().toLowerCase(java.util.Locale.ROOT);
+      if (text.equals("zeros") || text.equals("zero")) {
+        return "zeros";
+      }
+      if (text.equals("blur")) {
+        return text;
+      }
+      try {
+        return baseline(Double.parseDouble(text));
+      } catch (NumberFormatException e) {
+        throw new InvalidOptionException(
+            "option 'baseline' must be zeros, blur or a number, got '" + value + "'");
+      }
+    }
+    if (value instanceof Number) {
+      double v = ((Number) value).doubleValue();
+      if (!Double.isFinite(v)) {
+        throw new InvalidOptionException("option 'baseline' must be finite, got " + v);
+      }
+      return v;
+    }
+    return value; // an array or another object: the method decides
+  }
+
   /** The vocabulary, by name. */
   public static final Map<String, OptionSpec> ALL =
       Map.of(
@@ -55,6 +94,7 @@ public final class StandardOptions {
           SCORE.name(), SCORE,
           SEED.name(), SEED,
           MODALITY.name(), MODALITY,
+          BASELINE.name(), BASELINE,
           CHANNEL_REDUCTION.name(), CHANNEL_REDUCTION);
 
   /** Spellings that drift from the vocabulary, and the name to use instead. */

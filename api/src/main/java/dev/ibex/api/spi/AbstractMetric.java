@@ -8,6 +8,7 @@ import dev.ibex.api.Metric;
 import dev.ibex.api.MetricInput;
 import dev.ibex.api.MetricResult;
 import dev.ibex.api.options.OptionSchema;
+import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import java.util.EnumSet;
 import java.util.Objects;
@@ -40,6 +41,18 @@ public abstract class AbstractMetric extends AbstractPlugin implements Metric {
     super(name, description, options);
     this.direction = Objects.requireNonNull(direction, "direction");
     this.needs = needs.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(needs));
+  }
+
+  /**
+   * @param name unique kebab-case name
+   * @param description one line saying what it measures
+   * @param direction which way the score improves
+   * @param needs the parts of a {@link MetricInput} it reads
+   * @param options the options it accepts, in order (none: no options)
+   */
+  protected AbstractMetric(
+      String name, String description, Direction direction, Set<MetricInput.Part> needs, OptionSpec... options) {
+    this(name, description, direction, needs, options.length == 0 ? OptionSchema.EMPTY : OptionSchema.of(options));
   }
 
   @Override

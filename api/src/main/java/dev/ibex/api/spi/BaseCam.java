@@ -11,7 +11,7 @@ import dev.ibex.api.options.StandardOptions;
  * The class activation map template (after pytorch-grad-cam's {@code BaseCAM}): capture a layer's
  * activation {@code A} (N, C, h, w) and the gradient of the target score with respect to it, weigh
  * the activation, sum over channels, ReLU, upsample bilinearly (align_corners=false) to the input
- * size and optionally min-max normalise each map ({@code normalise=min-max}: as pytorch-grad-cam's
+ * size and optionally min-max normalise each map ({@code normalise=minmax}: as pytorch-grad-cam's
  * {@code scale_cam_image}, once at the layer resolution and once after upsampling). A method only defines its weights ({@link
  * #weights}): per channel (N, C), or per element (N, C, h, w).
  *
@@ -92,7 +92,7 @@ public abstract class BaseCam extends AbstractAttributor {
       w = w.reshape(a.get(0), a.get(1), 1, 1);
     }
     NDArray cam = w.mul(capture.activation()).sum(new int[] {1}).maximum(0f);
-    boolean minmax = ctx.options().getString("normalise").equals("min-max");
+    boolean minmax = ctx.options().getString("normalise").equals("minmax");
     if (ctx.options().getBoolean("upsample")) {
       // pytorch-grad-cam scales before and after resizing; the first matters through its epsilon
       // when a map's values are tiny (1e-4 maps differ by 1e-3 otherwise)

@@ -1,7 +1,9 @@
 package dev.ibex.api.spi;
 
 import ai.djl.ndarray.NDArray;
+import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.ResolvedTarget;
+import dev.ibex.api.Target;
 import dev.ibex.api.options.Options;
 import dev.ibex.api.options.StandardOptions;
 import java.util.Locale;
@@ -27,6 +29,23 @@ public enum ScoreMode {
    */
   public static ScoreMode of(Options options) {
     return valueOf(options.getString(StandardOptions.SCORE.name()).toUpperCase(Locale.ROOT));
+  }
+
+  /**
+   * Refuses {@link #SOFTMAX} with a score-function target, for methods whose published protocol is
+   * the softmax probability (RISE, MFABA): running them on a cosine under the default {@code
+   * score=softmax} would pass the function off as the authors' protocol, so the caller says {@code
+   * score=target} explicitly. Metrics do not call this: they score the function.
+   *
+   * @param target the call's target
+   * @param plugin the plugin's name, for the message
+   * @throws InvalidOptionException if this is {@link #SOFTMAX} and the target is a score function
+   */
+  public void requireClassTargetForSoftmax(Target target, String plugin) {
+    if (this == SOFTMAX && !target.needsModelOutput()) {
+      throw new InvalidOptionException(
+          plugin + ": score=softmax needs a class target; use score=target for a score-function target");
+    }
   }
 
   /**

@@ -3,8 +3,9 @@ package dev.ibex.attribution.cam;
 import ai.djl.ndarray.NDArray;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.LayerCapture;
+import dev.ibex.api.spi.BaseCam;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.LayerCapture;
 
 /**
  * Grad-CAM (Selvaraju et al., 2017): each channel weighs by its gradient averaged over space, as
@@ -13,14 +14,10 @@ import dev.ibex.attribution.core.LayerCapture;
  */
 @AutoService(Attributor.class)
 public final class GradCam extends BaseCam {
-  @Override
-  public String name() {
-    return "grad-cam";
-  }
 
-  @Override
-  public String description() {
-    return "Layer activations weighed by their spatially averaged gradients (Selvaraju et al. 2017)";
+  public GradCam() {
+    super("grad-cam",
+        "Layer activations weighed by their spatially averaged gradients (Selvaraju et al. 2017)");
   }
 
   @Override

@@ -3,8 +3,9 @@ package dev.ibex.attribution.cam;
 import ai.djl.ndarray.NDArray;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.LayerCapture;
+import dev.ibex.api.spi.BaseCam;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.LayerCapture;
 
 /**
  * Grad-CAM++ (Chattopadhay et al., 2018), with pytorch-grad-cam's closed form of eq. 19: {@code
@@ -15,14 +16,9 @@ import dev.ibex.attribution.core.LayerCapture;
 public final class GradCamPlusPlus extends BaseCam {
   private static final double EPS = 1e-6;
 
-  @Override
-  public String name() {
-    return "grad-cam-plus-plus";
-  }
-
-  @Override
-  public String description() {
-    return "Grad-CAM with higher-order pixel weights (Chattopadhay et al. 2018)";
+  public GradCamPlusPlus() {
+    super("grad-cam-plus-plus",
+        "Grad-CAM with higher-order pixel weights (Chattopadhay et al. 2018)");
   }
 
   @Override

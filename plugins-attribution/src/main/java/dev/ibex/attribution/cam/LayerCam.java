@@ -3,8 +3,9 @@ package dev.ibex.attribution.cam;
 import ai.djl.ndarray.NDArray;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.LayerCapture;
+import dev.ibex.api.spi.BaseCam;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.LayerCapture;
 
 /**
  * LayerCAM (Jiang et al., 2021): every activation element weighs by its own positive gradient,
@@ -13,14 +14,10 @@ import dev.ibex.attribution.core.LayerCapture;
  */
 @AutoService(Attributor.class)
 public final class LayerCam extends BaseCam {
-  @Override
-  public String name() {
-    return "layer-cam";
-  }
 
-  @Override
-  public String description() {
-    return "Activations weighed element-wise by their positive gradients (Jiang et al. 2021)";
+  public LayerCam() {
+    super("layer-cam",
+        "Activations weighed element-wise by their positive gradients (Jiang et al. 2021)");
   }
 
   @Override

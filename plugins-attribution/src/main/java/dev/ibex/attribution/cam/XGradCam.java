@@ -3,8 +3,9 @@ package dev.ibex.attribution.cam;
 import ai.djl.ndarray.NDArray;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.LayerCapture;
+import dev.ibex.api.spi.BaseCam;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.LayerCapture;
 
 /**
  * XGrad-CAM (Fu et al., 2020): channel weight {@code Σ_hw g · A / (Σ_hw A + 1e-7)}, the
@@ -15,14 +16,9 @@ import dev.ibex.attribution.core.LayerCapture;
 public final class XGradCam extends BaseCam {
   private static final double EPS = 1e-7;
 
-  @Override
-  public String name() {
-    return "x-grad-cam";
-  }
-
-  @Override
-  public String description() {
-    return "Grad-CAM with activation-normalised gradient weights (Fu et al. 2020)";
+  public XGradCam() {
+    super("x-grad-cam",
+        "Grad-CAM with activation-normalised gradient weights (Fu et al. 2020)");
   }
 
   @Override

@@ -1,7 +1,9 @@
 package dev.ibex.attribution.core;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import dev.ibex.api.spi.Chunks;
+import dev.ibex.api.spi.SampleRows;
+
 /**
  * The batched quadrature of gradients along straight paths, shared by the path methods (integrated
  * gradients at the input, NIB at a layer): {@code Σ_k w_k ∇F(start + α_k · direction)} for every
@@ -39,28 +41,21 @@ public final class PathIntegral {
     int rank = start.getShape().dimension();
     long total = (long) n * alphas.length;
     NDArray sum = start.zerosLike();
-    for (long from = 0; from < total; from += batch) {
-      int size = (int) Math.min(batch, total - from);
-      int[] sampleOfRow = new int[size];
+    Chunks.forEach(total, batch, start.getManager(), (from, to, chunk) -> {
+      int[] sampleOfRow = Chunks.nodeMajor(from, to, n);
       // doubles: the nodes and weights reach a float64 path unrounded
-      double[] alpha = new double[size];
-      double[] weight = new double[size];
-      for (int r = 0; r < size; r++) {
-        long row = from + r;
-        int node = (int) (row / n);
-        sampleOfRow[r] = (int) (row % n);
-        alpha[r] = alphas[node];
-        weight[r] = weights[node];
+      double[] alpha = new double[to - from];
+      double[] weight = new double[to - from];
+      for (int r = from; r < to; r++) {
+        alpha[r - from] = alphas[r / n];
+        weight[r - from] = weights[r / n];
       }
-      // each chunk's intermediates live and die in its own scope
-      try (NDManager chunk = start.getManager().newSubManager()) {
-        NDArray offsets = SampleRows.gather(direction, sampleOfRow, chunk);
-        NDArray points =
-            SampleRows.gather(start, sampleOfRow, chunk).add(offsets.mul(SampleRows.column(offsets, alpha, rank)));
-        NDArray grad = gradient.at(points, sampleOfRow);
-        sum.addi(SampleRows.weightedSum(grad, sampleOfRow, weight, n));
-      }
-    }
+      NDArray offsets = SampleRows.gather(direction, sampleOfRow, chunk);
+      NDArray points =
+          SampleRows.gather(start, sampleOfRow, chunk).add(offsets.mul(SampleRows.column(offsets, alpha, rank)));
+      NDArray grad = gradient.at(points, sampleOfRow);
+      sum.addi(SampleRows.weightedSum(grad, sampleOfRow, weight, n));
+    });
     return sum;
   }
 }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ibex.api.InvalidOptionException;
-import dev.ibex.attribution.core.GaussianBlur;
+import dev.ibex.api.spi.GaussianBlur;
 import java.util.Locale;
 
 /**

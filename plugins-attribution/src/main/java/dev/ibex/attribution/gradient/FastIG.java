@@ -3,10 +3,10 @@ package dev.ibex.attribution.gradient;
 import ai.djl.ndarray.NDArray;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
-import dev.ibex.attribution.core.AbstractAttributor;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.Gradients;
-import dev.ibex.attribution.core.SampleRows;
+import dev.ibex.api.spi.AbstractAttributor;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.Gradients;
+import dev.ibex.api.spi.SampleRows;
 
 /**
  * FastIG (Hesse, Schaub-Meyer and Roth, "Fast Axiomatic Attribution for Neural Networks", NeurIPS
@@ -23,24 +23,19 @@ import dev.ibex.attribution.core.SampleRows;
  */
 @AutoService(Attributor.class)
 public final class FastIG extends AbstractAttributor {
-  @Override
-  public String name() {
-    return "fast-ig";
-  }
 
-  @Override
-  public String description() {
-    return "FastIG: input x gradient, exact integrated gradients on nonnegatively homogeneous models (Hesse et al. 2021)";
+  public FastIG() {
+    super("fast-ig",
+        "FastIG: input x gradient, exact integrated gradients on nonnegatively homogeneous models (Hesse et al. 2021)");
   }
 
   @Override
   protected NDArray compute(AttributionContext ctx) {
-    int[] rows = SampleRows.identity(ctx.samples());
-    Gradients.Result r = Gradients.ofInput(ctx.model(), ctx.input(), null, ctx::resolveWith, rows);
+    Gradients.Result r = Gradients.ofInput(ctx);
     NDArray attribution = r.gradient().mul(ctx.input());
     double[] sums = SampleRows.sumPerSample(attribution);
     double[] scores = SampleRows.toDoubles(r.scores());
-    double[] gap = new double[rows.length];
+    double[] gap = new double[sums.length];
     for (int i = 0; i < gap.length; i++) {
       gap[i] = sums[i] - scores[i];
     }

@@ -1,17 +1,16 @@
 package dev.ibex.attribution.gradient;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.training.GradientCollector;
 import com.google.auto.service.AutoService;
-import com.google.common.collect.ImmutableList;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.model.Stage;
-import dev.ibex.attribution.core.AbstractAttributor;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.SampleRows;
+import dev.ibex.api.spi.AbstractAttributor;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.GradientScope;
+import dev.ibex.api.spi.SampleRows;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -30,20 +29,16 @@ import java.util.List;
  */
 @AutoService(Attributor.class)
 public final class GuidedBackprop extends AbstractAttributor {
-  @Override
-  public String name() {
-    return "guided-backprop";
-  }
 
-  @Override
-  public String description() {
-    return "Guided backpropagation: only positive gradients pass each ReLU (Springenberg et al. 2015)";
+  public GuidedBackprop() {
+    super("guided-backprop",
+        "Guided backpropagation: only positive gradients pass each ReLU (Springenberg et al. 2015)");
   }
 
   @Override
   protected NDArray compute(AttributionContext ctx) {
     ExplainableModel model = ctx.model();
-    ImmutableList<Stage> stages =
+    List<Stage> stages =
         model.stages()
             .orElseThrow(
                 () ->
@@ -55,7 +50,7 @@ public final class GuidedBackprop extends AbstractAttributor {
     int n = ctx.samples();
     List<Segment> segments = new ArrayList<>();
     NDArray grad;
-    try (GradientCollector collector = ctx.input().getManager().getEngine().newGradientCollector()) {
+    try (GradientScope scope = GradientScope.open(model)) {
       // forward: each run of non-ReLU stages starts from a fresh leaf; ReLU inputs are kept
       NDArray x = ctx.input();
       Segment current = null;
@@ -84,7 +79,8 @@ public final class GuidedBackprop extends AbstractAttributor {
       // d score / d output, from a leaf copy of the output
       NDArray out = x.duplicate();
       out.setRequiresGradient(true);
-      collector.backward(target.score(out, SampleRows.identity(n)).sum());
+      // the one counted backward pass; the segments below are its steps
+      scope.backward(target.score(out, SampleRows.identity(n)).sum(), n);
       grad = out.getGradient().duplicate();
       // backward through the segments, last first
       for (int i = segments.size() - 1; i >= 0; i--) {
@@ -92,12 +88,11 @@ public final class GuidedBackprop extends AbstractAttributor {
         if (s.leaf == null) {
           grad = grad.maximum(0f).mul(s.input.gt(0f).toType(grad.getDataType(), false));
         } else {
-          collector.backward(s.output.mul(grad).sum());
+          scope.backwardSegment(s.output.mul(grad).sum());
           grad = s.leaf.getGradient().duplicate();
         }
       }
     }
-    model.passes().countBackward(n);
     return grad;
   }
 

@@ -3,10 +3,9 @@ package dev.ibex.attribution.gradient;
 import ai.djl.ndarray.NDArray;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
-import dev.ibex.attribution.core.AbstractAttributor;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.Gradients;
-import dev.ibex.attribution.core.SampleRows;
+import dev.ibex.api.spi.AbstractAttributor;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.Gradients;
 
 /**
  * Input × gradient (Shrikumar et al., 2016; Captum's {@code InputXGradient}): {@code x ⊙ ∂score/∂x}.
@@ -14,20 +13,14 @@ import dev.ibex.attribution.core.SampleRows;
  */
 @AutoService(Attributor.class)
 public final class InputXGradient extends AbstractAttributor {
-  @Override
-  public String name() {
-    return "input-x-gradient";
-  }
 
-  @Override
-  public String description() {
-    return "Input times the gradient of the target score w.r.t. the input";
+  public InputXGradient() {
+    super("input-x-gradient",
+        "Input times the gradient of the target score w.r.t. the input");
   }
 
   @Override
   protected NDArray compute(AttributionContext ctx) {
-    int[] rows = SampleRows.identity(ctx.samples());
-    NDArray grad = Gradients.ofInput(ctx.model(), ctx.input(), null, ctx::resolveWith, rows).gradient();
-    return grad.mul(ctx.input());
+    return Gradients.ofInput(ctx).gradient().mul(ctx.input());
   }
 }

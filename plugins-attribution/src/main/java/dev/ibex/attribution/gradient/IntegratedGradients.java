@@ -1,5 +1,6 @@
 package dev.ibex.attribution.gradient;
 
+import dev.ibex.api.options.StandardOptions;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -9,11 +10,11 @@ import dev.ibex.api.Attributor;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
-import dev.ibex.attribution.core.AbstractAttributor;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.Gradients;
+import dev.ibex.api.spi.AbstractAttributor;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.Gradients;
 import dev.ibex.attribution.core.PathIntegral;
-import dev.ibex.attribution.core.SampleRows;
+import dev.ibex.api.spi.SampleRows;
 import java.util.Arrays;
 
 /**
@@ -36,9 +37,7 @@ public final class IntegratedGradients extends AbstractAttributor {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
           OptionSpec.integer("steps", 50, "number of quadrature nodes along the path").withRange(1, 100_000),
-          OptionSpec.value(
-              "baseline",
-              "zeros",
+          StandardOptions.BASELINE.withDoc(
               "reference input: zeros, blur (Gaussian-blurred input), a constant such as 0.5; from Java also a Number or an NDArray of the input's shape"),
           OptionSpec.real("blur-sigma", 5.0, "σ in pixels of the blur baseline").withRange(1e-3, 1e4),
           OptionSpec.choice(
@@ -46,21 +45,12 @@ public final class IntegratedGradients extends AbstractAttributor {
               "gausslegendre",
               Arrays.stream(Quadrature.values()).map(Quadrature::optionName).collect(ImmutableList.toImmutableList()),
               "integration rule, with Captum's nodes and weights"),
-          OptionSpec.integer("internal-batch-size", 64, "path points per forward/backward pass").withRange(1, 1 << 20));
+          StandardOptions.INTERNAL_BATCH_SIZE.withDoc("path points per forward/backward pass"));
 
-  @Override
-  public String name() {
-    return "integrated-gradients";
-  }
-
-  @Override
-  public String description() {
-    return "Integrated gradients from a baseline, Captum's quadrature rules (Sundararajan et al. 2017)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
+  public IntegratedGradients() {
+    super("integrated-gradients",
+        "Integrated gradients from a baseline, Captum's quadrature rules (Sundararajan et al. 2017)",
+        OPTIONS);
   }
 
   @Override

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import dev.ibex.api.spi.GradientScope;
+import dev.ibex.api.spi.ScoreMode;
+import dev.ibex.api.options.StandardOptions;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.InvalidOptionException;
@@ -12,9 +14,9 @@ import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
-import dev.ibex.attribution.core.AbstractAttributor;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.SampleRows;
+import dev.ibex.api.spi.AbstractAttributor;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.SampleRows;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,9 +37,9 @@ import java.util.List;
  *
  * where clamp is to [{@code clamp-min}, {@code clamp-max}] (the authors use [0, 1] on unnormalised
  * images; the default here does not clamp). S is the softmax probability of the target class
- * ({@code score=softmax}, the authors' default) or the target score itself ({@code score=target}:
- * the logit, or any score function, as NIB's CLIP adaptation uses with 10 steps of 0.01, no ε, no
- * early stop). With {@code early-stop} a sample's path ends at the first point no longer classified
+ * ({@code score=softmax}, the authors' default; class targets only) or the target score itself
+ * ({@code score=target}: the logit, or any score function, as NIB's CLIP adaptation uses with 10
+ * steps of 0.01, no ε, no early stop). With {@code early-stop} a sample's path ends at the first point no longer classified
  * as the target class (class targets only; score targets run all steps).
  *
  * <p>Batching and passes: each step runs all still-active samples as one batch; the forward at x_t
@@ -61,30 +63,22 @@ public final class Mfaba extends AbstractAttributor {
               "alpha: smooth moves each element by alpha; sharp moves by 100*alpha along the unit gradient (authors' scaling)")
               .withRange(1e-12, 1e6),
           OptionSpec.real("epsilon", 0.3, "L-inf bound of x_t - x for the smooth variant (authors: 0.3)").withMin(0),
-          OptionSpec.choice("score", "softmax", List.of("softmax", "target"),
-              "descended score: softmax probability of the target class (authors) or the target score itself"),
+          StandardOptions.SCORE.withDoc("descended score: softmax probability of the target class (authors) or the"
+              + " target score itself (a logit, or a score function: give score=target for one)"),
           OptionSpec.bool("early-stop", true, "end a sample's path once it is no longer classified as the target class"),
           OptionSpec.real("clamp-min", Double.NEGATIVE_INFINITY, "lower bound of the data range (authors: 0 for unnormalised images)"),
           OptionSpec.real("clamp-max", Double.POSITIVE_INFINITY, "upper bound of the data range (authors: 1)"));
 
-  @Override
-  public String name() {
-    return "mfaba";
-  }
-
-  @Override
-  public String description() {
-    return "MFABA: attribution along an adversarial path to the decision boundary (Zhu et al. 2024)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
+  public Mfaba() {
+    super("mfaba",
+        "MFABA: attribution along an adversarial path to the decision boundary (Zhu et al. 2024)",
+        OPTIONS);
   }
 
   @Override
   protected NDArray compute(AttributionContext ctx) {
     Settings s = new Settings(ctx);
+    s.mode.requireClassTargetForSoftmax(ctx.target(), name());
     ExplainableModel model = ctx.model();
     NDArray x = ctx.input();
     int n = ctx.samples();
@@ -107,20 +101,18 @@ public final class Mfaba extends AbstractAttributor {
         NDArray out;
         NDArray score;
         NDArray grad = null;
-        try (GradientCollector collector = last ? null : x.getManager().getEngine().newGradientCollector()) {
+        try (GradientScope scope = last ? null : GradientScope.open(model)) {
           out = model.forward(leaf);
           if (target == null) {
             target = ctx.resolveWith(out.stopGradient());
             classes = target.classes().orElse(null);
-            s.check(classes);
           }
           score = s.score(out, target, active);
           if (!last) {
-            collector.backward(score.sum());
+            scope.backward(score.sum(), active.length);
           }
         }
         if (!last) {
-          model.passes().countBackward(active.length);
           grad = leaf.getGradient();
         }
         double[] scores = SampleRows.toDoubles(score.stopGradient());
@@ -179,7 +171,7 @@ public final class Mfaba extends AbstractAttributor {
     final int steps;
     final double alpha;
     final double epsilon;
-    final boolean softmax;
+    final ScoreMode mode;
     final boolean earlyStop;
     final double lo;
     final double hi;
@@ -190,7 +182,7 @@ public final class Mfaba extends AbstractAttributor {
       steps = o.getInt("steps");
       alpha = o.getDouble("step-size");
       epsilon = o.getDouble("epsilon");
-      softmax = o.getString("score").equals("softmax");
+      mode = ScoreMode.of(o);
       earlyStop = o.getBoolean("early-stop");
       lo = o.getDouble("clamp-min");
       hi = o.getDouble("clamp-max");
@@ -199,16 +191,8 @@ public final class Mfaba extends AbstractAttributor {
       }
     }
 
-    void check(int[] classes) {
-      if (softmax && classes == null) {
-        throw new InvalidOptionException(
-            "mfaba score=softmax needs a class target; use score=target for a score-function target");
-      }
-    }
-
     NDArray score(NDArray out, ResolvedTarget target, int[] sampleOfRow) {
-      // a class target picks its class's column: of the softmax probabilities, or of the raw output
-      return target.score(softmax ? out.softmax(1) : out, sampleOfRow);
+      return mode.score(target, out, sampleOfRow);
     }
 
     NDArray step(NDArray from, NDArray g, NDArray origin) {

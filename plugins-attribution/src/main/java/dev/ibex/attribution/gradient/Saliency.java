@@ -5,10 +5,9 @@ import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
-import dev.ibex.attribution.core.AbstractAttributor;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.Gradients;
-import java.util.stream.IntStream;
+import dev.ibex.api.spi.AbstractAttributor;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.Gradients;
 
 /**
  * Saliency (Simonyan et al., 2014): the gradient of the target score with respect to the input,
@@ -20,25 +19,15 @@ public final class Saliency extends AbstractAttributor {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(OptionSpec.bool("abs", true, "return |gradient| (true) or the signed gradient"));
 
-  @Override
-  public String name() {
-    return "saliency";
-  }
-
-  @Override
-  public String description() {
-    return "Gradient of the target score w.r.t. the input (Simonyan et al. 2014)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
+  public Saliency() {
+    super("saliency",
+        "Gradient of the target score w.r.t. the input (Simonyan et al. 2014)",
+        OPTIONS);
   }
 
   @Override
   protected NDArray compute(AttributionContext ctx) {
-    int[] rows = IntStream.range(0, ctx.samples()).toArray();
-    NDArray grad = Gradients.ofInput(ctx.model(), ctx.input(), null, ctx::resolveWith, rows).gradient();
+    NDArray grad = Gradients.ofInput(ctx).gradient();
     return ctx.options().getBoolean("abs") ? grad.abs() : grad;
   }
 }

@@ -3,7 +3,8 @@ package dev.ibex.attribution.ib;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import dev.ibex.api.spi.Chunks;
+import dev.ibex.api.spi.GradientScope;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.GraphConstants;
@@ -11,9 +12,10 @@ import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
+import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.options.Options;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.SampleRows;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.SampleRows;
 import java.util.List;
 import java.util.Random;
 
@@ -38,7 +40,7 @@ import java.util.Random;
 public final class MultiModalBottleneck extends TokenAttributor {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          OptionSpec.text("layer", null, "split point: the bottleneck sits on this activation (required)"),
+          StandardOptions.LAYER.withDoc("split point: the bottleneck sits on this activation (required)"),
           OptionSpec.real("beta", 0.1, "weight of the capacity term (the authors use 0.1)").withRange(0, 1e6),
           OptionSpec.integer("steps", 10, "Adam steps per sample").withRange(1, 10_000),
           OptionSpec.integer("draws", 10, "noise draws per step (the authors' batch of 10)").withRange(1, 10_000),
@@ -47,26 +49,16 @@ public final class MultiModalBottleneck extends TokenAttributor {
           OptionSpec.choice("noise", "standard", List.of("standard", "fitted"),
               "standard: ε ~ N(0,1) as the authors' code; fitted: standardise h by its per-feature batch statistics"),
           OptionSpec.real("noise-scale", 1.0, "multiplies ε (0: a deterministic bottleneck)").withRange(0, 100),
-          OptionSpec.integer("seed", 0, "seed of the noise draws").withRange(0, Integer.MAX_VALUE),
+          StandardOptions.SEED.withDoc("seed of the noise draws"),
           MODALITY,
           CLASS_TOKEN,
-          NORMALIZE);
+          NORMALISE);
 
-  @Override
-  public String name() {
-    return "m2ib";
+  public MultiModalBottleneck() {
+    super("m2ib",
+        "Multi-modal information bottleneck (Wang et al. NeurIPS 2023): per-sample fitted noise bottleneck",
+        OPTIONS);
   }
-
-  @Override
-  public String description() {
-    return "Multi-modal information bottleneck (Wang et al. NeurIPS 2023): per-sample fitted noise bottleneck";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
-  }
-
 
   @Override
   protected NDArray compute(AttributionContext ctx) {
@@ -96,10 +88,7 @@ public final class MultiModalBottleneck extends TokenAttributor {
     Adam adam = new Adam(o.getDouble("lr"));
     NDArray alpha = h.zerosLike().add((float) o.getDouble("init"));
     alpha.attach(scratch);
-    int[] sampleOfRow = new int[samples * draws];
-    for (int r = 0; r < sampleOfRow.length; r++) {
-      sampleOfRow[r] = r / draws;
-    }
+    int[] sampleOfRow = Chunks.sampleMajor(0, samples * draws, draws);
     try (NDManager loop = scratch.newSubManager()) {
       NDArray zRows = SampleRows.gather(standardized, sampleOfRow, loop);
       NDArray xRows = SampleRows.gather(x, sampleOfRow, loop);
@@ -113,7 +102,7 @@ public final class MultiModalBottleneck extends TokenAttributor {
           NDArray leaf = alpha.duplicate();
           leaf.attach(stepScope);
           leaf.setRequiresGradient(true);
-          try (GradientCollector collector = stepScope.getEngine().newGradientCollector()) {
+          try (GradientScope scope = GradientScope.open(model)) {
             NDArray lambda = leaf.getNDArrayInternal().sigmoid();
             NDArray lambdaRows = SampleRows.gather(lambda, sampleOfRow, stepScope);
             // Z = λ⊙h + (1−λ)⊙ε, in the standardised space when noise=fitted, mapped back for the tail
@@ -124,9 +113,8 @@ public final class MultiModalBottleneck extends TokenAttributor {
             NDArray mean = capacity(lambda, standardized).mean();
             NDArray loss = mean.mul(GraphConstants.scalar(mean, beta)).mul(GraphConstants.scalar(mean, samples))
                 .sub(scores.sum().div(GraphConstants.scalar(mean, draws)));
-            collector.backward(loss);
+            scope.backward(loss, sampleOfRow.length);
           }
-          model.passes().countBackward(sampleOfRow.length);
           NDArray updated = adam.step(alpha, leaf.getGradient(), scratch);
           alpha.close();
           alpha = updated;

@@ -7,11 +7,12 @@ import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
+import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.options.Options;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.Gradients;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.Gradients;
 import dev.ibex.attribution.core.PathIntegral;
-import dev.ibex.attribution.core.SampleRows;
+import dev.ibex.api.spi.SampleRows;
 
 /**
  * NIB, the Narrowing Information Bottleneck attribution for image-text models (Zhu et al., ICLR 2025),
@@ -31,28 +32,18 @@ import dev.ibex.attribution.core.SampleRows;
 public final class NarrowingInformationBottleneck extends TokenAttributor {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          OptionSpec.text("layer", null, "split point: the hidden state entering this block (required)"),
+          StandardOptions.LAYER.withDoc("split point: the hidden state entering this block (required)"),
           OptionSpec.integer("steps", 10, "scales i/steps, i = 1..steps (the paper's num_steps)").withRange(1, 10_000),
           MODALITY,
           CLASS_TOKEN,
-          NORMALIZE,
-          OptionSpec.integer("internal-batch-size", 64, "rows (sample × scale) per model call").withRange(1, 1 << 20));
+          NORMALISE,
+          StandardOptions.INTERNAL_BATCH_SIZE.withDoc("rows (sample × scale) per model call"));
 
-  @Override
-  public String name() {
-    return "nib";
+  public NarrowingInformationBottleneck() {
+    super("nib",
+        "Narrowing Information Bottleneck for image-text models (Zhu et al. ICLR 2025), image or text side",
+        OPTIONS);
   }
-
-  @Override
-  public String description() {
-    return "Narrowing Information Bottleneck for image-text models (Zhu et al. ICLR 2025), image or text side";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
-  }
-
 
   @Override
   protected NDArray compute(AttributionContext ctx) {

@@ -4,25 +4,31 @@ import ai.djl.ndarray.NDArray;
 import dev.ibex.api.Inputs;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.options.OptionSpec;
+import dev.ibex.api.options.OptionSchema;
+import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.options.Options;
-import dev.ibex.attribution.core.AbstractAttributor;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.MinMax;
+import dev.ibex.api.spi.AbstractAttributor;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.MinMax;
 import java.util.List;
 
 /**
  * What the transformer-token methods (NIB, M2IB) share: an input that is either pixels (N, C, H, W)
  * for an image tower or integer token ids (N, L) for a text tower, per-token scores at a layer, and
  * the authors' way of turning them into maps (options {@code modality}, {@code class-token},
- * {@code normalize}; see {@link TokenMaps}).
+ * {@code normalise}; see {@link TokenMaps}).
  */
 abstract class TokenAttributor extends AbstractAttributor {
-  static final OptionSpec MODALITY = OptionSpec.choice("modality", "image", List.of("image", "text"),
+  static final OptionSpec MODALITY = StandardOptions.MODALITY.withDoc(
       "image: drop the class token and upsample the patch grid to the input; text: per token");
   static final OptionSpec CLASS_TOKEN =
       OptionSpec.bool("class-token", true, "image: token 0 is a class token (dropped from the map)");
-  static final OptionSpec NORMALIZE =
-      OptionSpec.choice("normalize", "minmax", List.of("minmax", "none"), "per-sample min-max, as the authors");
+  static final OptionSpec NORMALISE =
+      StandardOptions.NORMALISE.withDefault("minmax").withDoc("per-sample min-max, as the authors");
+
+  TokenAttributor(String name, String description, OptionSchema options) {
+    super(name, description, options);
+  }
 
   @Override
   protected final void validateInput(NDArray input) {
@@ -51,7 +57,7 @@ abstract class TokenAttributor extends AbstractAttributor {
 
   /**
    * Per-token scores to the returned map: image side on the input's pixel grid, text side per token,
-   * then min-max unless {@code normalize=none}.
+   * then min-max unless {@code normalise=none}.
    *
    * @param tokens (N, T) scores
    * @param ctx the call
@@ -63,6 +69,6 @@ abstract class TokenAttributor extends AbstractAttributor {
     NDArray map = imageSide(ctx)
         ? TokenMaps.image(tokens, o.getBoolean("class-token"), (int) x.getShape().get(2), (int) x.getShape().get(3))
         : tokens;
-    return o.getString("normalize").equals("minmax") ? MinMax.perSample(map, 0f) : map;
+    return o.getString("normalise").equals("minmax") ? MinMax.perSample(map, 0f) : map;
   }
 }

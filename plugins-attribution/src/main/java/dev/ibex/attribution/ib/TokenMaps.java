@@ -2,7 +2,7 @@ package dev.ibex.attribution.ib;
 
 import ai.djl.ndarray.NDArray;
 import dev.ibex.api.InvalidInputException;
-import dev.ibex.attribution.core.Bilinear;
+import dev.ibex.api.spi.Bilinear;
 
 /**
  * Turns per-token scores of a transformer into the maps the IB methods return, as the NIB and M2IB

@@ -1,5 +1,8 @@
 package dev.ibex.attribution.perturbation;
 
+import dev.ibex.api.InvalidOptionException;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.Chunks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -10,9 +13,9 @@ import dev.ibex.api.Attributor;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
-import dev.ibex.attribution.core.AbstractAttributor;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.SampleRows;
+import dev.ibex.api.spi.AbstractAttributor;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.SampleRows;
 import java.util.stream.IntStream;
 
 /**
@@ -29,23 +32,13 @@ public final class Occlusion extends AbstractAttributor {
       OptionSchema.of(
           OptionSpec.text("window", null, "occluding box, CxHxW or HxW (all channels), e.g. 3x8x8 (required)"),
           OptionSpec.text("stride", "1", "box step, CxHxW, HxW (channel step = box depth) or one integer for all axes"),
-          OptionSpec.real("baseline", 0.0, "value the occluded elements are set to")
-              .withRange(-Float.MAX_VALUE, Float.MAX_VALUE),
-          OptionSpec.integer("internal-batch-size", 64, "occluded inputs per model call").withRange(1, 1 << 20));
+          StandardOptions.BASELINE.withDoc("value the occluded elements are set to: zeros or a constant"),
+          StandardOptions.INTERNAL_BATCH_SIZE.withDoc("occluded inputs per model call"));
 
-  @Override
-  public String name() {
-    return "occlusion";
-  }
-
-  @Override
-  public String description() {
-    return "Mean score drop when a sliding box over the input is set to a baseline (Zeiler & Fergus 2014)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
+  public Occlusion() {
+    super("occlusion",
+        "Mean score drop when a sliding box over the input is set to a baseline (Zeiler & Fergus 2014)",
+        OPTIONS);
   }
 
   @Override
@@ -55,7 +48,7 @@ public final class Occlusion extends AbstractAttributor {
     int[] dims = {(int) in.get(1), (int) in.get(2), (int) in.get(3)};
     SlidingWindow window =
         SlidingWindow.parse(ctx.options().getString("window"), ctx.options().getString("stride"), dims);
-    double baseline = ctx.options().getDouble("baseline");
+    double baseline = constantBaseline(ctx.options().get("baseline").orElseThrow());
     int batch = ctx.options().getInt("internal-batch-size");
     NDArray x = ctx.input();
     NDArray out0 = ctx.model().forward(x);
@@ -67,26 +60,35 @@ public final class Occlusion extends AbstractAttributor {
       total[j] = x.get(j).zerosLike().expandDims(0);
     }
     // rows are (sample, position) pairs, sample-major, cut into model calls of `batch` rows
-    for (int r0 = 0; r0 < n * positions; r0 += batch) {
-      int r1 = Math.min(n * positions, r0 + batch);
-      try (NDManager chunk = ctx.scratch().newSubManager(x.getDevice())) {
-        int[] sampleOfRow = IntStream.range(r0, r1).map(r -> r / positions).toArray();
-        NDArray masks = masks(window, r0, r1, positions, dims, chunk).toType(x.getDataType(), false);
-        NDArray images = SampleRows.gather(x, sampleOfRow, chunk);
-        NDArray occluded = images.sub(masks.mul(images.sub(baseline)));
-        NDArray scores = target.score(ctx.model().forward(occluded), sampleOfRow);
-        NDArray drop = SampleRows.gather(base, sampleOfRow, chunk).sub(scores);
-        NDArray credit = masks.mul(drop.reshape(r1 - r0, 1, 1, 1));
-        for (int a = r0; a < r1; ) {
-          int j = a / positions;
-          int b = Math.min(r1, (j + 1) * positions);
-          total[j].addi(credit.get((a - r0) + ":" + (b - r0)).sum(new int[] {0}, true));
-          a = b;
-        }
+    Chunks.forEach((long) n * positions, batch, ctx.scratch(), (r0, r1, chunk) -> {
+      int[] sampleOfRow = Chunks.sampleMajor(r0, r1, positions);
+      NDArray masks = masks(window, r0, r1, positions, dims, chunk).toType(x.getDataType(), false);
+      NDArray images = SampleRows.gather(x, sampleOfRow, chunk);
+      NDArray occluded = images.sub(masks.mul(images.sub(baseline)));
+      NDArray scores = target.score(ctx.model().forward(occluded), sampleOfRow);
+      NDArray drop = SampleRows.gather(base, sampleOfRow, chunk).sub(scores);
+      NDArray credit = masks.mul(drop.reshape(r1 - r0, 1, 1, 1));
+      for (int a = r0; a < r1; ) {
+        int j = a / positions;
+        int b = Math.min(r1, (j + 1) * positions);
+        total[j].addi(credit.get((a - r0) + ":" + (b - r0)).sum(new int[] {0}, true));
+        a = b;
       }
-    }
+    });
     NDArray coverage = outer(window, ctx.scratch(), x.getDevice()).toType(x.getDataType(), false);
     return NDArrays.concat(new NDList(total)).div(coverage);
+  }
+
+  /** Occlusion fills its box with one number: {@code zeros} or a constant within float range. */
+  private static double constantBaseline(Object value) {
+    double v = value instanceof Number ? ((Number) value).doubleValue() : "zeros".equals(value) ? 0 : Double.NaN;
+    if (Double.isNaN(v)) {
+      throw new InvalidOptionException("option 'baseline' of occlusion must be zeros or a number, got '" + value + "'");
+    }
+    if (Math.abs(v) > Float.MAX_VALUE) {
+      throw new InvalidOptionException("option 'baseline' = " + v + " is beyond the float range");
+    }
+    return v;
   }
 
   /** The (rows, C, H, W) 0/1 boxes of rows r0..r1, built from per-axis indicators on the device. */
@@ -107,8 +109,7 @@ public final class Occlusion extends AbstractAttributor {
     return c.mul(h).mul(w);
   }
 
-  /** The (1, C, H, W) number of positions covering each element. */
-  /** How many windows cover each element, on the input's device. */
+  /** The (1, C, H, W) number of windows covering each element, on the input's device. */
   private static NDArray outer(SlidingWindow window, NDManager m, ai.djl.Device device) {
     float[] c = window.coverage(0);
     float[] h = window.coverage(1);

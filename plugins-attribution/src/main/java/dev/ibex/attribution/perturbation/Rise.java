@@ -1,10 +1,12 @@
 package dev.ibex.attribution.perturbation;
 
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.ScoreMode;
+import dev.ibex.api.spi.Chunks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
@@ -12,8 +14,8 @@ import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
-import dev.ibex.attribution.core.AbstractAttributor;
-import dev.ibex.attribution.core.AttributionContext;
+import dev.ibex.api.spi.AbstractAttributor;
+import dev.ibex.api.spi.AttributionContext;
 import java.util.Arrays;
 
 /**
@@ -21,8 +23,8 @@ import java.util.Arrays;
  * {@code S = Σ_i score(x ⊙ M_i) · M_i / (N · p)}, with the masks of {@link RiseMasks}. The same
  * seeded masks serve every sample; masked inputs go through the model {@code internal-batch-size}
  * at a time. The score is, as in the authors' code, the softmax probability of the target class
- * ({@code score=softmax}); {@code score=target} uses the target's own score (a logit, or a score
- * function such as a cosine similarity). {@code masks} forward passes per sample (+1 to resolve a
+ * ({@code score=softmax}, class targets only); {@code score=target} uses the target's own score (a
+ * logit, or a score function such as a cosine similarity). {@code masks} forward passes per sample (+1 to resolve a
  * class target), no gradients. Output: (N, H, W).
  */
 @AutoService(Attributor.class)
@@ -33,25 +35,15 @@ public final class Rise extends AbstractAttributor {
               .withRange(1, 1_000_000),
           OptionSpec.integer("cells", 7, "grid cells per side of the coarse mask").withRange(1, 1024),
           OptionSpec.real("p", 0.5, "probability that a grid cell is kept").withRange(1e-3, 1.0),
-          OptionSpec.integer("seed", 0, "random seed of the masks").withRange(0, Integer.MAX_VALUE),
-          OptionSpec.integer("internal-batch-size", 64, "masked inputs per model call")
-              .withRange(1, 1 << 20),
-          OptionSpec.choice("score", "softmax", java.util.List.of("softmax", "target"),
-              "softmax: probability of the target class (the authors'); target: the target's own score"));
+          StandardOptions.SEED.withDoc("random seed of the masks"),
+          StandardOptions.INTERNAL_BATCH_SIZE.withDoc("masked inputs per model call"),
+          StandardOptions.SCORE.withDoc("softmax: probability of the target class (the authors'); target: the"
+              + " target's own score (a logit, or a score function: give score=target for one)"));
 
-  @Override
-  public String name() {
-    return "rise";
-  }
-
-  @Override
-  public String description() {
-    return "Score-weighted average of random soft masks of the input (Petsiuk et al. 2018)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
+  public Rise() {
+    super("rise",
+        "Score-weighted average of random soft masks of the input (Petsiuk et al. 2018)",
+        OPTIONS);
   }
 
   @Override
@@ -70,35 +62,29 @@ public final class Rise extends AbstractAttributor {
     RiseMasks masks =
         RiseMasks.generate(ctx.options().getInt("seed"), ctx.options().getInt("masks"), cells, p, height, width);
     NDArray x = ctx.input();
-    boolean softmax = ctx.options().getString("score").equals("softmax");
-    if (softmax && !ctx.target().needsModelOutput()) {
-      throw new InvalidOptionException("rise: score=softmax needs a class target; use score=target for a score function");
-    }
+    ScoreMode mode = ScoreMode.of(ctx.options());
+    mode.requireClassTargetForSoftmax(ctx.target(), name());
     ResolvedTarget target = ctx.resolvedTarget();
     NDArray[] saliency = new NDArray[n];
     for (int j = 0; j < n; j++) {
       saliency[j] = ctx.scratch().zeros(new Shape(1, (long) height * width), x.getDataType(), x.getDevice());
     }
-    for (int m0 = 0; m0 < masks.count(); m0 += batch) {
-      int m1 = Math.min(masks.count(), m0 + batch);
-      try (NDManager chunk = ctx.scratch().newSubManager(x.getDevice())) {
-        NDArray m = masks.masks(m0, m1, chunk);
-        NDArray flat = m.reshape(m1 - m0, (long) height * width);
-        NDArray soft = m.expandDims(1).toType(x.getDataType(), false);
-        for (int j = 0; j < n; j++) {
-          try (NDManager sample = chunk.newSubManager()) {
-            int[] rows = new int[m1 - m0];
-            Arrays.fill(rows, j);
-            NDArray image = x.get(j);
-            image.attach(sample);
-            NDArray out = ctx.model().forward(image.mul(soft));
-            out = softmax ? out.softmax(1) : out;
-            NDArray scores = target.score(out, rows).toType(x.getDataType(), false);
-            saliency[j].addi(scores.reshape(1, m1 - m0).matMul(flat.toType(x.getDataType(), false)));
-          }
+    Chunks.forEach(masks.count(), batch, ctx.scratch(), (m0, m1, chunk) -> {
+      NDArray m = masks.masks(m0, m1, chunk);
+      NDArray flat = m.reshape(m1 - m0, (long) height * width);
+      NDArray soft = m.expandDims(1).toType(x.getDataType(), false);
+      for (int j = 0; j < n; j++) {
+        try (NDManager sample = chunk.newSubManager()) {
+          int[] rows = new int[m1 - m0];
+          Arrays.fill(rows, j);
+          NDArray image = x.get(j);
+          image.attach(sample);
+          NDArray out = ctx.model().forward(image.mul(soft));
+          NDArray scores = mode.score(target, out, rows).toType(x.getDataType(), false);
+          saliency[j].addi(scores.reshape(1, m1 - m0).matMul(flat.toType(x.getDataType(), false)));
         }
       }
-    }
+    });
     double norm = masks.count() * p;
     return NDArrays.concat(new NDList(saliency)).reshape(n, height, width).div(norm);
   }

@@ -5,7 +5,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.ibex.attribution.core.Bilinear;
+import dev.ibex.api.spi.Bilinear;
 import java.util.SplittableRandom;
 
 /**

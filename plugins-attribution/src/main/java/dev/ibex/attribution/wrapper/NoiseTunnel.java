@@ -1,5 +1,8 @@
 package dev.ibex.attribution.wrapper;
 
+import dev.ibex.api.plugins.PluginCalls;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.Chunks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -12,9 +15,9 @@ import dev.ibex.api.Target;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
-import dev.ibex.attribution.core.AbstractAttributor;
-import dev.ibex.attribution.core.AttributionContext;
-import dev.ibex.attribution.core.SampleRows;
+import dev.ibex.api.spi.AbstractAttributor;
+import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.SampleRows;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,8 +52,8 @@ public final class NoiseTunnel extends AbstractAttributor {
         "how the noisy attributions combine: mean, mean of squares, or variance"),
     OptionSpec.integer("samples", 50, "noisy copies per input").withRange(1, 100_000),
     OptionSpec.real("stdev", 0.15, "noise standard deviation relative to the input range max - min of each sample").withRange(0, 1e6),
-    OptionSpec.integer("seed", 0, "seed of the noise; the same seed gives the same result").withRange(0, Integer.MAX_VALUE),
-    OptionSpec.integer("internal-batch-size", 64, "noisy rows per call of the base method").withRange(1, 1 << 20)
+    StandardOptions.SEED.withDoc("seed of the noise; the same seed gives the same result"),
+    StandardOptions.INTERNAL_BATCH_SIZE.withDoc("noisy rows per call of the base method")
   };
 
   private static final OptionSchema OPTIONS = OptionSchema.of(NOISE_OPTIONS);
@@ -74,23 +77,11 @@ public final class NoiseTunnel extends AbstractAttributor {
    * @param baseOptions the options it runs with, from {@code base.options()}
    */
   public NoiseTunnel(Attributor base, Options baseOptions) {
-    this.base = Objects.requireNonNull(base, "base");
+    super("noise-tunnel",
+        "Noise tunnel (SmoothGrad, SmoothGrad-squared, VarGrad) around " + Objects.requireNonNull(base, "base").name(),
+        OPTIONS);
+    this.base = base;
     this.baseOptions = Objects.requireNonNull(baseOptions, "baseOptions");
-  }
-
-  @Override
-  public String name() {
-    return "noise-tunnel";
-  }
-
-  @Override
-  public String description() {
-    return "Noise tunnel (SmoothGrad, SmoothGrad-squared, VarGrad) around " + base.name();
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
   }
 
   @Override
@@ -136,56 +127,52 @@ public final class NoiseTunnel extends AbstractAttributor {
       sigma[i] = (float) (stdev * (max[i] - min[i]));
     }
 
-    NDArray sum = null;
-    NDArray sumSq = null;
+    NDArray[] sums = new NDArray[2]; // mean and mean of squares, per sample
     Map<String, double[]> diagnostics = new LinkedHashMap<>();
-    long total = (long) n * draws;
-    for (long from = 0; from < total; from += batch) {
-      int rows = (int) Math.min(batch, total - from);
-      int[] sampleOfRow = new int[rows];
+    Chunks.forEach((long) n * draws, batch, ctx.scratch(), (from, to, chunk) -> {
+      int rows = to - from;
+      int[] sampleOfRow = Chunks.sampleMajor(from, to, draws);
       float[] noise = new float[rows * size];
       for (int r = 0; r < rows; r++) {
-        sampleOfRow[r] = (int) ((from + r) / draws);
         float s = sigma[sampleOfRow[r]];
         for (int k = 0; k < size; k++) {
           noise[r * size + k] = (float) random.nextGaussian() * s;
         }
       }
-      try (NDManager chunk = ctx.scratch().newSubManager()) {
-        NDArray eps = chunk.create(noise, new Shape(rows).addAll(rowShape)).toDevice(x.getDevice(), false)
-            .toType(x.getDataType(), false);
-        NDArray noisy = SampleRows.gather(x, sampleOfRow, chunk).add(eps);
-        Attribution a = base.attribute(ctx.model(), noisy, rowTarget(ctx.target(), resolved, sampleOfRow), baseOptions);
-        NDArray v = a.values();
-        double[] ones = new double[rows];
-        Arrays.fill(ones, 1.0 / draws);
-        NDArray mean = SampleRows.weightedSum(v, sampleOfRow, ones, n);
-        NDArray meanSq = SampleRows.weightedSum(v.mul(v), sampleOfRow, ones, n);
-        if (sum == null) {
-          sum = mean;
-          sumSq = meanSq;
-          sum.attach(ctx.scratch());
-          sumSq.attach(ctx.scratch());
-        } else {
-          sum.addi(mean);
-          sumSq.addi(meanSq);
-        }
-        a.diagnostics().forEach((name, perRow) -> {
-          double[] acc = diagnostics.computeIfAbsent(name, k -> new double[n]);
-          for (int r = 0; r < perRow.length; r++) {
-            acc[sampleOfRow[r]] += perRow[r] / draws;
-          }
-        });
+      NDArray eps = chunk.create(noise, new Shape(rows).addAll(rowShape)).toDevice(x.getDevice(), false)
+          .toType(x.getDataType(), false);
+      NDArray noisy = SampleRows.gather(x, sampleOfRow, chunk).add(eps);
+      Attribution a = PluginCalls.attribute(
+          base, ctx.model(), noisy, rowTarget(ctx.target(), resolved, sampleOfRow), baseOptions);
+      NDArray v = a.values();
+      double[] ones = new double[rows];
+      Arrays.fill(ones, 1.0 / draws);
+      NDArray mean = SampleRows.weightedSum(v, sampleOfRow, ones, n);
+      NDArray meanSq = SampleRows.weightedSum(v.mul(v), sampleOfRow, ones, n);
+      if (sums[0] == null) {
+        sums[0] = mean;
+        sums[1] = meanSq;
+        mean.attach(ctx.scratch());
+        meanSq.attach(ctx.scratch());
+      } else {
+        sums[0].addi(mean);
+        sums[1].addi(meanSq);
       }
-    }
+      a.diagnostics().forEach((name, perRow) -> {
+        double[] acc = diagnostics.computeIfAbsent(name, k -> new double[n]);
+        for (int r = 0; r < perRow.length; r++) {
+          acc[sampleOfRow[r]] += perRow[r] / draws;
+        }
+      });
+    });
     diagnostics.forEach(ctx::diagnostic);
     switch (variant) {
       case "smoothgrad":
-        return sum;
+        return sums[0];
       case "smoothgrad-sq":
-        return sumSq;
+        return sums[1];
       default:
-        return sumSq.sub(sum.mul(sum));
+        return sums[1].sub(sums[0].mul(sums[0]));
     }
   }
 

@@ -5,46 +5,52 @@ import com.google.auto.service.AutoService;
 import com.google.common.base.Splitter;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.InvalidOptionException;
+import dev.ibex.api.PluginRegistry;
+import dev.ibex.api.RegistryAware;
 import dev.ibex.api.UnknownPluginException;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import dev.ibex.api.plugins.Plugins;
-import dev.ibex.attribution.core.AbstractAttributor;
-import dev.ibex.attribution.core.AttributionContext;
+import dev.ibex.api.spi.AbstractAttributor;
+import dev.ibex.api.spi.AttributionContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The {@code smoothgrad} plugin: a {@link NoiseTunnel} around the attributor named by {@code base},
- * found with {@link Plugins} on this plugin's class loader. The base method's options are given as
- * text in {@code base-options}, {@code key=value} pairs separated by commas (e.g. {@code
- * steps=16,quadrature=riemann_middle}), and validated by the base method's own schema; values cannot
- * contain commas. From Java, {@code new NoiseTunnel(attributor, options)} takes typed options.
+ * The {@code smoothgrad} plugin: a {@link NoiseTunnel} around the attributor named by {@code base}.
+ * The name resolves in the registry of the host that discovered this plugin ({@link
+ * RegistryAware}), so a method from a plugin jar can be smoothed; an instance made with {@code new
+ * SmoothGrad()} outside any host discovers the attributors on its own class loader. From Java,
+ * {@code base} may also be an {@link Attributor} instance.
+ *
+ * <p>The base method's options are given as text in {@code base-options}, {@code key=value} pairs
+ * separated by commas (e.g. {@code steps=16,quadrature=riemann_middle}), and validated by the base
+ * method's own schema; values cannot contain commas. From Java, {@code base-options} may also be an
+ * {@link Options} of the base's schema, and {@code new NoiseTunnel(attributor, options)} wraps an
+ * attributor directly.
  */
 @AutoService(Attributor.class)
-public final class SmoothGrad extends AbstractAttributor {
+public final class SmoothGrad extends AbstractAttributor implements RegistryAware {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(NoiseTunnel.NOISE_OPTIONS)
           .plus(
-              OptionSpec.text("base", "saliency", "name of the attributor to smooth"),
-              OptionSpec.text("base-options", "", "options of the base attributor as key=value,key=value"));
+              OptionSpec.value("base", "saliency",
+                  "name of the attributor to smooth (any the host knows); from Java also an Attributor"),
+              OptionSpec.value("base-options", "",
+                  "options of the base attributor as key=value,key=value; from Java also its Options"));
 
-  private volatile Plugins plugins;
+  private volatile PluginRegistry registry;
 
-  @Override
-  public String name() {
-    return "smoothgrad";
+  public SmoothGrad() {
+    super("smoothgrad",
+        "Noise tunnel around any attributor: SmoothGrad, SmoothGrad-squared or VarGrad (Smilkov et al. 2017)",
+        OPTIONS);
   }
 
   @Override
-  public String description() {
-    return "Noise tunnel around any attributor: SmoothGrad, SmoothGrad-squared or VarGrad (Smilkov et al. 2017)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
+  public void useRegistry(PluginRegistry registry) {
+    this.registry = registry;
   }
 
   @Override
@@ -54,25 +60,41 @@ public final class SmoothGrad extends AbstractAttributor {
 
   @Override
   protected NDArray compute(AttributionContext ctx) {
-    String name = ctx.options().getString("base");
-    if (name.equals(name())) {
-      throw new InvalidOptionException("option 'base': smoothgrad cannot wrap itself");
+    Attributor base = base(ctx.options().get("base").orElseThrow());
+    Object given = ctx.options().get("base-options").orElseThrow();
+    Options baseOptions;
+    if (given instanceof Options) {
+      baseOptions = (Options) given;
+      if (baseOptions.schema() != base.options()) {
+        throw new InvalidOptionException("option 'base-options': options of another schema than " + base.name() + "'s");
+      }
+    } else {
+      baseOptions = base.options().parse(parse(given.toString()));
     }
-    Attributor base;
-    try {
-      base = plugins().attributor(name);
-    } catch (UnknownPluginException e) {
-      throw new InvalidOptionException("option 'base': " + e.getMessage());
-    }
-    Options baseOptions = base.options().parse(parse(ctx.options().getString("base-options")));
     return NoiseTunnel.smooth(ctx, base, baseOptions);
   }
 
-  private Plugins plugins() {
-    if (plugins == null) {
-      plugins = Plugins.discover(SmoothGrad.class.getClassLoader());
+  private Attributor base(Object value) {
+    if (value instanceof Attributor) {
+      return (Attributor) value;
     }
-    return plugins;
+    String name = value.toString();
+    if (name.equals(name())) {
+      throw new InvalidOptionException("option 'base': smoothgrad cannot wrap itself");
+    }
+    try {
+      return registry().attributor(name);
+    } catch (UnknownPluginException e) {
+      throw new InvalidOptionException("option 'base': " + e.getMessage());
+    }
+  }
+
+  private PluginRegistry registry() {
+    if (registry == null) {
+      // outside a host: what this plugin's own class loader sees
+      registry = Plugins.discover(SmoothGrad.class.getClassLoader());
+    }
+    return registry;
   }
 
   /**

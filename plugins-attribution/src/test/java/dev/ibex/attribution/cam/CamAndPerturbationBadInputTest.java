@@ -1,5 +1,6 @@
 package dev.ibex.attribution.cam;
 
+import dev.ibex.api.spi.BaseCam;
 import dev.ibex.attribution.fixtures.SeededInputs;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -115,7 +116,7 @@ class CamAndPerturbationBadInputTest {
   @Test
   void optionsOutOfRange() {
     Options cam = new GradCam().options().defaults();
-    assertThatThrownBy(() -> cam.with("normalize", "softmax")).isInstanceOf(InvalidOptionException.class).hasMessageContaining("minmax");
+    assertThatThrownBy(() -> cam.with("normalise", "softmax")).isInstanceOf(InvalidOptionException.class).hasMessageContaining("minmax");
     Options score = new ScoreCam().options().defaults();
     assertThatThrownBy(() -> score.with("internal-batch-size", 0)).isInstanceOf(InvalidOptionException.class);
     Options rise = new Rise().options().defaults();

@@ -1,5 +1,6 @@
 package dev.ibex.attribution.cam;
 
+import dev.ibex.api.spi.BaseCam;
 import dev.ibex.attribution.fixtures.SeededInputs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -110,7 +111,7 @@ class CamOnBlockModelTest {
       String layer = model.layers().get(SmallCnns.CAM_LAYER);
       NDArray raw = cam.attribute(model, x, Target.predicted(), cam.options().defaults().with("layer", layer)).values();
       NDArray norm =
-          cam.attribute(model, x, Target.predicted(), cam.options().defaults().with("layer", layer).with("normalize", "minmax")).values();
+          cam.attribute(model, x, Target.predicted(), cam.options().defaults().with("layer", layer).with("normalise", "minmax")).values();
       int checked = 0;
       for (int n = 0; n < 4; n++) {
         NDArray r = raw.get(n);

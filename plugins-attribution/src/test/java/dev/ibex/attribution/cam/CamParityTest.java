@@ -37,9 +37,9 @@ class CamParityTest {
       // reference file, method, options, tolerance (relative L-infinity)
       b.add(Arguments.of(dir, "grad-cam.layer.npy", new GradCam(), Map.of("upsample", false), CAPTUM));
       b.add(Arguments.of(dir, "grad-cam.npy", new GradCam(), Map.of(), CAPTUM));
-      b.add(Arguments.of(dir, "grad-cam.minmax.npy", new GradCam(), Map.of("normalize", "minmax"), GRAD_CAM_LIBRARY));
-      b.add(Arguments.of(dir, "grad-cam-plus-plus.npy", new GradCamPlusPlus(), Map.of("normalize", "minmax"), GRAD_CAM_LIBRARY));
-      b.add(Arguments.of(dir, "score-cam.npy", new ScoreCam(), Map.of("normalize", "minmax"), GRAD_CAM_LIBRARY));
+      b.add(Arguments.of(dir, "grad-cam.minmax.npy", new GradCam(), Map.of("normalise", "minmax"), GRAD_CAM_LIBRARY));
+      b.add(Arguments.of(dir, "grad-cam-plus-plus.npy", new GradCamPlusPlus(), Map.of("normalise", "minmax"), GRAD_CAM_LIBRARY));
+      b.add(Arguments.of(dir, "score-cam.npy", new ScoreCam(), Map.of("normalise", "minmax"), GRAD_CAM_LIBRARY));
     }
     return b.build();
   }

@@ -15,7 +15,7 @@ import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.options.Options;
-import dev.ibex.attribution.core.GaussianBlur;
+import dev.ibex.api.spi.GaussianBlur;
 import org.junit.jupiter.api.Test;
 
 /** Integrated gradients: completeness, quadrature rules, baselines, batching and option errors. */

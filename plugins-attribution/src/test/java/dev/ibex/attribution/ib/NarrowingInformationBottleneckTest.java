@@ -75,7 +75,7 @@ class NarrowingInformationBottleneckTest extends ClipTowersTest {
         String layer = model.layers().get(0);
         int n = 5;
         NDArray a = nib.attribute(model, ids, Target.ofClass(0),
-            options(layer, "text").with("normalize", "none").with("steps", n).with("internal-batch-size", 3)).values();
+            options(layer, "text").with("normalise", "none").with("steps", n).with("internal-batch-size", 3)).values();
         NDArray h = model.toLayer(layer, ids);
         NDArray expected = h.square().mul(w).sum(new int[] {2}).mul((n + 1) / (float) n);
         assertThat(ParityFixture.relativeLinf(a, expected)).isLessThan(1e-6);

@@ -3,9 +3,10 @@ package dev.ibex.metrics.complexity;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Direction;
 import dev.ibex.api.Metric;
-import dev.ibex.metrics.core.AbstractMetric;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.Scores;
+import dev.ibex.api.MetricInput;
+import dev.ibex.api.spi.AbstractMetric;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.Scores;
 
 /**
  * Complexity (Bhatt et al., "Evaluating and Aggregating Feature-based Model Explanations", IJCAI
@@ -16,19 +17,11 @@ import dev.ibex.metrics.core.Scores;
 @AutoService(Metric.class)
 public final class Complexity extends AbstractMetric {
 
-  @Override
-  public String name() {
-    return "complexity";
-  }
-
-  @Override
-  public String description() {
-    return "Entropy of the fractional attribution magnitudes (Bhatt et al. 2020)";
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.LOWER_IS_BETTER;
+  public Complexity() {
+    super("complexity",
+        "Entropy of the fractional attribution magnitudes (Bhatt et al. 2020)",
+        Direction.LOWER_IS_BETTER,
+        java.util.EnumSet.of(MetricInput.Part.ATTRIBUTIONS));
   }
 
   @Override

@@ -3,9 +3,10 @@ package dev.ibex.metrics.complexity;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Direction;
 import dev.ibex.api.Metric;
-import dev.ibex.metrics.core.AbstractMetric;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.Scores;
+import dev.ibex.api.MetricInput;
+import dev.ibex.api.spi.AbstractMetric;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.Scores;
 import java.util.Arrays;
 
 /**
@@ -18,19 +19,11 @@ import java.util.Arrays;
 @AutoService(Metric.class)
 public final class Sparseness extends AbstractMetric {
 
-  @Override
-  public String name() {
-    return "sparseness";
-  }
-
-  @Override
-  public String description() {
-    return "Gini index of the attribution magnitudes (Chalasani et al. 2020)";
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.HIGHER_IS_BETTER;
+  public Sparseness() {
+    super("sparseness",
+        "Gini index of the attribution magnitudes (Chalasani et al. 2020)",
+        Direction.HIGHER_IS_BETTER,
+        java.util.EnumSet.of(MetricInput.Part.ATTRIBUTIONS));
   }
 
   @Override

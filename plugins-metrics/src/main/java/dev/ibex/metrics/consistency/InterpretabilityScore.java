@@ -1,5 +1,6 @@
 package dev.ibex.metrics.consistency;
 
+import dev.ibex.api.spi.Chunks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,17 +9,18 @@ import dev.ibex.api.Direction;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Metric;
+import dev.ibex.api.MetricInput;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import dev.ibex.metrics.core.SampleRandom;
-import dev.ibex.metrics.core.AbstractMetric;
-import dev.ibex.metrics.core.CommonOptions;
-import dev.ibex.metrics.core.ImageBatch;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.Scores;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.spi.AbstractMetric;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.ImageBatch;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.Scores;
+import dev.ibex.api.spi.SpatialMaps;
 import dev.ibex.metrics.core.Stats;
 import java.util.List;
 import java.util.Random;
@@ -58,28 +60,16 @@ public final class InterpretabilityScore extends AbstractMetric {
           OptionSpec.real("threshold", 0.9, "cosine similarity at or above which maps are consistent").withRange(-1, 1),
           OptionSpec.value("foreign-images", null,
               "foreign-patch: an NDArray (M,C,H',W') of images from another data set, H',W' >= size (Java only)"),
-          CommonOptions.SEED,
-          CommonOptions.BATCH_SIZE,
-          CommonOptions.CHANNEL_REDUCTION);
+          StandardOptions.SEED,
+          StandardOptions.INTERNAL_BATCH_SIZE.withDefault(32),
+          StandardOptions.CHANNEL_REDUCTION);
 
-  @Override
-  public String name() {
-    return "interpretability-score";
-  }
-
-  @Override
-  public String description() {
-    return "Share of prediction-consistent samples whose maps stay consistent under occlusion or filtering (AIB, Lai et al. 2021)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.HIGHER_IS_BETTER;
+  public InterpretabilityScore() {
+    super("interpretability-score",
+        "Share of prediction-consistent samples whose maps stay consistent under occlusion or filtering (AIB, Lai et al. 2021)",
+        Direction.HIGHER_IS_BETTER,
+        java.util.EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS, MetricInput.Part.ATTRIBUTOR),
+        OPTIONS);
   }
 
   @Override
@@ -112,7 +102,7 @@ public final class InterpretabilityScore extends AbstractMetric {
     double[] cos = new double[n];
     try (NDManager m = ctx.scratch().newSubManager()) {
       NDArray xm = x.stack(m, modified).toType(ctx.inputs().getDataType(), false).toDevice(ctx.inputs().getDevice(), false);
-      int batch = o.getInt("batch-size");
+      int batch = o.getInt(StandardOptions.INTERNAL_BATCH_SIZE.name());
       int[] before = predictions(ctx, ctx.local(ctx.inputs(), m), batch);
       int[] after = predictions(ctx, xm, batch);
       SpatialMaps re = ctx.reattribute(xm, ctx.pinnedTarget(resolved));
@@ -131,14 +121,11 @@ public final class InterpretabilityScore extends AbstractMetric {
   private static int[] predictions(MetricContext ctx, NDArray x, int batch) {
     int n = (int) x.getShape().get(0);
     int[] out = new int[n];
-    for (int start = 0; start < n; start += batch) {
-      int end = Math.min(n, start + batch);
-      try (NDManager chunk = ctx.scratch().newSubManager()) {
-        NDArray rows = x.get(start + ":" + end);
-        rows.attach(chunk);
-        System.arraycopy(argmax(ctx.model().forward(rows)), 0, out, start, end - start);
-      }
-    }
+    Chunks.forEach(n, batch, ctx.scratch(), (start, end, chunk) -> {
+      NDArray rows = x.get(start + ":" + end);
+      rows.attach(chunk);
+      System.arraycopy(argmax(ctx.model().forward(rows)), 0, out, start, end - start);
+    });
     return out;
   }
 

@@ -7,16 +7,17 @@ import com.google.auto.service.AutoService;
 import dev.ibex.api.Direction;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.Metric;
+import dev.ibex.api.MetricInput;
 import dev.ibex.api.Target;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import dev.ibex.metrics.core.SampleRandom;
-import dev.ibex.metrics.core.AbstractMetric;
-import dev.ibex.metrics.core.CommonOptions;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.Scores;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.spi.AbstractMetric;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.Scores;
+import dev.ibex.api.spi.SpatialMaps;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -26,7 +27,7 @@ import java.util.Random;
  * ‖Φ(x)‖₂} over {@code samples} draws δ_j ~ U(−radius, radius) per input element. Φ is the
  * attributor re-run on the perturbed batch (one batched attributor call per draw) with the target
  * pinned to the classes of the original input; Φ(x) is the given attributions. With {@code
- * normalise=false}, or a zero Φ(x), the distance is not divided. Lower is better.
+ * relative=false}, or a zero Φ(x), the distance is not divided. Lower is better.
  */
 @AutoService(Metric.class)
 public final class MaxSensitivity extends AbstractMetric {
@@ -34,28 +35,16 @@ public final class MaxSensitivity extends AbstractMetric {
       OptionSchema.of(
           OptionSpec.integer("samples", 10, "perturbation draws").withRange(1, 100_000),
           OptionSpec.real("radius", 0.2, "half-width of the uniform perturbation per element").withMin(0),
-          OptionSpec.bool("normalise", true, "divide the distance by the norm of the original attribution"),
-          CommonOptions.SEED,
-          CommonOptions.CHANNEL_REDUCTION);
+          OptionSpec.bool("relative", true, "divide the distance by the norm of the original attribution"),
+          StandardOptions.SEED,
+          StandardOptions.CHANNEL_REDUCTION);
 
-  @Override
-  public String name() {
-    return "max-sensitivity";
-  }
-
-  @Override
-  public String description() {
-    return "Largest relative change of the attribution under small uniform input noise (Yeh et al. 2019)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.LOWER_IS_BETTER;
+  public MaxSensitivity() {
+    super("max-sensitivity",
+        "Largest relative change of the attribution under small uniform input noise (Yeh et al. 2019)",
+        Direction.LOWER_IS_BETTER,
+        java.util.EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS, MetricInput.Part.ATTRIBUTOR),
+        OPTIONS);
   }
 
   @Override
@@ -99,7 +88,7 @@ public final class MaxSensitivity extends AbstractMetric {
             d += diff * diff;
             norm += base.values()[i][p] * base.values()[i][p];
           }
-          double v = o.getBoolean("normalise") && norm > 0 ? Math.sqrt(d / norm) : Math.sqrt(d);
+          double v = o.getBoolean("relative") && norm > 0 ? Math.sqrt(d / norm) : Math.sqrt(d);
           out[i] = Math.max(out[i], v);
         }
       }

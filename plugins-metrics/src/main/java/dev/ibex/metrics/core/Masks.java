@@ -1,5 +1,8 @@
 package dev.ibex.metrics.core;
 
+import dev.ibex.api.spi.SpatialMaps;
+import dev.ibex.api.spi.ImageBatch;
+import dev.ibex.api.spi.MetricContext;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;

@@ -1,10 +1,30 @@
 package dev.ibex.metrics.faithfulness;
 
-import dev.ibex.metrics.core.ImageBatch;
+import dev.ibex.api.spi.ImageBatch;
 
 /** Images that removed pixels are replaced with: a constant, or a Gaussian blur of the image. */
 final class Baselines {
   private Baselines() {}
+
+  /**
+   * The number of a constant baseline option: {@code zeros} or a number.
+   *
+   * @param value the {@code baseline} option's value
+   * @param metric the metric's name, for the message
+   * @return the constant
+   * @throws dev.ibex.api.InvalidOptionException for anything else
+   */
+  static double constantOf(Object value, String metric) {
+    if (value instanceof Number) {
+      return ((Number) value).doubleValue();
+    }
+    if ("zeros".equals(value)) {
+      return 0;
+    }
+    throw new dev.ibex.api.InvalidOptionException(
+        "option 'baseline' of " + metric + " must be zeros, a number" + (metric.equals("faithfulness-correlation") ? "" : " or blur")
+            + ", got '" + value + "'");
+  }
 
   static float[] constant(ImageBatch x, double value) {
     float[] b = new float[x.rowSize()];
@@ -18,6 +38,11 @@ final class Baselines {
    * applied to a centred delta of side {@code kernel}, i.e. the outer product of a 1-D Gaussian whose
    * tails beyond the kernel are folded back in; RISE convolves with it at {@code padding =
    * kernel/2}. When the kernel spans ±4σ this is the plain sampled, normalised Gaussian.
+   *
+   * <p>Not the kit's {@link dev.ibex.api.spi.GaussianBlur} (radius ⌈3σ⌉, renormalised at the
+   * borders so a constant image stays constant): RISE's insertion reference blurs with a fixed
+   * kernel side and zero padding, which darkens the borders, and the parity test holds this metric
+   * to RISE's numbers.
    */
   static float[] blur(ImageBatch x, int sample, int kernel, double sigma) {
     double[] g = riseKernel(kernel, sigma);

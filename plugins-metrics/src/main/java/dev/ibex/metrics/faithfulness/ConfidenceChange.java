@@ -1,5 +1,11 @@
 package dev.ibex.metrics.faithfulness;
 
+import dev.ibex.api.spi.SampleRows;
+import dev.ibex.api.spi.Chunks;
+import dev.ibex.api.Direction;
+import dev.ibex.api.MetricInput;
+import java.util.Set;
+import java.util.EnumSet;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -10,13 +16,13 @@ import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
-import dev.ibex.metrics.core.AbstractMetric;
-import dev.ibex.metrics.core.CommonOptions;
-import dev.ibex.metrics.core.ImageBatch;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.ModelScorer;
-import dev.ibex.metrics.core.Scores;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.spi.AbstractMetric;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.ImageBatch;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.ModelScorer;
+import dev.ibex.api.spi.Scores;
+import dev.ibex.api.spi.SpatialMaps;
 import dev.ibex.metrics.core.Stats;
 import java.util.List;
 
@@ -45,21 +51,30 @@ import java.util.List;
 abstract class ConfidenceChange extends AbstractMetric {
   static final OptionSchema OPTIONS =
       OptionSchema.of(
-          OptionSpec.choice("modality", "image", List.of("image", "text"),
-              "image: input x map over pixels; text: token embeddings x token scores"),
-          OptionSpec.choice("normalise", "min-max", List.of("min-max", "none"),
-              "normalise each map to [0,1] before masking (pytorch-grad-cam expects [0,1] maps)"),
+          StandardOptions.MODALITY.withDoc("image: input x map over pixels; text: token embeddings x token scores"),
+          StandardOptions.NORMALISE.withDefault("minmax")
+              .withDoc("normalise each map to [0,1] before masking (pytorch-grad-cam expects [0,1] maps)"),
           OptionSpec.text("embedding-layer", null,
               "text modality: the split point whose output is the (N,L,D) token embeddings"),
           OptionSpec.bool("exclude-start", true, "text modality: leave the first token (SOT) unscaled"),
           OptionSpec.bool("exclude-end", true, "text modality: leave the end token (largest id, EOT) unscaled"),
-          CommonOptions.SCORE,
-          CommonOptions.BATCH_SIZE,
-          CommonOptions.CHANNEL_REDUCTION);
+          StandardOptions.SCORE,
+          StandardOptions.INTERNAL_BATCH_SIZE.withDefault(32),
+          StandardOptions.CHANNEL_REDUCTION);
 
+  ConfidenceChange(String name, String description, Direction direction) {
+    super(name, description, direction, EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS,
+        MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS), OPTIONS);
+  }
+
+  /** The text side reads (N, L) token ids as its input. */
   @Override
-  public OptionSchema options() {
-    return OPTIONS;
+  public Set<MetricInput.Part> needs(Options options) {
+    Set<MetricInput.Part> needs = EnumSet.copyOf(super.needs(options));
+    if (options.getString("modality").equals("text")) {
+      needs.add(MetricInput.Part.TOKEN_IDS);
+    }
+    return needs;
   }
 
   /**
@@ -77,7 +92,7 @@ abstract class ConfidenceChange extends AbstractMetric {
     SpatialMaps maps = ctx.maps();
     double[][] m = new double[maps.samples()][];
     for (int i = 0; i < m.length; i++) {
-      m[i] = o.getString("normalise").equals("min-max") ? Stats.minMax(maps.values()[i]) : maps.values()[i];
+      m[i] = o.getString("normalise").equals("minmax") ? Stats.minMax(maps.values()[i]) : maps.values()[i];
     }
     ModelScorer scorer = ModelScorer.of(ctx);
     double[] s = scorer.original();
@@ -137,28 +152,22 @@ abstract class ConfidenceChange extends AbstractMetric {
       }
     }
     ExplainableModel model = ctx.model();
-    int bs = o.getInt("batch-size");
+    int bs = o.getInt(StandardOptions.INTERNAL_BATCH_SIZE.name());
     double[] out = new double[n];
-    for (int start = 0; start < n; start += bs) {
-      int end = Math.min(n, start + bs);
-      try (NDManager sub = ctx.scratch().newSubManager()) {
-        NDArray chunk = ctx.local(ids, sub).get(start + ":" + end);
-        NDArray emb = model.toLayer(layer, chunk);
-        if (emb.getShape().dimension() != 3 || emb.getShape().get(1) != len) {
-          throw new InvalidInputException(
-              ctx.metric() + ": layer '" + layer + "' must give (N, " + len + ", D) token embeddings, got " + emb.getShape());
-        }
-        float[] part = new float[(end - start) * len];
-        System.arraycopy(scale, start * len, part, 0, part.length);
-        NDArray sc = sub.create(part, new Shape(end - start, len, 1)).toType(emb.getDataType(), false).toDevice(emb.getDevice(), false);
-        NDArray output = model.fromLayer(layer, emb.mul(sc), chunk); // a text tower pools at EOT: it needs the ids
-        int[] rows = new int[end - start];
-        for (int r = 0; r < rows.length; r++) {
-          rows[r] = start + r;
-        }
-        System.arraycopy(scorer.scoreOutput(output, rows), 0, out, start, rows.length);
+    Chunks.forEach(n, bs, ctx.scratch(), (start, end, sub) -> {
+      NDArray chunk = ctx.local(ids, sub).get(start + ":" + end);
+      NDArray emb = model.toLayer(layer, chunk);
+      if (emb.getShape().dimension() != 3 || emb.getShape().get(1) != len) {
+        throw new InvalidInputException(
+            ctx.metric() + ": layer '" + layer + "' must give (N, " + len + ", D) token embeddings, got " + emb.getShape());
       }
-    }
+      float[] part = new float[(end - start) * len];
+      System.arraycopy(scale, start * len, part, 0, part.length);
+      NDArray sc = sub.create(part, new Shape(end - start, len, 1)).toType(emb.getDataType(), false).toDevice(emb.getDevice(), false);
+      NDArray output = model.fromLayer(layer, emb.mul(sc), chunk); // a text tower pools at EOT: it needs the ids
+      int[] rows = SampleRows.identity(n);
+      System.arraycopy(scorer.scoreOutput(output, java.util.Arrays.copyOfRange(rows, start, end)), 0, out, start, end - start);
+    });
     return out;
   }
 }

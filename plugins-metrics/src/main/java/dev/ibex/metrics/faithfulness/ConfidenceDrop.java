@@ -13,19 +13,10 @@ import dev.ibex.api.Metric;
 @AutoService(Metric.class)
 public final class ConfidenceDrop extends ConfidenceChange {
 
-  @Override
-  public String name() {
-    return "confidence-drop";
-  }
-
-  @Override
-  public String description() {
-    return "100*max(0, s - s') with s' the score of the input masked by its map (pytorch-grad-cam, NIB)";
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.LOWER_IS_BETTER;
+  public ConfidenceDrop() {
+    super("confidence-drop",
+        "100*max(0, s - s') with s' the score of the input masked by its map (pytorch-grad-cam, NIB)",
+        Direction.LOWER_IS_BETTER);
   }
 
   @Override

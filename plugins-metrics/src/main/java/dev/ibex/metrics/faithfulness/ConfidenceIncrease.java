@@ -12,19 +12,10 @@ import dev.ibex.api.Metric;
 @AutoService(Metric.class)
 public final class ConfidenceIncrease extends ConfidenceChange {
 
-  @Override
-  public String name() {
-    return "confidence-increase";
-  }
-
-  @Override
-  public String description() {
-    return "Percentage of samples whose score rises when the input is masked by its map (Grad-CAM++, pytorch-grad-cam, NIB)";
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.HIGHER_IS_BETTER;
+  public ConfidenceIncrease() {
+    super("confidence-increase",
+        "Percentage of samples whose score rises when the input is masked by its map (Grad-CAM++, pytorch-grad-cam, NIB)",
+        Direction.HIGHER_IS_BETTER);
   }
 
   @Override

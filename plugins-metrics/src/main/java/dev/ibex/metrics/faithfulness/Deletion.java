@@ -12,26 +12,13 @@ import dev.ibex.api.options.OptionSchema;
  */
 @AutoService(Metric.class)
 public final class Deletion extends PixelCurve {
-  private static final OptionSchema OPTIONS = schema("constant");
+  private static final OptionSchema OPTIONS = schema("zeros");
 
-  @Override
-  public String name() {
-    return "deletion";
-  }
-
-  @Override
-  public String description() {
-    return "AUC of the target score as the most relevant pixels are removed (RISE, Petsiuk et al. 2018)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.LOWER_IS_BETTER;
+  public Deletion() {
+    super("deletion",
+        "AUC of the target score as the most relevant pixels are removed (RISE, Petsiuk et al. 2018)",
+        Direction.LOWER_IS_BETTER,
+        OPTIONS);
   }
 
   @Override

@@ -4,17 +4,18 @@ import com.google.auto.service.AutoService;
 import dev.ibex.api.Direction;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.Metric;
+import dev.ibex.api.MetricInput;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import dev.ibex.metrics.core.SampleRandom;
-import dev.ibex.metrics.core.AbstractMetric;
-import dev.ibex.metrics.core.CommonOptions;
-import dev.ibex.metrics.core.ImageBatch;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.ModelScorer;
-import dev.ibex.metrics.core.Scores;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.spi.AbstractMetric;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.ImageBatch;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.ModelScorer;
+import dev.ibex.api.spi.Scores;
+import dev.ibex.api.spi.SpatialMaps;
 import dev.ibex.metrics.core.Stats;
 import java.util.Random;
 
@@ -33,30 +34,18 @@ public final class FaithfulnessCorrelation extends AbstractMetric {
       OptionSchema.of(
           OptionSpec.integer("runs", 100, "random subsets per sample").withRange(2, 1_000_000),
           OptionSpec.integer("subset-size", 224, "pixels per subset (at most H*W)").withMin(1),
-          OptionSpec.real("baseline-value", 0, "what the subset's pixels are set to"),
-          CommonOptions.SEED,
-          CommonOptions.SCORE,
-          CommonOptions.BATCH_SIZE,
-          CommonOptions.CHANNEL_REDUCTION);
+          StandardOptions.BASELINE.withDoc("what the subset's pixels are set to: zeros or a constant"),
+          StandardOptions.SEED,
+          StandardOptions.SCORE,
+          StandardOptions.INTERNAL_BATCH_SIZE.withDefault(32),
+          StandardOptions.CHANNEL_REDUCTION);
 
-  @Override
-  public String name() {
-    return "faithfulness-correlation";
-  }
-
-  @Override
-  public String description() {
-    return "Correlation of subset attribution sums with the score drop when the subset is removed (Bhatt et al. 2020)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.HIGHER_IS_BETTER;
+  public FaithfulnessCorrelation() {
+    super("faithfulness-correlation",
+        "Correlation of subset attribution sums with the score drop when the subset is removed (Bhatt et al. 2020)",
+        Direction.HIGHER_IS_BETTER,
+        java.util.EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS),
+        OPTIONS);
   }
 
   @Override
@@ -86,7 +75,7 @@ public final class FaithfulnessCorrelation extends AbstractMetric {
     for (int r = 0; r < sampleOfRow.length; r++) {
       sampleOfRow[r] = r / runs;
     }
-    float base = (float) o.getDouble("baseline-value");
+    float base = (float) Baselines.constantOf(o.get("baseline").orElseThrow(), ctx.metric());
     ModelScorer scorer = ModelScorer.of(ctx);
     double[] s0 = scorer.original();
     double[] s =

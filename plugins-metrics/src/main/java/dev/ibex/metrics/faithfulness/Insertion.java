@@ -14,24 +14,11 @@ import dev.ibex.api.options.OptionSchema;
 public final class Insertion extends PixelCurve {
   private static final OptionSchema OPTIONS = schema("blur");
 
-  @Override
-  public String name() {
-    return "insertion";
-  }
-
-  @Override
-  public String description() {
-    return "AUC of the target score as the most relevant pixels are revealed (RISE, Petsiuk et al. 2018)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.HIGHER_IS_BETTER;
+  public Insertion() {
+    super("insertion",
+        "AUC of the target score as the most relevant pixels are revealed (RISE, Petsiuk et al. 2018)",
+        Direction.HIGHER_IS_BETTER,
+        OPTIONS);
   }
 
   @Override

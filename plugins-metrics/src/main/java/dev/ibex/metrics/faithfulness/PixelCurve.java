@@ -1,16 +1,19 @@
 package dev.ibex.metrics.faithfulness;
 
+import dev.ibex.api.Direction;
+import dev.ibex.api.MetricInput;
+import java.util.EnumSet;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
-import dev.ibex.metrics.core.AbstractMetric;
-import dev.ibex.metrics.core.CommonOptions;
-import dev.ibex.metrics.core.ImageBatch;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.ModelScorer;
+import dev.ibex.api.spi.AbstractMetric;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.ImageBatch;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.ModelScorer;
 import dev.ibex.metrics.core.Ranking;
-import dev.ibex.metrics.core.Scores;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.spi.Scores;
+import dev.ibex.api.spi.SpatialMaps;
 import dev.ibex.metrics.core.Stats;
 import java.util.List;
 
@@ -29,18 +32,22 @@ import java.util.List;
  */
 abstract class PixelCurve extends AbstractMetric {
 
-  /** @param defaultBaseline the protocol's baseline: blur for insertion, constant for deletion */
+  PixelCurve(String name, String description, Direction direction, OptionSchema options) {
+    super(name, description, direction, EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS,
+        MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS), options);
+  }
+
+  /** @param defaultBaseline the protocol's baseline: blur for insertion, zeros for deletion */
   static OptionSchema schema(String defaultBaseline) {
     return OptionSchema.of(
         OptionSpec.integer("steps", 100, "number of increments; the curve has steps+1 points").withRange(1, 1_000_000),
-        OptionSpec.choice("baseline", defaultBaseline, List.of("blur", "constant"),
-            "what a removed pixel becomes: a Gaussian blur of the image or a constant"),
-        OptionSpec.real("baseline-value", 0, "the constant of baseline=constant"),
+        StandardOptions.BASELINE.withDefault(defaultBaseline)
+            .withDoc("what a removed pixel becomes: zeros, blur (RISE's Gaussian blur of the image) or a constant"),
         OptionSpec.integer("blur-kernel", 11, "side of RISE's Gaussian kernel gkern (odd)").withRange(1, 1001),
         OptionSpec.real("blur-sigma", 5, "standard deviation of the Gaussian, in pixels").withRange(1e-3, 1e4),
-        CommonOptions.SCORE,
-        CommonOptions.BATCH_SIZE,
-        CommonOptions.CHANNEL_REDUCTION);
+        StandardOptions.SCORE,
+        StandardOptions.INTERNAL_BATCH_SIZE.withDefault(32),
+        StandardOptions.CHANNEL_REDUCTION);
   }
 
   /** @return true for insertion (start from the baseline, reveal pixels), false for deletion */
@@ -64,9 +71,9 @@ abstract class PixelCurve extends AbstractMetric {
       for (int r = 0; r < area; r++) {
         rankOf[i][order[r]] = r;
       }
-      baseline[i] = o.getString("baseline").equals("blur")
+      baseline[i] = "blur".equals(o.get("baseline").orElseThrow())
           ? Baselines.blur(x, i, o.getInt("blur-kernel"), o.getDouble("blur-sigma"))
-          : Baselines.constant(x, o.getDouble("baseline-value"));
+          : Baselines.constant(x, Baselines.constantOf(o.get("baseline").orElseThrow(), ctx.metric()));
     }
     int points = steps + 1;
     int[] sampleOfRow = new int[n * points];

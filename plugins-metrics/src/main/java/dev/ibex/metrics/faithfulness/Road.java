@@ -4,18 +4,19 @@ import com.google.auto.service.AutoService;
 import dev.ibex.api.Direction;
 import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Metric;
+import dev.ibex.api.MetricInput;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import dev.ibex.metrics.core.SampleRandom;
-import dev.ibex.metrics.core.AbstractMetric;
-import dev.ibex.metrics.core.CommonOptions;
-import dev.ibex.metrics.core.ImageBatch;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.ModelScorer;
+import dev.ibex.api.spi.AbstractMetric;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.ImageBatch;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.ModelScorer;
 import dev.ibex.metrics.core.Ranking;
-import dev.ibex.metrics.core.Scores;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.spi.Scores;
+import dev.ibex.api.spi.SpatialMaps;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -35,30 +36,10 @@ public final class Road extends AbstractMetric {
           OptionSpec.text("fractions", "0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9",
               "comma-separated fractions of pixels removed, each in (0,1)"),
           OptionSpec.real("noise", 0.01, "standard deviation of the noise added to imputed pixels").withMin(0),
-          CommonOptions.SEED,
-          CommonOptions.SCORE,
-          CommonOptions.BATCH_SIZE,
-          CommonOptions.CHANNEL_REDUCTION);
-
-  @Override
-  public String name() {
-    return "road";
-  }
-
-  @Override
-  public String description() {
-    return "LeRF minus MoRF mean score under noisy linear imputation (ROAD, Rong et al. 2022)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.HIGHER_IS_BETTER;
-  }
+          StandardOptions.SEED,
+          StandardOptions.SCORE,
+          StandardOptions.INTERNAL_BATCH_SIZE.withDefault(32),
+          StandardOptions.CHANNEL_REDUCTION);
 
   static double[] fractions(String text) {
     double[] f;
@@ -73,6 +54,14 @@ public final class Road extends AbstractMetric {
       }
     }
     return f;
+  }
+
+  public Road() {
+    super("road",
+        "LeRF minus MoRF mean score under noisy linear imputation (ROAD, Rong et al. 2022)",
+        Direction.HIGHER_IS_BETTER,
+        java.util.EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS),
+        OPTIONS);
   }
 
   @Override

@@ -10,19 +10,10 @@ import dev.ibex.api.Metric;
 @AutoService(Metric.class)
 public final class BackgroundDependence extends RegionDependence {
 
-  @Override
-  public String name() {
-    return "dependence-bg";
-  }
-
-  @Override
-  public String description() {
-    return "Normalised HSIC I(X_bg; R_bg), within the background (large is expected) (S-IB Fig. 5)";
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.HIGHER_IS_BETTER;
+  public BackgroundDependence() {
+    super("dependence-bg",
+        "Normalised HSIC I(X_bg; R_bg), within the background (large is expected) (S-IB Fig. 5)",
+        Direction.HIGHER_IS_BETTER);
   }
 
   @Override

@@ -10,19 +10,10 @@ import dev.ibex.api.Metric;
 @AutoService(Metric.class)
 public final class BackgroundForegroundDependence extends RegionDependence {
 
-  @Override
-  public String name() {
-    return "dependence-xbg-rfg";
-  }
-
-  @Override
-  public String description() {
-    return "Normalised HSIC I(X_bg; R_fg), background inputs against foreground attributions (near zero is expected) (S-IB Fig. 5)";
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.LOWER_IS_BETTER;
+  public BackgroundForegroundDependence() {
+    super("dependence-xbg-rfg",
+        "Normalised HSIC I(X_bg; R_fg), background inputs against foreground attributions (near zero is expected) (S-IB Fig. 5)",
+        Direction.LOWER_IS_BETTER);
   }
 
   @Override

@@ -10,19 +10,10 @@ import dev.ibex.api.Metric;
 @AutoService(Metric.class)
 public final class ForegroundBackgroundDependence extends RegionDependence {
 
-  @Override
-  public String name() {
-    return "dependence-xfg-rbg";
-  }
-
-  @Override
-  public String description() {
-    return "Normalised HSIC I(X_fg; R_bg), foreground inputs against background attributions (near zero is expected) (S-IB Fig. 5)";
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.LOWER_IS_BETTER;
+  public ForegroundBackgroundDependence() {
+    super("dependence-xfg-rbg",
+        "Normalised HSIC I(X_fg; R_bg), foreground inputs against background attributions (near zero is expected) (S-IB Fig. 5)",
+        Direction.LOWER_IS_BETTER);
   }
 
   @Override

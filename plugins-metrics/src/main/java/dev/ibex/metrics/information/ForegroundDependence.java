@@ -10,19 +10,10 @@ import dev.ibex.api.Metric;
 @AutoService(Metric.class)
 public final class ForegroundDependence extends RegionDependence {
 
-  @Override
-  public String name() {
-    return "dependence-fg";
-  }
-
-  @Override
-  public String description() {
-    return "Normalised HSIC I(X_fg; R_fg), within the foreground (large is expected) (S-IB Fig. 5)";
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.HIGHER_IS_BETTER;
+  public ForegroundDependence() {
+    super("dependence-fg",
+        "Normalised HSIC I(X_fg; R_fg), within the foreground (large is expected) (S-IB Fig. 5)",
+        Direction.HIGHER_IS_BETTER);
   }
 
   @Override

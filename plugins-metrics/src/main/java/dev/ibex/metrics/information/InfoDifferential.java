@@ -5,16 +5,16 @@ import dev.ibex.api.Direction;
 import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
-import dev.ibex.metrics.core.AbstractMetric;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.Scores;
+import dev.ibex.api.spi.AbstractMetric;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.Scores;
 
 /**
  * Information differential (Shu et al., S-IB 2025, Table 3): {@code Δinfo = HSIC(R_fg, X_fg) −
  * HSIC(R_bg, X_bg)} over the batch, with R the attributions (the paper uses Guided Backprop maps),
  * X the inputs and fg/bg split by the ground-truth mask ({@link Regions}); HSIC with linear kernels
- * on L2-normalised rows ({@link Hsic}), raw by default as S-IB's regulariser computes it, or
- * normalised ({@code normalise=true}). The paper then reports {@code exp(z-score(Δinfo))} across
+ * on L2-normalised rows ({@link dev.ibex.api.spi.Hsic}), raw by default as S-IB's regulariser computes it, or
+ * normalised ({@code statistic=cka}). The paper then reports {@code exp(z-score(Δinfo))} across
  * models of one data set — a comparison of several runs that callers make from these values.
  * A batch-level metric (empty per-sample scores; at least 2 samples). Extras: {@code fg}, {@code
  * bg}, the two terms. Higher is better.
@@ -22,34 +22,21 @@ import dev.ibex.metrics.core.Scores;
 @AutoService(Metric.class)
 public final class InfoDifferential extends AbstractMetric {
   private static final OptionSchema OPTIONS =
-      OptionSchema.of(OptionSpec.bool("normalise", false, "use normalised HSIC (centred kernel alignment) for both terms"));
+      OptionSchema.of(Regions.statistic("hsic"));
 
-  @Override
-  public String name() {
-    return "info-differential";
-  }
-
-  @Override
-  public String description() {
-    return "HSIC(R_fg, X_fg) - HSIC(R_bg, X_bg) over the batch (S-IB Table 3)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.HIGHER_IS_BETTER;
+  public InfoDifferential() {
+    super("info-differential",
+        "HSIC(R_fg, X_fg) - HSIC(R_bg, X_bg) over the batch (S-IB Table 3)",
+        Direction.HIGHER_IS_BETTER,
+        Regions.NEEDS,
+        OPTIONS);
   }
 
   @Override
   protected Scores compute(MetricContext ctx) {
     Regions r = Regions.of(ctx);
-    boolean norm = ctx.options().getBoolean("normalise");
-    double fg = norm ? Hsic.normalisedHsic(r.rFg, r.xFg) : Hsic.hsic(r.rFg, r.xFg);
-    double bg = norm ? Hsic.normalisedHsic(r.rBg, r.xBg) : Hsic.hsic(r.rBg, r.xBg);
+    double fg = Regions.dependence(ctx, r.rFg, r.xFg);
+    double bg = Regions.dependence(ctx, r.rBg, r.xBg);
     return Scores.batch(fg - bg).extra("fg", new double[] {fg}).extra("bg", new double[] {bg});
   }
 }

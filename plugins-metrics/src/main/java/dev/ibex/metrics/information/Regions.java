@@ -1,12 +1,20 @@
 package dev.ibex.metrics.information;
 
+import java.util.Set;
+import java.util.List;
+import java.util.EnumSet;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.NDManager;
+import dev.ibex.api.options.OptionSpec;
+import dev.ibex.api.MetricInput;
+import dev.ibex.api.spi.Hsic;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.ibex.api.Inputs;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.metrics.core.Masks;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.SpatialMaps;
 
 /**
  * The foreground/background split of S-IB (Shu et al. 2025, §3): inputs X (N,C,H,W) and
@@ -25,6 +33,46 @@ final class Regions {
     this.xBg = xBg;
     this.rFg = rFg;
     this.rBg = rBg;
+  }
+
+  /** The parts a region metric reads. */
+  static final Set<MetricInput.Part> NEEDS =
+      EnumSet.of(MetricInput.Part.INPUTS, MetricInput.Part.ATTRIBUTIONS, MetricInput.Part.MASKS);
+
+  /**
+   * The {@code statistic} option: normalised HSIC (centred kernel alignment) or the raw HSIC.
+   *
+   * @param defaultValue {@code cka} or {@code hsic}
+   * @return the spec
+   */
+  static OptionSpec statistic(String defaultValue) {
+    return OptionSpec.choice("statistic", defaultValue, List.of("cka", "hsic"),
+        "cka: normalised HSIC (centred kernel alignment, in [0, 1]); hsic: the raw HSIC");
+  }
+
+  /**
+   * The dependence of two regions over the batch, with the kit's {@link Hsic} in float64.
+   *
+   * @param ctx the call (its scratch manager and {@code statistic} option)
+   * @param a (N, D) one region
+   * @param b (N, E) the other
+   * @return HSIC or CKA
+   */
+  static double dependence(MetricContext ctx, double[][] a, double[][] b) {
+    try (NDManager m = ctx.scratch().newSubManager()) {
+      NDArray x = rows(m, a);
+      NDArray y = rows(m, b);
+      return ctx.options().getString("statistic").equals("cka") ? Hsic.normalised(x, y) : Hsic.value(Hsic.linear(x, y));
+    }
+  }
+
+  private static NDArray rows(NDManager m, double[][] a) {
+    int d = a[0].length;
+    double[] flat = new double[a.length * d];
+    for (int i = 0; i < a.length; i++) {
+      System.arraycopy(a[i], 0, flat, i * d, d);
+    }
+    return m.create(flat, new Shape(a.length, d));
   }
 
   static Regions of(MetricContext ctx) {

@@ -1,12 +1,14 @@
 package dev.ibex.metrics.localisation;
 
+import dev.ibex.api.MetricInput;
+import java.util.EnumSet;
 import dev.ibex.api.Direction;
 import dev.ibex.api.options.OptionSchema;
-import dev.ibex.metrics.core.AbstractMetric;
+import dev.ibex.api.spi.AbstractMetric;
 import dev.ibex.metrics.core.Masks;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.Scores;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.Scores;
+import dev.ibex.api.spi.SpatialMaps;
 
 /**
  * The base of the localisation metrics: one map per sample compared with its binary ground-truth
@@ -16,13 +18,10 @@ import dev.ibex.metrics.core.SpatialMaps;
  */
 abstract class MaskMetric extends AbstractMetric {
 
-  @Override
-  public Direction direction() {
-    return Direction.HIGHER_IS_BETTER;
+  MaskMetric(String name, String description, OptionSchema options) {
+    super(name, description, Direction.HIGHER_IS_BETTER,
+        EnumSet.of(MetricInput.Part.ATTRIBUTIONS, MetricInput.Part.MASKS), options);
   }
-
-  @Override
-  public abstract OptionSchema options();
 
   @Override
   protected final Scores compute(MetricContext ctx) {

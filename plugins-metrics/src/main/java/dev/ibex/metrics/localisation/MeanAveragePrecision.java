@@ -3,10 +3,10 @@ package dev.ibex.metrics.localisation;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
-import dev.ibex.metrics.core.CommonOptions;
-import dev.ibex.metrics.core.MetricContext;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.MetricContext;
 import dev.ibex.metrics.core.Ranking;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.spi.SpatialMaps;
 
 /**
  * Mean average precision as S-IB (Shu et al. 2025, Table 4) uses it: per sample, the map's values
@@ -18,21 +18,12 @@ import dev.ibex.metrics.core.SpatialMaps;
  */
 @AutoService(Metric.class)
 public final class MeanAveragePrecision extends MaskMetric {
-  private static final OptionSchema OPTIONS = OptionSchema.of(CommonOptions.CHANNEL_REDUCTION);
+  private static final OptionSchema OPTIONS = OptionSchema.of(StandardOptions.CHANNEL_REDUCTION);
 
-  @Override
-  public String name() {
-    return "map";
-  }
-
-  @Override
-  public String description() {
-    return "Area under the pixel precision-recall curve of the map against the mask, averaged (S-IB Table 4)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
+  public MeanAveragePrecision() {
+    super("map",
+        "Area under the pixel precision-recall curve of the map against the mask, averaged (S-IB Table 4)",
+        OPTIONS);
   }
 
   @Override

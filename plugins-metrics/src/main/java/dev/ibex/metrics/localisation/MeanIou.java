@@ -3,9 +3,9 @@ package dev.ibex.metrics.localisation;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
-import dev.ibex.metrics.core.CommonOptions;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.SpatialMaps;
 
 /**
  * Mean intersection over union as S-IB (Shu et al. 2025, Table 4) uses it: per sample the IoU of
@@ -17,21 +17,12 @@ import dev.ibex.metrics.core.SpatialMaps;
 public final class MeanIou extends MaskMetric {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          CommonOptions.CHANNEL_REDUCTION, Binarisation.THRESHOLD, Binarisation.QUANTILE, Binarisation.VALUE);
+          StandardOptions.CHANNEL_REDUCTION, Binarisation.THRESHOLD, Binarisation.QUANTILE, Binarisation.VALUE);
 
-  @Override
-  public String name() {
-    return "miou";
-  }
-
-  @Override
-  public String description() {
-    return "Intersection over union of the binarised map and the mask, averaged over samples (S-IB Table 4)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
+  public MeanIou() {
+    super("miou",
+        "Intersection over union of the binarised map and the mask, averaged over samples (S-IB Table 4)",
+        OPTIONS);
   }
 
   @Override

@@ -3,9 +3,9 @@ package dev.ibex.metrics.localisation;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
-import dev.ibex.metrics.core.CommonOptions;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.SpatialMaps;
 
 /**
  * Pixel accuracy as S-IB (Shu et al. 2025, Table 4) uses it: the share of pixels where the
@@ -16,21 +16,12 @@ import dev.ibex.metrics.core.SpatialMaps;
 public final class PixelAccuracy extends MaskMetric {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          CommonOptions.CHANNEL_REDUCTION, Binarisation.THRESHOLD, Binarisation.QUANTILE, Binarisation.VALUE);
+          StandardOptions.CHANNEL_REDUCTION, Binarisation.THRESHOLD, Binarisation.QUANTILE, Binarisation.VALUE);
 
-  @Override
-  public String name() {
-    return "pixel-accuracy";
-  }
-
-  @Override
-  public String description() {
-    return "Share of pixels where the binarised map agrees with the mask (S-IB Table 4)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
+  public PixelAccuracy() {
+    super("pixel-accuracy",
+        "Share of pixels where the binarised map agrees with the mask (S-IB Table 4)",
+        OPTIONS);
   }
 
   @Override

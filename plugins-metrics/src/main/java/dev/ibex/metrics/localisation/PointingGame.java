@@ -4,9 +4,9 @@ import com.google.auto.service.AutoService;
 import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
-import dev.ibex.metrics.core.CommonOptions;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.SpatialMaps;
 import java.util.List;
 
 /**
@@ -20,25 +20,16 @@ import java.util.List;
 public final class PointingGame extends MaskMetric {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          CommonOptions.CHANNEL_REDUCTION,
+          StandardOptions.CHANNEL_REDUCTION,
           OptionSpec.real("tolerance", 0, "a maximum within this many pixels of the mask is a hit").withMin(0),
           OptionSpec.choice(
               "ties", "all", List.of("all", "any", "first"),
               "with several maxima: all must hit, any may hit, or the first in row-major order decides"));
 
-  @Override
-  public String name() {
-    return "pointing-game";
-  }
-
-  @Override
-  public String description() {
-    return "Hit if the map's maximum lies in the mask (Zhang et al. 2016); empty masks are skipped";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
+  public PointingGame() {
+    super("pointing-game",
+        "Hit if the map's maximum lies in the mask (Zhang et al. 2016); empty masks are skipped",
+        OPTIONS);
   }
 
   @Override

@@ -4,9 +4,9 @@ import com.google.auto.service.AutoService;
 import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
-import dev.ibex.metrics.core.CommonOptions;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.SpatialMaps;
 import java.util.List;
 
 /**
@@ -20,24 +20,15 @@ import java.util.List;
 public final class RelevanceMass extends MaskMetric {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          CommonOptions.CHANNEL_REDUCTION,
+          StandardOptions.CHANNEL_REDUCTION,
           OptionSpec.choice(
               "relevance", "positive", List.of("positive", "abs", "raw"),
               "which relevance counts: positive part (Arras et al.), magnitude, or signed values"));
 
-  @Override
-  public String name() {
-    return "relevance-mass";
-  }
-
-  @Override
-  public String description() {
-    return "Share of the attribution inside the mask (Arras et al. 2022)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
+  public RelevanceMass() {
+    super("relevance-mass",
+        "Share of the attribution inside the mask (Arras et al. 2022)",
+        OPTIONS);
   }
 
   @Override

@@ -3,11 +3,11 @@ package dev.ibex.metrics.localisation;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
-import dev.ibex.metrics.core.CommonOptions;
+import dev.ibex.api.options.StandardOptions;
 import dev.ibex.metrics.core.Masks;
-import dev.ibex.metrics.core.MetricContext;
+import dev.ibex.api.spi.MetricContext;
 import dev.ibex.metrics.core.Ranking;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.spi.SpatialMaps;
 
 /**
  * Relevance rank accuracy (Arras et al., "CLEVR-XAI", Information Fusion 2022, eq. 3): with {@code
@@ -18,21 +18,12 @@ import dev.ibex.metrics.core.SpatialMaps;
  */
 @AutoService(Metric.class)
 public final class RelevanceRank extends MaskMetric {
-  private static final OptionSchema OPTIONS = OptionSchema.of(CommonOptions.CHANNEL_REDUCTION);
+  private static final OptionSchema OPTIONS = OptionSchema.of(StandardOptions.CHANNEL_REDUCTION);
 
-  @Override
-  public String name() {
-    return "relevance-rank";
-  }
-
-  @Override
-  public String description() {
-    return "Share of the top-|mask| pixels that lie in the mask (Arras et al. 2022)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
+  public RelevanceRank() {
+    super("relevance-rank",
+        "Share of the top-|mask| pixels that lie in the mask (Arras et al. 2022)",
+        OPTIONS);
   }
 
   @Override

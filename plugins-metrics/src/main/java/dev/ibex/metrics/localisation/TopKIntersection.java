@@ -5,10 +5,10 @@ import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
-import dev.ibex.metrics.core.CommonOptions;
-import dev.ibex.metrics.core.MetricContext;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.MetricContext;
 import dev.ibex.metrics.core.Ranking;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.spi.SpatialMaps;
 
 /**
  * Top-k intersection (Theiner et al., "Interpretable Semantic Photo Geolocation", WACV 2022; as in
@@ -20,22 +20,13 @@ import dev.ibex.metrics.core.SpatialMaps;
 public final class TopKIntersection extends MaskMetric {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          CommonOptions.CHANNEL_REDUCTION,
+          StandardOptions.CHANNEL_REDUCTION,
           OptionSpec.integer("k", 1000, "how many of the most relevant pixels to check (at most H*W)").withMin(1));
 
-  @Override
-  public String name() {
-    return "top-k-intersection";
-  }
-
-  @Override
-  public String description() {
-    return "Share of the k most relevant pixels inside the mask (Theiner et al. 2022)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
+  public TopKIntersection() {
+    super("top-k-intersection",
+        "Share of the k most relevant pixels inside the mask (Theiner et al. 2022)",
+        OPTIONS);
   }
 
   @Override

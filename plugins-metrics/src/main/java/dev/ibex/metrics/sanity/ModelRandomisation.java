@@ -11,17 +11,18 @@ import com.google.auto.service.AutoService;
 import dev.ibex.api.Direction;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.Metric;
+import dev.ibex.api.MetricInput;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
-import dev.ibex.metrics.core.AbstractMetric;
-import dev.ibex.metrics.core.CommonOptions;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.Scores;
-import dev.ibex.metrics.core.SpatialMaps;
+import dev.ibex.api.spi.AbstractMetric;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.Scores;
+import dev.ibex.api.spi.SpatialMaps;
 import dev.ibex.metrics.core.Stats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -53,27 +54,15 @@ public final class ModelRandomisation extends AbstractMetric {
       OptionSchema.of(
           OptionSpec.bool("cascading", true, "keep earlier randomised layers (cascading) or randomise one layer at a time"),
           OptionSpec.bool("abs", true, "correlate absolute maps"),
-          CommonOptions.SEED,
-          CommonOptions.CHANNEL_REDUCTION);
+          StandardOptions.SEED,
+          StandardOptions.CHANNEL_REDUCTION);
 
-  @Override
-  public String name() {
-    return "model-randomisation";
-  }
-
-  @Override
-  public String description() {
-    return "Rank correlation of maps before and after randomising layers top-down (Adebayo et al. 2018)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.LOWER_IS_BETTER;
+  public ModelRandomisation() {
+    super("model-randomisation",
+        "Rank correlation of maps before and after randomising layers top-down (Adebayo et al. 2018)",
+        Direction.LOWER_IS_BETTER,
+        java.util.EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTOR),
+        OPTIONS);
   }
 
   @Override

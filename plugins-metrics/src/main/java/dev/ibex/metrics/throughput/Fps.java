@@ -6,12 +6,13 @@ import com.google.auto.service.AutoService;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Direction;
 import dev.ibex.api.Metric;
+import dev.ibex.api.MetricInput;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
-import dev.ibex.metrics.core.AbstractMetric;
-import dev.ibex.metrics.core.MetricContext;
-import dev.ibex.metrics.core.Scores;
+import dev.ibex.api.spi.AbstractMetric;
+import dev.ibex.api.spi.MetricContext;
+import dev.ibex.api.spi.Scores;
 
 /**
  * Frames per second of an attributor (NIB, Zhu et al. ICLR 2025, Table 2): the attributor explains
@@ -28,24 +29,12 @@ public final class Fps extends AbstractMetric {
           OptionSpec.integer("warmup", 1, "untimed runs before timing").withRange(0, 1000),
           OptionSpec.integer("repeats", 3, "timed runs").withRange(1, 100_000));
 
-  @Override
-  public String name() {
-    return "fps";
-  }
-
-  @Override
-  public String description() {
-    return "Samples explained per second by the attributor, warm-up excluded (NIB Table 2)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
-  }
-
-  @Override
-  public Direction direction() {
-    return Direction.HIGHER_IS_BETTER;
+  public Fps() {
+    super("fps",
+        "Samples explained per second by the attributor, warm-up excluded (NIB Table 2)",
+        Direction.HIGHER_IS_BETTER,
+        java.util.EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTOR),
+        OPTIONS);
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.ibex.attribution.core;
+package dev.ibex.api.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
