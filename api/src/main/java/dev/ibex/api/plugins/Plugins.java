@@ -153,7 +153,7 @@ public final class Plugins implements PluginRegistry {
       return true;
     }
     String cls = problem.className();
-    String simple = cls.substring(cls.lastIndexOf('.') + 1);
+    String simple = cls.substring(Math.max(cls.lastIndexOf('.'), cls.lastIndexOf('$')) + 1);
     // GradientSign -> gradient-sign
     String kebab = simple.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     return !cls.isEmpty() && kebab.equals(name);

@@ -26,6 +26,25 @@ import java.util.stream.Collectors;
  * {@link #needs(Options)}.
  */
 public abstract class AbstractMetric extends AbstractPlugin implements Metric {
+  /** Needs of a metric of the maps alone (complexity). */
+  protected static final Set<MetricInput.Part> ATTRIBUTIONS_ONLY = Set.of(MetricInput.Part.ATTRIBUTIONS);
+
+  /** Needs of a metric that compares maps with ground-truth masks (localisation). */
+  protected static final Set<MetricInput.Part> MAPS_AND_MASKS =
+      Set.of(MetricInput.Part.ATTRIBUTIONS, MetricInput.Part.MASKS);
+
+  /** Needs of a metric that scores modified inputs through the model (faithfulness). */
+  protected static final Set<MetricInput.Part> MODEL_SCORED =
+      Set.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS);
+
+  /** Needs of a metric that re-runs the attributor on modified inputs (consistency). */
+  protected static final Set<MetricInput.Part> RE_ATTRIBUTED =
+      Set.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS,
+          MetricInput.Part.ATTRIBUTOR);
+
+  /** Needs of a metric that runs the attributor itself and reads no given maps (sanity, throughput). */
+  protected static final Set<MetricInput.Part> ATTRIBUTOR_RUN =
+      Set.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTOR);
   private final Direction direction;
   private final Set<MetricInput.Part> needs;
 

@@ -41,6 +41,25 @@ class PluginsTest {
   }
 
   @Test
+  void anUnknownNameMentionsALoadFailureThatMayBeIt() {
+    Plugins plugins = Plugins.discover(getClass().getClassLoader());
+    // TestPlugins$Throwing reads as "throwing": it was found and failed in its constructor
+    assertThatThrownBy(() -> plugins.attributor("throwing"))
+        .isInstanceOf(UnknownPluginException.class)
+        .hasMessageStartingWith("unknown attributor 'throwing'; available: test-good")
+        .hasMessageContaining("a plugin that may be 'throwing' failed to load")
+        .hasMessageContaining("boom in constructor");
+  }
+
+  @Test
+  void pluginsThatComposeOthersAreGivenTheRegistryTheyWereFoundIn() {
+    Plugins plugins = Plugins.discover(getClass().getClassLoader());
+    TestPlugins.Composing composing = (TestPlugins.Composing) plugins.get(PluginKind.REGULARIZER, "test-composing");
+    assertThat(composing.registry()).isSameAs(plugins);
+    assertThat(composing.registry().attributor("test-good")).isSameAs(plugins.attributor("test-good"));
+  }
+
+  @Test
   void corruptJarsAndMissingClassesInAPluginDirectoryAreReported() throws IOException {
     Files.write(dir.resolve("a-corrupt.jar"), new byte[] {1, 2, 3, 4, 5});
     try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(dir.resolve("b-missing-class.jar")))) {

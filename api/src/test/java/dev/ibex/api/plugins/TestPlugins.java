@@ -67,4 +67,33 @@ final class TestPlugins {
       return MetricResult.of(name(), direction(), new double[0], Map.of());
     }
   }
+
+  /** A plugin that composes others by name: the host hands it its registry. */
+  public static class Composing implements dev.ibex.api.Regularizer, dev.ibex.api.RegistryAware {
+    private dev.ibex.api.PluginRegistry registry;
+
+    @Override
+    public String name() {
+      return "test-composing";
+    }
+
+    @Override
+    public String description() {
+      return "remembers the registry it was given";
+    }
+
+    @Override
+    public void useRegistry(dev.ibex.api.PluginRegistry given) {
+      this.registry = given;
+    }
+
+    dev.ibex.api.PluginRegistry registry() {
+      return registry;
+    }
+
+    @Override
+    public dev.ibex.api.RegularizerTerm create(Options options) {
+      throw new UnsupportedOperationException("not for training");
+    }
+  }
 }

@@ -3,10 +3,6 @@ package dev.ibex.metrics.complexity;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Direction;
 import dev.ibex.api.Metric;
-import dev.ibex.api.MetricInput;
-import dev.ibex.api.spi.AbstractMetric;
-import dev.ibex.api.spi.MetricContext;
-import dev.ibex.api.spi.Scores;
 
 /**
  * Complexity (Bhatt et al., "Evaluating and Aggregating Feature-based Model Explanations", IJCAI
@@ -15,23 +11,17 @@ import dev.ibex.api.spi.Scores;
  * uniform one (ln n: nothing is singled out), never NaN. Lower is better (simpler).
  */
 @AutoService(Metric.class)
-public final class Complexity extends AbstractMetric {
+public final class Complexity extends ElementMetric {
 
   public Complexity() {
     super("complexity",
         "Entropy of the fractional attribution magnitudes (Bhatt et al. 2020)",
-        Direction.LOWER_IS_BETTER,
-        java.util.EnumSet.of(MetricInput.Part.ATTRIBUTIONS));
+        Direction.LOWER_IS_BETTER);
   }
 
   @Override
-  protected Scores compute(MetricContext ctx) {
-    double[][] a = Elements.perSample(ctx.attributions());
-    double[] out = new double[a.length];
-    for (int i = 0; i < a.length; i++) {
-      out[i] = entropy(a[i]);
-    }
-    return Scores.perSample(out);
+  protected double score(double[] values) {
+    return entropy(values);
   }
 
   static double entropy(double[] values) {

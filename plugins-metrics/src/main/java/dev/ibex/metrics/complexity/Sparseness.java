@@ -3,10 +3,6 @@ package dev.ibex.metrics.complexity;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Direction;
 import dev.ibex.api.Metric;
-import dev.ibex.api.MetricInput;
-import dev.ibex.api.spi.AbstractMetric;
-import dev.ibex.api.spi.MetricContext;
-import dev.ibex.api.spi.Scores;
 import java.util.Arrays;
 
 /**
@@ -17,23 +13,17 @@ import java.util.Arrays;
  * A constant or all-zero map scores 0. Higher is better (sparser).
  */
 @AutoService(Metric.class)
-public final class Sparseness extends AbstractMetric {
+public final class Sparseness extends ElementMetric {
 
   public Sparseness() {
     super("sparseness",
         "Gini index of the attribution magnitudes (Chalasani et al. 2020)",
-        Direction.HIGHER_IS_BETTER,
-        java.util.EnumSet.of(MetricInput.Part.ATTRIBUTIONS));
+        Direction.HIGHER_IS_BETTER);
   }
 
   @Override
-  protected Scores compute(MetricContext ctx) {
-    double[][] a = Elements.perSample(ctx.attributions());
-    double[] out = new double[a.length];
-    for (int i = 0; i < a.length; i++) {
-      out[i] = gini(a[i]);
-    }
-    return Scores.perSample(out);
+  protected double score(double[] values) {
+    return gini(values);
   }
 
   static double gini(double[] values) {

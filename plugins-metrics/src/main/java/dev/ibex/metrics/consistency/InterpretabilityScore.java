@@ -9,7 +9,6 @@ import dev.ibex.api.Direction;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Metric;
-import dev.ibex.api.MetricInput;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
@@ -68,7 +67,7 @@ public final class InterpretabilityScore extends AbstractMetric {
     super("interpretability-score",
         "Share of prediction-consistent samples whose maps stay consistent under occlusion or filtering (AIB, Lai et al. 2021)",
         Direction.HIGHER_IS_BETTER,
-        java.util.EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS, MetricInput.Part.ATTRIBUTOR),
+        RE_ATTRIBUTED,
         OPTIONS);
   }
 

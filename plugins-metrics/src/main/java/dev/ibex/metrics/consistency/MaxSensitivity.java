@@ -7,7 +7,6 @@ import com.google.auto.service.AutoService;
 import dev.ibex.api.Direction;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.Metric;
-import dev.ibex.api.MetricInput;
 import dev.ibex.api.Target;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
@@ -43,7 +42,7 @@ public final class MaxSensitivity extends AbstractMetric {
     super("max-sensitivity",
         "Largest relative change of the attribution under small uniform input noise (Yeh et al. 2019)",
         Direction.LOWER_IS_BETTER,
-        java.util.EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS, MetricInput.Part.ATTRIBUTOR),
+        RE_ATTRIBUTED,
         OPTIONS);
   }
 

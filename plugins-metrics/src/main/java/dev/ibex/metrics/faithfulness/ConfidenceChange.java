@@ -63,8 +63,7 @@ abstract class ConfidenceChange extends AbstractMetric {
           StandardOptions.CHANNEL_REDUCTION);
 
   ConfidenceChange(String name, String description, Direction direction) {
-    super(name, description, direction, EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS,
-        MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS), OPTIONS);
+    super(name, description, direction, MODEL_SCORED, OPTIONS);
   }
 
   /** The text side reads (N, L) token ids as its input. */

@@ -4,7 +4,6 @@ import com.google.auto.service.AutoService;
 import dev.ibex.api.Direction;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.Metric;
-import dev.ibex.api.MetricInput;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
@@ -44,7 +43,7 @@ public final class FaithfulnessCorrelation extends AbstractMetric {
     super("faithfulness-correlation",
         "Correlation of subset attribution sums with the score drop when the subset is removed (Bhatt et al. 2020)",
         Direction.HIGHER_IS_BETTER,
-        java.util.EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS),
+        MODEL_SCORED,
         OPTIONS);
   }
 

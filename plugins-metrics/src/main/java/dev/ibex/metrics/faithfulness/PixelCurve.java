@@ -1,8 +1,6 @@
 package dev.ibex.metrics.faithfulness;
 
 import dev.ibex.api.Direction;
-import dev.ibex.api.MetricInput;
-import java.util.EnumSet;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
@@ -33,8 +31,7 @@ import java.util.List;
 abstract class PixelCurve extends AbstractMetric {
 
   PixelCurve(String name, String description, Direction direction, OptionSchema options) {
-    super(name, description, direction, EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS,
-        MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS), options);
+    super(name, description, direction, MODEL_SCORED, options);
   }
 
   /** @param defaultBaseline the protocol's baseline: blur for insertion, zeros for deletion */

@@ -4,7 +4,6 @@ import com.google.auto.service.AutoService;
 import dev.ibex.api.Direction;
 import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Metric;
-import dev.ibex.api.MetricInput;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
@@ -60,7 +59,7 @@ public final class Road extends AbstractMetric {
     super("road",
         "LeRF minus MoRF mean score under noisy linear imputation (ROAD, Rong et al. 2022)",
         Direction.HIGHER_IS_BETTER,
-        java.util.EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS),
+        MODEL_SCORED,
         OPTIONS);
   }
 

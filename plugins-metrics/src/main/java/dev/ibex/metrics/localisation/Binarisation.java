@@ -1,5 +1,7 @@
 package dev.ibex.metrics.localisation;
 
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import dev.ibex.metrics.core.Stats;
@@ -21,6 +23,27 @@ final class Binarisation {
       OptionSpec.real("quantile", 0.5, "the quantile used when threshold=quantile").withRange(0, 1);
   static final OptionSpec VALUE =
       OptionSpec.real("value", 0.5, "the fixed threshold in [0,1] used when threshold=value").withRange(0, 1);
+
+  /** The options of a metric of the binarised map. */
+  static final OptionSchema OPTIONS = OptionSchema.of(StandardOptions.CHANNEL_REDUCTION, THRESHOLD, QUANTILE, VALUE);
+
+  /**
+   * The binarised map against the mask: true and false positives and negatives.
+   *
+   * @param map one sample's map
+   * @param mask its mask
+   * @param o the options (threshold)
+   * @return {tp, fp, fn, tn}
+   */
+  static int[] confusion(double[] map, boolean[] mask, Options o) {
+    boolean[] pred = predict(map, o);
+    int[] c = new int[4];
+    for (int i = 0; i < pred.length; i++) {
+      c[(pred[i] ? 0 : 2) + (pred[i] == mask[i] ? 0 : 1)]++;
+    }
+    // index: 0 tp (pred, agree), 1 fp (pred, disagree), 2 tn (no pred, agree), 3 fn (no pred, disagree)
+    return new int[] {c[0], c[1], c[3], c[2]};
+  }
 
   static boolean[] predict(double[] map, Options o) {
     double[] v = Stats.minMax(map);

@@ -1,7 +1,5 @@
 package dev.ibex.metrics.localisation;
 
-import dev.ibex.api.MetricInput;
-import java.util.EnumSet;
 import dev.ibex.api.Direction;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.spi.AbstractMetric;
@@ -20,7 +18,7 @@ abstract class MaskMetric extends AbstractMetric {
 
   MaskMetric(String name, String description, OptionSchema options) {
     super(name, description, Direction.HIGHER_IS_BETTER,
-        EnumSet.of(MetricInput.Part.ATTRIBUTIONS, MetricInput.Part.MASKS), options);
+        MAPS_AND_MASKS, options);
   }
 
   @Override

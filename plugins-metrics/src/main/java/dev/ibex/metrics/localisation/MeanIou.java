@@ -2,8 +2,6 @@ package dev.ibex.metrics.localisation;
 
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Metric;
-import dev.ibex.api.options.OptionSchema;
-import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.MetricContext;
 import dev.ibex.api.spi.SpatialMaps;
 
@@ -15,25 +13,15 @@ import dev.ibex.api.spi.SpatialMaps;
  */
 @AutoService(Metric.class)
 public final class MeanIou extends MaskMetric {
-  private static final OptionSchema OPTIONS =
-      OptionSchema.of(
-          StandardOptions.CHANNEL_REDUCTION, Binarisation.THRESHOLD, Binarisation.QUANTILE, Binarisation.VALUE);
-
   public MeanIou() {
     super("miou",
         "Intersection over union of the binarised map and the mask, averaged over samples (S-IB Table 4)",
-        OPTIONS);
+        Binarisation.OPTIONS);
   }
 
   @Override
   protected double score(double[] map, boolean[] mask, SpatialMaps maps, MetricContext ctx) {
-    boolean[] pred = Binarisation.predict(map, ctx.options());
-    int inter = 0;
-    int union = 0;
-    for (int i = 0; i < map.length; i++) {
-      inter += pred[i] && mask[i] ? 1 : 0;
-      union += pred[i] || mask[i] ? 1 : 0;
-    }
-    return (double) inter / union;
+    int[] c = Binarisation.confusion(map, mask, ctx.options());
+    return (double) c[0] / (c[0] + c[1] + c[2]);
   }
 }

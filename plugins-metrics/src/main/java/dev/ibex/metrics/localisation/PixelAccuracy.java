@@ -2,8 +2,6 @@ package dev.ibex.metrics.localisation;
 
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Metric;
-import dev.ibex.api.options.OptionSchema;
-import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.MetricContext;
 import dev.ibex.api.spi.SpatialMaps;
 
@@ -14,23 +12,15 @@ import dev.ibex.api.spi.SpatialMaps;
  */
 @AutoService(Metric.class)
 public final class PixelAccuracy extends MaskMetric {
-  private static final OptionSchema OPTIONS =
-      OptionSchema.of(
-          StandardOptions.CHANNEL_REDUCTION, Binarisation.THRESHOLD, Binarisation.QUANTILE, Binarisation.VALUE);
-
   public PixelAccuracy() {
     super("pixel-accuracy",
         "Share of pixels where the binarised map agrees with the mask (S-IB Table 4)",
-        OPTIONS);
+        Binarisation.OPTIONS);
   }
 
   @Override
   protected double score(double[] map, boolean[] mask, SpatialMaps maps, MetricContext ctx) {
-    boolean[] pred = Binarisation.predict(map, ctx.options());
-    int agree = 0;
-    for (int i = 0; i < map.length; i++) {
-      agree += pred[i] == mask[i] ? 1 : 0;
-    }
-    return (double) agree / map.length;
+    int[] c = Binarisation.confusion(map, mask, ctx.options());
+    return (double) (c[0] + c[3]) / map.length;
   }
 }

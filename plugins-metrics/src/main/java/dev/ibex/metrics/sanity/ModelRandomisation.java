@@ -11,7 +11,6 @@ import com.google.auto.service.AutoService;
 import dev.ibex.api.Direction;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.Metric;
-import dev.ibex.api.MetricInput;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.model.ExplainableModel;
@@ -61,7 +60,7 @@ public final class ModelRandomisation extends AbstractMetric {
     super("model-randomisation",
         "Rank correlation of maps before and after randomising layers top-down (Adebayo et al. 2018)",
         Direction.LOWER_IS_BETTER,
-        java.util.EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTOR),
+        ATTRIBUTOR_RUN,
         OPTIONS);
   }
 

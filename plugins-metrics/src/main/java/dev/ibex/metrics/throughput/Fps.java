@@ -6,7 +6,6 @@ import com.google.auto.service.AutoService;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Direction;
 import dev.ibex.api.Metric;
-import dev.ibex.api.MetricInput;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
@@ -33,7 +32,7 @@ public final class Fps extends AbstractMetric {
     super("fps",
         "Samples explained per second by the attributor, warm-up excluded (NIB Table 2)",
         Direction.HIGHER_IS_BETTER,
-        java.util.EnumSet.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTOR),
+        ATTRIBUTOR_RUN,
         OPTIONS);
   }
 
