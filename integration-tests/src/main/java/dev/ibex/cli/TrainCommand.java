@@ -8,11 +8,11 @@ import dev.ibex.api.Attributor;
 import dev.ibex.api.Target;
 import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.model.BlockModel;
+import dev.ibex.api.model.NativelyExplained;
 import dev.ibex.training.EpochReport;
 import dev.ibex.training.LearningRateSchedule;
 import dev.ibex.training.Trainer;
 import dev.ibex.training.TrainingRecipe;
-import dev.ibex.training.aib.AibModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +107,7 @@ final class TrainCommand implements Command {
     }
     AtomicFiles.write(out.resolve("history.tsv"), tsv.toString().getBytes(StandardCharsets.UTF_8));
     Block model = result.model();
-    String method = model instanceof AibModel ? "aib-attention" : "saliency";
+    String method = NativelyExplained.attributorFor(model).orElse("saliency");
     if (!host.plugins().of(dev.ibex.api.PluginKind.ATTRIBUTOR).containsKey(method)) {
       host.out().println("no '" + method + "' attributor available; wrote " + out.resolve("history.tsv"));
       return;
