@@ -25,6 +25,7 @@ import dev.ibex.api.RegularizerTerm;
 import dev.ibex.api.TrainingStep;
 import dev.ibex.api.options.Options;
 import dev.ibex.api.plugins.Plugins;
+import dev.ibex.training.autograd.SecondOrder;
 import dev.ibex.training.data.LabeledImages;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

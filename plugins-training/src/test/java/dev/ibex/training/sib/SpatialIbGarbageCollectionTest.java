@@ -17,7 +17,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.ibex.api.RegularizerTerm;
 import dev.ibex.training.FixedStep;
-import dev.ibex.training.SecondOrder;
+import dev.ibex.training.autograd.SecondOrder;
 import dev.ibex.training.Trainer;
 import dev.ibex.training.models.SmallCnn;
 import java.util.ArrayList;

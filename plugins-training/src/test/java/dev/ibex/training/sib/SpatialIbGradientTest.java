@@ -21,7 +21,7 @@ import ai.djl.util.Pair;
 import dev.ibex.api.RegularizerTerm;
 import dev.ibex.api.options.Options;
 import dev.ibex.training.FixedStep;
-import dev.ibex.training.SecondOrder;
+import dev.ibex.training.autograd.SecondOrder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
