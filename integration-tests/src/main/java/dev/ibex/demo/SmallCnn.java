@@ -1,4 +1,4 @@
-package dev.ibex.training.models;
+package dev.ibex.demo;
 
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
