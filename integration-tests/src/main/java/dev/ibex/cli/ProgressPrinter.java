@@ -35,7 +35,7 @@ public final class ProgressPrinter implements TrainingListener {
     this(out, everyBatches, false);
   }
 
-  private ProgressPrinter(PrintStream out, int everyBatches, boolean bar) {
+  ProgressPrinter(PrintStream out, int everyBatches, boolean bar) {
     if (everyBatches < 1) {
       throw new IllegalArgumentException("everyBatches must be at least 1");
     }
