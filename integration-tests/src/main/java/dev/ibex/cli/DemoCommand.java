@@ -13,10 +13,10 @@ import dev.ibex.api.Target;
 import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.options.Options;
-import dev.ibex.training.LearningRateSchedule;
-import dev.ibex.training.Trainer;
-import dev.ibex.training.TrainingRecipe;
-import dev.ibex.training.data.FashionMnist;
+import dev.ibex.demo.FashionMnist;
+import dev.ibex.demo.TrainingRecipe;
+import dev.ibex.training.engine.LearningRateSchedule;
+import dev.ibex.training.engine.OptimizerKind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -64,7 +64,7 @@ final class DemoCommand implements Command {
     Path out = Path.of(a.get("--out").orElse("ibex-demo"));
     TrainingRecipe.Config config = new TrainingRecipe.Config("fashion-scenes",
         a.intValue("--train-size", quick ? 1000 : 6000), a.intValue("--test-size", quick ? 100 : 1000),
-        a.intValue("--epochs", quick ? 1 : 3), 64, 0, 3e-3f, Trainer.OptimizerKind.ADAM, LearningRateSchedule.COSINE,
+        a.intValue("--epochs", quick ? 1 : 3), 64, 0, 3e-3f, OptimizerKind.ADAM, LearningRateSchedule.COSINE,
         a.longValue("--seed", 7), 16);
     int evalSize = Math.min(a.intValue("--eval-size", quick ? 32 : 200), config.testSize());
     Files.createDirectories(out);
@@ -83,7 +83,7 @@ final class DemoCommand implements Command {
         host.out().println("== training " + variant);
         long t0 = System.nanoTime();
         TrainingRecipe.Result run = TrainingRecipe.train(manager, config, host.plugins(),
-            variant.equals("plain") ? Map.of() : Map.of("s-ib", sibOptions), host.out(), null, false);
+            variant.equals("plain") ? Map.of() : Map.of("s-ib", sibOptions), ProgressPrinter.to(host.out()), null, false);
         host.out().printf(Locale.ROOT, "%s: test accuracy %.4f (%d images), trained in %.0f s%n", variant,
             run.testAccuracy(), run.test().size(), (System.nanoTime() - t0) / 1e9);
         accuracy.put(variant, run.testAccuracy());

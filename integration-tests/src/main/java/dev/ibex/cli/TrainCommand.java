@@ -8,11 +8,11 @@ import dev.ibex.api.Attributor;
 import dev.ibex.api.Target;
 import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.model.BlockModel;
-import dev.ibex.training.EpochReport;
-import dev.ibex.training.LearningRateSchedule;
-import dev.ibex.training.Trainer;
-import dev.ibex.training.TrainingRecipe;
-import dev.ibex.training.aib.AibModel;
+import dev.ibex.api.model.NativelyExplained;
+import dev.ibex.demo.TrainingRecipe;
+import dev.ibex.training.engine.EpochReport;
+import dev.ibex.training.engine.LearningRateSchedule;
+import dev.ibex.training.engine.OptimizerKind;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +65,7 @@ final class TrainCommand implements Command {
         a.intValue("--batch-size", 64),
         a.intValue("--max-batches", 0, 0),
         (float) a.realValue("--lr", 0.003, 0),
-        a.choice("--optimizer", Trainer.OptimizerKind.ADAM, Trainer.OptimizerKind.class),
+        a.choice("--optimizer", OptimizerKind.ADAM, OptimizerKind.class),
         a.choice("--schedule", LearningRateSchedule.COSINE, LearningRateSchedule.class),
         a.longValue("--seed", 7),
         a.intValue("--width", 16));
@@ -87,7 +87,7 @@ final class TrainCommand implements Command {
     Files.createDirectories(out);
     try (NDManager manager = NDManager.newBaseManager(host.device(), "PyTorch")) {
       TrainingRecipe.Result result = TrainingRecipe.train(
-          manager, config, host.plugins(), regularizers, host.out(), out, a.flag("--resume"));
+          manager, config, host.plugins(), regularizers, ProgressPrinter.to(host.out()), out, a.flag("--resume"));
       host.out().printf(Locale.ROOT, "test accuracy %.4f on %d images; checkpoints in %s%n",
           result.testAccuracy(), result.test().size(), out);
       report(host, out, config, regularizers, result, manager);
@@ -107,7 +107,7 @@ final class TrainCommand implements Command {
     }
     AtomicFiles.write(out.resolve("history.tsv"), tsv.toString().getBytes(StandardCharsets.UTF_8));
     Block model = result.model();
-    String method = model instanceof AibModel ? "aib-attention" : "saliency";
+    String method = NativelyExplained.attributorFor(model).orElse("saliency");
     if (!host.plugins().of(dev.ibex.api.PluginKind.ATTRIBUTOR).containsKey(method)) {
       host.out().println("no '" + method + "' attributor available; wrote " + out.resolve("history.tsv"));
       return;

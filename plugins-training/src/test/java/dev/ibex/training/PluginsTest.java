@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Regularizer;
 import dev.ibex.api.plugins.Plugins;
+import dev.ibex.training.engine.LearningRateSchedule;
 import org.junit.jupiter.api.Test;
 
 class PluginsTest {

@@ -16,6 +16,8 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.ibex.api.model.NativelyExplained;
+import java.util.Optional;
 
 /**
  * A classifier with AIB's variational spatial attention (Lai et al.): features f of the first
@@ -28,9 +30,13 @@ import ai.djl.util.PairList;
  * <p>In training the forward returns {@code [logits, μ, σ, a, a_q]} so that {@link AibTerm} can add
  * the KL, vq and commitment losses; in inference it returns the logits alone, so the trained block
  * serves (and is explained) like any classifier. Everything, anchors included, is saved and loaded
- * with {@link Block#saveParameters}.
+ * with {@link Block#saveParameters}. Its native explanation is the attention map ({@link
+ * AibAttention}, {@code aib-attention}).
  */
-public final class AibModel extends AbstractBlock {
+public final class AibModel extends AbstractBlock implements NativelyExplained {
+  /** The name of {@link AibAttention}, the attributor that reads this model's attention. */
+  static final String ATTRIBUTOR = "aib-attention";
+
   private static final byte VERSION = 1;
 
   private final Block features;
@@ -77,6 +83,11 @@ public final class AibModel extends AbstractBlock {
 
   private static Conv2d conv() {
     return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(1).build();
+  }
+
+  @Override
+  public Optional<String> nativeAttributor() {
+    return Optional.of(ATTRIBUTOR);
   }
 
   /** @return the anchor values (Q,) */

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.RegularizerTerm;
 import dev.ibex.api.TrainingStep;
-import dev.ibex.training.SecondOrder;
+import dev.ibex.training.autograd.SecondOrder;
 
 /** The per-run S-IB term: see {@link SpatialIb}. */
 public final class SpatialIbTerm implements RegularizerTerm {

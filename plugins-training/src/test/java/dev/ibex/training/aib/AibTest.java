@@ -18,9 +18,9 @@ import dev.ibex.api.Layout;
 import dev.ibex.api.RegularizerTerm;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
-import dev.ibex.training.FixedStep;
-import dev.ibex.training.Trainer;
-import dev.ibex.training.models.SmallCnn;
+import dev.ibex.training.engine.Classification;
+import dev.ibex.training.fixtures.FixedStep;
+import dev.ibex.training.fixtures.TestCnn;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -46,7 +46,7 @@ class AibTest {
   private Block wrapped(boolean quantise) {
     Aib aib = new Aib();
     RegularizerTerm term = aib.create(aib.options().defaults().with("latent", 16).with("quantise", quantise));
-    Block b = term.wrap(SmallCnn.create(10, 4));
+    Block b = term.wrap(TestCnn.create(10, 4));
     b.initialize(manager, DataType.FLOAT32, new Shape(6, 1, 28, 28));
     return b;
   }
@@ -88,7 +88,7 @@ class AibTest {
     try (GradientCollector c = manager.getEngine().newGradientCollector()) {
       NDList out = model.forward(store, new NDList(x), true);
       // cross-entropy alone: a_q is piecewise constant, so only the straight-through path carries a gradient
-      c.backward(Trainer.crossEntropy(out.get(0), y));
+      c.backward(Classification.crossEntropy(out.get(0), y));
     }
     assertThat(gradientNorm(model, "attentionMean")).isGreaterThan(0);
     assertThat(gradientNorm(model, "anchors")).as("CE does not move the anchors").isZero();
@@ -160,7 +160,7 @@ class AibTest {
       float expected11 = 0.5625f * s[0] + 0.1875f * s[1] + 0.1875f * s[14] + 0.0625f * s[15];
       assertThat(v[28 + 1]).isCloseTo(expected11, org.assertj.core.data.Offset.offset(1e-6f));
     }
-    Block plain = SmallCnn.create(10, 4);
+    Block plain = TestCnn.create(10, 4);
     plain.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
     try (BlockModel bm = BlockModel.of(plain, manager)) {
       assertThatThrownBy(() -> attention.attribute(bm, x, Target.predicted()))

@@ -16,10 +16,10 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.ibex.api.RegularizerTerm;
-import dev.ibex.training.FixedStep;
-import dev.ibex.training.SecondOrder;
-import dev.ibex.training.Trainer;
-import dev.ibex.training.models.SmallCnn;
+import dev.ibex.training.autograd.SecondOrder;
+import dev.ibex.training.engine.Classification;
+import dev.ibex.training.fixtures.FixedStep;
+import dev.ibex.training.fixtures.TestCnn;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +45,7 @@ class SpatialIbGarbageCollectionTest {
   void setUp() {
     Engine.getInstance().setRandomSeed(11);
     manager = NDManager.newBaseManager();
-    model = SmallCnn.create(3, 4);
+    model = TestCnn.create(3, 4);
     model.initialize(manager, DataType.FLOAT32, INPUT);
     store = new ParameterStore(manager, false);
   }
@@ -116,7 +116,7 @@ class SpatialIbGarbageCollectionTest {
             zeroSteps.add(step);
           }
           SpatialIbTerm sib = (SpatialIbTerm) term;
-          NDArray loss = Trainer.crossEntropy(out.singletonOrThrow(), y).add(sib.combine(sib.parts(r, leaf)));
+          NDArray loss = Classification.crossEntropy(out.singletonOrThrow(), y).add(sib.combine(sib.parts(r, leaf)));
           double value = loss.toType(DataType.FLOAT64, false).getDouble();
           assertThat(Double.isFinite(value)).as("loss at step %d: %s", step, value).isTrue();
           if (step % 50 == 0) {

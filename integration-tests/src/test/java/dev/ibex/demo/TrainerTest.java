@@ -1,12 +1,14 @@
-package dev.ibex.training;
+package dev.ibex.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDManager;
 import dev.ibex.api.plugins.Plugins;
-import dev.ibex.training.data.FashionMnist;
-import dev.ibex.training.data.LabeledImages;
-import dev.ibex.training.models.SmallCnn;
+import dev.ibex.cli.ProgressPrinter;
+import dev.ibex.training.engine.EpochReport;
+import dev.ibex.training.engine.LearningRateSchedule;
+import dev.ibex.training.engine.Trainer;
+import dev.ibex.training.engine.TrainerBuilder;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -34,16 +36,16 @@ class TrainerTest {
   private Run run(String regularizer, Map<String, String> options, int epochs, int batches, Path checkpoints, boolean resume) {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     try (NDManager m = NDManager.newBaseManager()) {
-      Trainer.Builder b = Trainer.builder(SmallCnn.create(10, 8), m)
+      TrainerBuilder b = Trainer.builder(SmallCnn.create(10, 8), m)
           .epochs(epochs).batchSize(32).maxBatchesPerEpoch(batches).learningRate(3e-3f).seed(7)
           .schedule(LearningRateSchedule.COSINE)
-          .progress(new PrintStream(log, true), 10).checkpoints(checkpoints).resume(resume);
+          .listener(new ProgressPrinter(new PrintStream(log, true), 10)).checkpoints(checkpoints).resume(resume);
       if (regularizer != null) {
         b.regularizer(PLUGINS, regularizer, options);
       }
       try (Trainer t = b.build()) {
         List<EpochReport> r = t.fit(train, null);
-        double acc = t.evaluate(test)[0];
+        double acc = t.evaluate(test).accuracy();
         System.out.printf("%s: %s test-acc=%.3f%n", regularizer == null ? "plain" : regularizer,
             r.isEmpty() ? "-" : r.get(r.size() - 1).line(), acc);
         return new Run(r, acc, log.toString());

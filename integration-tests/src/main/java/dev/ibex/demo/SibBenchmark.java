@@ -1,9 +1,10 @@
-package dev.ibex.training;
+package dev.ibex.demo;
 
 import ai.djl.ndarray.NDManager;
 import dev.ibex.api.plugins.Plugins;
-import dev.ibex.training.data.LabeledImages;
-import dev.ibex.training.models.SmallCnn;
+import dev.ibex.training.engine.EpochReport;
+import dev.ibex.training.engine.Trainer;
+import dev.ibex.training.engine.TrainerBuilder;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -59,7 +60,7 @@ public final class SibBenchmark {
 
   private static double msPerStep(LabeledImages train, int batch, int steps, int width, Plugins plugins, Map<String, String> sib) {
     try (NDManager m = NDManager.newBaseManager()) {
-      Trainer.Builder b = Trainer.builder(SmallCnn.create(10, width), m).batchSize(batch).epochs(2).maxBatchesPerEpoch(steps).seed(1);
+      TrainerBuilder b = Trainer.builder(SmallCnn.create(10, width), m).batchSize(batch).epochs(2).maxBatchesPerEpoch(steps).seed(1);
       if (sib != null) {
         b.regularizer(plugins, "s-ib", sib);
       }

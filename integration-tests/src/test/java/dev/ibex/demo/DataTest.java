@@ -1,4 +1,4 @@
-package dev.ibex.training.data;
+package dev.ibex.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,10 +1,15 @@
-package dev.ibex.training;
+package dev.ibex.training.engine;
 
 import ai.djl.training.tracker.Tracker;
 
 /**
  * A learning-rate schedule over optimizer updates, with an offset so that a resumed run continues
  * where the checkpoint left off (DJL's optimizers count updates from zero after a restart).
+ *
+ * <p>The constant schedule is DJL's {@link Tracker#fixed}. The cosine and step schedules keep their
+ * own formulas: DJL's {@code CosineTracker} computes in float (its rates differ in the last bits at
+ * many updates) and {@code MultiFactorTracker} multiplies by the factor where these divide, so
+ * either would change the trained weights.
  */
 public enum LearningRateSchedule {
   /** The base rate throughout. */
@@ -23,6 +28,9 @@ public enum LearningRateSchedule {
    * @return the tracker
    */
   public Tracker tracker(float base, int totalUpdates, int offset) {
+    if (this == CONSTANT) {
+      return Tracker.fixed(base);
+    }
     int total = Math.max(1, totalUpdates);
     return update -> rate(base, total, update + offset);
   }

@@ -1,19 +1,20 @@
-package dev.ibex.training.data;
+package dev.ibex.demo;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.ibex.training.engine.LabeledData;
 import java.util.Arrays;
 import java.util.Optional;
-import java.util.Random;
 
 /**
  * An in-memory labelled image set: (N, C, H, W) floats in [0, 1], one class label per image and,
- * for benchmark sets, one binary object mask (N, 1, H, W) per image.
+ * for benchmark sets, one binary object mask (N, 1, H, W) per image. The trainer reads it as {@link
+ * LabeledData} (whose shuffling and index ranges it inherits).
  */
-public final class LabeledImages {
+public final class LabeledImages implements LabeledData {
   private final float[] pixels;
   private final int[] labels;
   private final float[] masks;
@@ -44,12 +45,12 @@ public final class LabeledImages {
     this.classes = classes;
   }
 
-  /** @return number of images */
+  @Override
   public int size() {
     return labels.length;
   }
 
-  /** @return the shape of one image, (C, H, W) */
+  @Override
   public Shape imageShape() {
     return new Shape(channels, height, width);
   }
@@ -84,33 +85,13 @@ public final class LabeledImages {
   }
 
   /**
-   * A permutation of the indices, the same for the same seed.
-   *
-   * @param seed the seed
-   * @return shuffled indices
-   */
-  public int[] shuffled(long seed) {
-    int[] idx = new int[size()];
-    for (int i = 0; i < idx.length; i++) {
-      idx[i] = i;
-    }
-    Random r = new Random(seed);
-    for (int i = idx.length - 1; i > 0; i--) {
-      int j = r.nextInt(i + 1);
-      int t = idx[i];
-      idx[i] = idx[j];
-      idx[j] = t;
-    }
-    return idx;
-  }
-
-  /**
    * The images at some indices as one (n, C, H, W) float32 batch.
    *
    * @param manager where the batch lives
    * @param indices which images
    * @return the batch
    */
+  @Override
   public NDArray images(NDManager manager, int[] indices) {
     int per = channels * height * width;
     float[] out = new float[indices.length * per];
@@ -127,6 +108,7 @@ public final class LabeledImages {
    * @param indices which images
    * @return the labels
    */
+  @Override
   public NDArray labels(NDManager manager, int[] indices) {
     long[] out = new long[indices.length];
     for (int i = 0; i < indices.length; i++) {
@@ -152,27 +134,6 @@ public final class LabeledImages {
       System.arraycopy(masks, indices[i] * per, out, i * per, per);
     }
     return Optional.of(manager.create(out, new Shape(indices.length, 1, height, width)));
-  }
-
-  /** @return indices 0..n-1 from {@code start}, clipped to the set */
-  int[] range(int start, int n) {
-    int k = Math.max(0, Math.min(n, size() - start));
-    int[] idx = new int[k];
-    for (int i = 0; i < k; i++) {
-      idx[i] = start + i;
-    }
-    return idx;
-  }
-
-  /**
-   * Indices {@code [start, start + n)} clipped to the set.
-   *
-   * @param start first index
-   * @param n how many
-   * @return the indices
-   */
-  public int[] indices(int start, int n) {
-    return range(start, n);
   }
 
   float pixel(int image, int c, int y, int x) {

@@ -1,4 +1,4 @@
-package dev.ibex.training;
+package dev.ibex.training.engine;
 
 import com.google.common.collect.ImmutableMap;
 import java.util.Locale;

@@ -1,4 +1,4 @@
-package dev.ibex.training;
+package dev.ibex.demo;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
@@ -7,11 +7,12 @@ import ai.djl.nn.Block;
 import com.google.common.collect.ImmutableList;
 import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.plugins.Plugins;
-import dev.ibex.training.data.FashionMnist;
-import dev.ibex.training.data.FashionScenes;
-import dev.ibex.training.data.LabeledImages;
-import dev.ibex.training.models.SmallCnn;
-import java.io.PrintStream;
+import dev.ibex.training.engine.EpochReport;
+import dev.ibex.training.engine.LearningRateSchedule;
+import dev.ibex.training.engine.OptimizerKind;
+import dev.ibex.training.engine.Trainer;
+import dev.ibex.training.engine.TrainerBuilder;
+import dev.ibex.training.engine.TrainingListener;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * try (NDManager m = NDManager.newBaseManager()) {
- *   Map<String, TrainingRecipe.Result> r = TrainingRecipe.scenesWithAndWithoutSib(m, TrainingRecipe.Config.demo(), System.out);
+ *   Map<String, TrainingRecipe.Result> r = TrainingRecipe.scenesWithAndWithoutSib(m, TrainingRecipe.Config.demo(), listener);
  *   Block plain = r.get("plain").model();
  *   Block sib = r.get("s-ib").model();
  * }
@@ -51,10 +52,10 @@ public final class TrainingRecipe {
    * @param width channels of the small CNN's first stage
    */
   public record Config(String data, int trainSize, int testSize, int epochs, int batchSize, int maxBatches,
-      float learningRate, Trainer.OptimizerKind optimizer, LearningRateSchedule schedule, long seed, int width) {
+      float learningRate, OptimizerKind optimizer, LearningRateSchedule schedule, long seed, int width) {
     /** @return the demo defaults: scenes, 6000/1000 images, 3 epochs of batch 64, Adam 3e-3 cosine, width 16 */
     public static Config demo() {
-      return new Config("fashion-scenes", 6000, 1000, 3, 64, 0, 3e-3f, Trainer.OptimizerKind.ADAM,
+      return new Config("fashion-scenes", 6000, 1000, 3, 64, 0, 3e-3f, OptimizerKind.ADAM,
           LearningRateSchedule.COSINE, 7, 16);
     }
   }
@@ -97,27 +98,27 @@ public final class TrainingRecipe {
    * @param config the run
    * @param plugins discovered plugins
    * @param regularizers regulariser name to option texts, in order; empty for plain training
-   * @param progress progress output, or {@code null}
+   * @param listener receives the training progress, or {@code null}
    * @param checkpoints checkpoint directory, or {@code null}
    * @param resume continue from the checkpoint directory
    * @return the result
    */
   public static Result train(NDManager manager, Config config, Plugins plugins, Map<String, Map<String, String>> regularizers,
-      PrintStream progress, Path checkpoints, boolean resume) {
+      TrainingListener listener, Path checkpoints, boolean resume) {
     checkArgument(DATA.contains(config.data()), "unknown data set %s", config.data());
     LabeledImages train = data(config.data(), true, config.trainSize(), config.seed());
     LabeledImages test = data(config.data(), false, config.testSize(), config.seed());
-    Trainer.Builder b = Trainer.builder(SmallCnn.create(train.classes(), config.width()), manager)
+    TrainerBuilder b = Trainer.builder(SmallCnn.create(train.classes(), config.width()), manager)
         .epochs(config.epochs()).batchSize(config.batchSize()).maxBatchesPerEpoch(config.maxBatches())
         .learningRate(config.learningRate()).optimizer(config.optimizer()).schedule(config.schedule())
         .seed(config.seed()).checkpoints(checkpoints).resume(resume);
-    if (progress != null) {
-      b.progress(progress, 20);
+    if (listener != null) {
+      b.listener(listener);
     }
     regularizers.forEach((name, options) -> b.regularizer(plugins, name, options));
     Trainer trainer = b.build();
     List<EpochReport> history = trainer.fit(train, null);
-    double acc = trainer.evaluate(test)[0];
+    double acc = trainer.evaluate(test).accuracy();
     trainer.close();
     return new Result(trainer.model(), history, acc, test);
   }
@@ -128,14 +129,14 @@ public final class TrainingRecipe {
    *
    * @param manager where the models live
    * @param config the run (its {@code data} should be {@code fashion-scenes})
-   * @param progress progress output, or {@code null}
+   * @param listener receives the training progress, or {@code null}
    * @return {@code plain} and {@code s-ib} results
    */
-  public static Map<String, Result> scenesWithAndWithoutSib(NDManager manager, Config config, PrintStream progress) {
+  public static Map<String, Result> scenesWithAndWithoutSib(NDManager manager, Config config, TrainingListener listener) {
     Plugins plugins = Plugins.discover(TrainingRecipe.class.getClassLoader());
     Map<String, Result> out = new LinkedHashMap<>();
-    out.put("plain", train(manager, config, plugins, Map.of(), progress, null, false));
-    out.put("s-ib", train(manager, config, plugins, Map.of("s-ib", Map.of()), progress, null, false));
+    out.put("plain", train(manager, config, plugins, Map.of(), listener, null, false));
+    out.put("s-ib", train(manager, config, plugins, Map.of("s-ib", Map.of()), listener, null, false));
     return out;
   }
 }

@@ -1,4 +1,4 @@
-package dev.ibex.training;
+package dev.ibex.training.autograd;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -86,7 +86,7 @@ public final class SecondOrder {
       PtNDManager owner = (PtNDManager) NDManager.newBaseManager(Device.cpu(), "PyTorch");
       try (InputStream in = SecondOrder.class.getResourceAsStream("input_gradient.pt")) {
         if (in == null) {
-          throw new IllegalStateException("resource dev/ibex/training/input_gradient.pt is missing");
+          throw new IllegalStateException("resource dev/ibex/training/autograd/input_gradient.pt is missing");
         }
         PtSymbolBlock block = JniUtils.loadModule(owner, in, true, false);
         return block;

@@ -1,4 +1,4 @@
-package dev.ibex.training.data;
+package dev.ibex.demo;
 
 import static com.google.common.base.Preconditions.checkArgument;
 

@@ -1,4 +1,4 @@
-package dev.ibex.training.data;
+package dev.ibex.demo;
 
 import dev.ibex.api.InvalidInputException;
 import java.io.DataInputStream;
