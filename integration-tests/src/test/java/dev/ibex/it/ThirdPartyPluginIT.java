@@ -124,6 +124,24 @@ class ThirdPartyPluginIT {
   }
 
   @Test
+  void aWrapperFromTheHostSmoothsTheThirdPartyMethod() throws Exception {
+    Path model = Fixtures.copy("/parity/plain/model.pt", dir);
+    Path x = Fixtures.copy("/parity/plain/x.npy", dir);
+    Path out = dir.resolve("smooth-sign.npy");
+    Proc run = ibex("--plugins", pluginDir.toString(), "explain", "--model", model.toString(), "--input", x.toString(),
+        "--method", "smoothgrad", "--target", "3", "--set", "base=gradient-sign", "--set", "base-options=scale=3",
+        "--set", "samples=4", "--set", "stdev=0.05", "--out", out.toString());
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("smoothgrad (4, 3, 32, 32)");
+    try (NDManager m = NDManager.newBaseManager()) {
+      // the mean of 4 maps of -3, 0 or 3: every element a multiple of 3/4, and not all zero
+      NDArray quarters = Npy.read(out, m).mul(4.0 / 3);
+      assertThat(quarters.sub(quarters.round()).abs().max().getFloat()).isLessThan(1e-4f);
+      assertThat(quarters.abs().sum().getFloat()).isGreaterThan(0f);
+    }
+  }
+
+  @Test
   void readmeShowsTheCompiledExampleVerbatim() throws IOException {
     String readme = Files.readString(Path.of(System.getProperty("ibex.readme")));
     String example;

@@ -1,8 +1,8 @@
 package dev.ibex.training.aib;
 
 import com.google.auto.service.AutoService;
-import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Regularizer;
+import dev.ibex.api.spi.AbstractRegularizer;
 import dev.ibex.api.RegularizerTerm;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
@@ -15,7 +15,7 @@ import dev.ibex.api.options.Options;
  * The trained attention mean is the explanation ({@code aib-attention}).
  */
 @AutoService(Regularizer.class)
-public final class Aib implements Regularizer {
+public final class Aib extends AbstractRegularizer {
   private static final OptionSchema OPTIONS = OptionSchema.of(
       OptionSpec.integer("feature-layers", 3, "children of the sequential classifier that produce the attended feature map").withRange(1, 1000),
       OptionSpec.integer("classes", 10, "number of classes of the decoder").withRange(2, 100000),
@@ -27,26 +27,14 @@ public final class Aib implements Regularizer {
       OptionSpec.real("lambda-q", 0.4, "weight of the vq loss ||sg[a] - a_q||^2").withMin(0),
       OptionSpec.real("lambda-c", 0.1, "weight of the commitment loss ||a - sg[a_q]||^2").withMin(0));
 
-  @Override
-  public String name() {
-    return "aib";
+  public Aib() {
+    super("aib",
+        "IB-inspired variational spatial attention with anchor quantisation and a VIB head (AIB)",
+        OPTIONS);
   }
 
   @Override
-  public String description() {
-    return "IB-inspired variational spatial attention with anchor quantisation and a VIB head (AIB)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
-  }
-
-  @Override
-  public RegularizerTerm create(Options o) {
-    if (o.schema() != OPTIONS) {
-      throw new InvalidOptionException("options for 'aib' must come from its own schema (use options().defaults())");
-    }
+  protected RegularizerTerm newTerm(Options o) {
     return new AibTerm(o.getInt("feature-layers"), o.getInt("classes"), o.getInt("latent"), o.getInt("anchors"),
         o.getBoolean("quantise"), o.getInt("test-samples"), o.getDouble("beta"), o.getDouble("lambda-q"), o.getDouble("lambda-c"));
   }

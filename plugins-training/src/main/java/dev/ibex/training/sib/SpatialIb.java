@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import com.google.common.collect.ImmutableList;
 import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Regularizer;
+import dev.ibex.api.spi.AbstractRegularizer;
 import dev.ibex.api.RegularizerTerm;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
@@ -20,7 +21,7 @@ import dev.ibex.api.options.Options;
  * the reference script's λ_bg·exp(L_bg) + λ_fg·exp(−HSIC) (default, with λ_bg = 1000, λ_fg = 0.01).
  */
 @AutoService(Regularizer.class)
-public final class SpatialIb implements Regularizer {
+public final class SpatialIb extends AbstractRegularizer {
   /** The combinations of the two terms. */
   public static final ImmutableList<String> FORMS = ImmutableList.of("exp", "linear");
 
@@ -39,26 +40,14 @@ public final class SpatialIb implements Regularizer {
       OptionSpec.choice("vjp", "grad", ImmutableList.of("grad", "backward"),
           "grad: torch.autograd.grad(create_graph) on the input only; backward: backward(create_graph), then zero the first-order gradients it leaks into the parameters (leaks graph memory)"));
 
-  @Override
-  public String name() {
-    return "s-ib";
+  public SpatialIb() {
+    super("s-ib",
+        "Spatial information bottleneck: HSIC foreground alignment and background variance of the VJP map (second-order)",
+        OPTIONS);
   }
 
   @Override
-  public String description() {
-    return "Spatial information bottleneck: HSIC foreground alignment and background variance of the VJP map (second-order)";
-  }
-
-  @Override
-  public OptionSchema options() {
-    return OPTIONS;
-  }
-
-  @Override
-  public RegularizerTerm create(Options options) {
-    if (options.schema() != OPTIONS) {
-      throw new InvalidOptionException("options for 's-ib' must come from its own schema (use options().defaults())");
-    }
+  protected RegularizerTerm newTerm(Options options) {
     int kernel = options.getInt("density-kernel");
     if (kernel % 2 == 0) {
       throw new InvalidOptionException("option 'density-kernel' must be odd (padding keeps the map size), got " + kernel);

@@ -1,5 +1,6 @@
 package dev.ibex.training.sib;
 
+import dev.ibex.api.spi.Hsic;
 import static dev.ibex.api.GraphConstants.scalar;
 
 import ai.djl.ndarray.NDArray;

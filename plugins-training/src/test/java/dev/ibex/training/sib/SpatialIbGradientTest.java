@@ -1,5 +1,6 @@
 package dev.ibex.training.sib;
 
+import dev.ibex.api.GraphConstants;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
@@ -183,7 +184,7 @@ class SpatialIbGradientTest {
       leaf.setRequiresGradient(true);
       try (GradientCollector c = manager.getEngine().newGradientCollector()) {
         NDArray p = model.forward(store, new NDList(leaf), true).singletonOrThrow().softmax(1);
-        NDArray half = p.square().sum().mul(0.5);
+        NDArray half = p.square().sum().mul(GraphConstants.scalar(p, 0.5));
         NDArray viaGrad = SecondOrder.inputGradient(half, leaf);
         assertThat(totalParameterGradient()).isZero();
         NDArray viaBackward = SecondOrder.inputGradientByBackward(half, leaf, model, true);
@@ -202,7 +203,7 @@ class SpatialIbGradientTest {
       double afterRemoval;
       try (GradientCollector c = manager.getEngine().newGradientCollector()) {
         NDArray p = model.forward(store, new NDList(leaf), true).singletonOrThrow().softmax(1);
-        NDArray half = p.square().sum().mul(0.5);
+        NDArray half = p.square().sum().mul(GraphConstants.scalar(p, 0.5));
         NDArray r = SecondOrder.inputGradientByBackward(half, leaf, model, false);
         assertThat(r.abs().sum().toType(DataType.FLOAT64, false).getDouble()).isGreaterThan(0);
         leaked = totalParameterGradient();
@@ -220,7 +221,7 @@ class SpatialIbGradientTest {
       leaf.setRequiresGradient(true);
       try (GradientCollector c = manager.getEngine().newGradientCollector()) {
         NDArray p = model.forward(store, new NDList(leaf), true).singletonOrThrow().softmax(1);
-        SecondOrder.inputGradientByBackward(p.square().sum().mul(0.5), leaf, model, true);
+        SecondOrder.inputGradientByBackward(p.square().sum().mul(GraphConstants.scalar(p, 0.5)), leaf, model, true);
         assertThat(totalParameterGradient()).isZero();
       }
     }

@@ -1,5 +1,6 @@
 package dev.ibex.training.sib;
 
+import dev.ibex.api.spi.Hsic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
