@@ -112,7 +112,6 @@ public final class Heatmaps {
         }
       }
     }
-    ReportPage.createParent(file);
     AtomicFiles.write(file, stream -> {
       if (!ImageIO.write(out, "png", stream)) { // false: no PNG writer, and nothing was written
         throw new IOException("no PNG writer available");

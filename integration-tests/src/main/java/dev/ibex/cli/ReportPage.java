@@ -3,7 +3,6 @@ package dev.ibex.cli;
 import dev.ibex.api.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -115,17 +114,7 @@ final class ReportPage {
 
   void write(Path file) throws IOException {
     byte[] bytes = render().getBytes(StandardCharsets.UTF_8);
-    createParent(file);
-    AtomicFiles.write(file, bytes);
-  }
-
-  /**
-   * Makes the file's directory first: a path through a regular file then fails with the
-   * FileSystemException that the CLI reports as a user error (AtomicFiles wraps it in a plain
-   * IOException).
-   */
-  static void createParent(Path file) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
+    AtomicFiles.write(file, bytes); // makes the directory; an unusable one is a WriteException naming the path
   }
 
   static String esc(String s) {
