@@ -174,33 +174,30 @@ final class DemoCommand implements Command {
       Map<String, Map<String, Map<String, Double>>> scores, List<MetricLine> metricLines, List<ImageRow> images) {
     List<String> header = new ArrayList<>(List.of("model", "test accuracy", "method"));
     Map<String, String> arrows = new LinkedHashMap<>();
-    List<String[]> lines = new ArrayList<>();
+    List<ReportPage.Definition> definitions = new ArrayList<>();
     for (MetricLine m : metricLines) {
       boolean lower = m.direction() == Direction.LOWER_IS_BETTER;
       arrows.put(m.name(), lower ? " \u2193" : " \u2191");
-      lines.add(new String[] {m.name(), m.description() + "; " + (lower ? "lower" : "higher") + " is better"});
+      definitions.add(new ReportPage.Definition(m.name(), m.description() + "; " + (lower ? "lower" : "higher") + " is better"));
     }
     List<String> metricNames = new ArrayList<>(scores.values().iterator().next().values().iterator().next().keySet());
     metricNames.forEach(m -> header.add(m + arrows.getOrDefault(m, "")));
-    List<List<String>> rows = new ArrayList<>();
+    List<ReportPage.Row> rows = new ArrayList<>();
     scores.forEach((variant, byMethod) -> byMethod.forEach((method, byMetric) -> {
       List<String> row = new ArrayList<>(List.of(variant, String.format(Locale.ROOT, "%.4f", accuracy.get(variant)), method));
       metricNames.forEach(m -> row.add(String.format(Locale.ROOT, "%.4f", byMetric.get(m))));
-      rows.add(row);
+      rows.add(ReportPage.Row.of(row));
     }));
-    ReportPage page = new ReportPage("ibex demo: plain vs S-IB").paragraph(intro)
-        .heading("Scores (mean over the test images; \u2191 higher is better, \u2193 lower is better)")
-        .table(header, rows)
-        .definitions("metrics", lines)
-        .heading("Heatmaps")
-        .colourBar("map minimum", "map maximum", Heatmaps.MAP_MEANING + " Maps explain the true class.");
+    List<ReportPage.FigureGroup> groups = new ArrayList<>();
     for (ImageRow im : images) {
       StringBuilder caption = new StringBuilder("Test image " + im.index() + ": class " + im.trueClass() + "; predicted");
       im.predicted().forEach((variant, cls) -> caption.append(" by ").append(variant).append(": ").append(cls).append(','));
       caption.setLength(caption.length() - 1);
-      page.figures(caption.toString(), im.figures());
+      groups.add(new ReportPage.FigureGroup(caption.toString(), im.figures()));
     }
-    return page;
+    return new ReportPage("demo", Map.of("title", "ibex demo: plain vs S-IB", "intro", intro, "header", header,
+        "rows", rows, "metrics", definitions, "images", groups,
+        "colourBar", new ReportPage.ColourBar("map minimum", "map maximum", Heatmaps.MAP_MEANING + " Maps explain the true class.")));
   }
 
   /** A metric's line on the page: what it measures and which way is better. */
