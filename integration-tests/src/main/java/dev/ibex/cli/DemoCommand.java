@@ -51,7 +51,7 @@ final class DemoCommand implements Subcommand {
       description = "where index.html, its PNGs and results.tsv go (default: ${DEFAULT-VALUE})")
   Path out;
 
-  @Option(names = "--quick", description = "a one-minute run: 1 epoch on 1000 images, 32 scored")
+  @Option(names = "--quick", description = "a small run: 1 epoch on 1000 images, 32 scored")
   boolean quick;
 
   @Option(names = "--epochs", paramLabel = "E", converter = ValueConverters.AtLeastOne.class, description = "default: 3 (quick: 1)")

@@ -58,6 +58,7 @@ final class IbexCommand {
    */
   static CommandLine commandLine(IbexCommand ibex, PrintWriter out) {
     CommandLine cli = new CommandLine(ibex)
+        .setExpandAtFiles(false) // "@name" is a value like any other, not a file of arguments
         .setCaseInsensitiveEnumValuesAllowed(true)
         .setUsageHelpWidth(HELP_WIDTH)
         .setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF))
