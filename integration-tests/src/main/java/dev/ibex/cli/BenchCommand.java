@@ -2,7 +2,9 @@ package dev.ibex.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.ibex.api.plugins.PluginCalls;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.Target;
@@ -10,8 +12,13 @@ import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.api.options.Options;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code bench}: throughput of an attributor on a model, warm-up excluded: images per second, wall
@@ -19,7 +26,8 @@ import java.util.Locale;
  * {@code --warmup} it warms up until stable (one warm-up run measured a fifth of the warm rate); the
  * output says how many warm-up runs it took.
  */
-final class BenchCommand implements Command {
+@Command(name = "bench", header = "bench - throughput of a method on a model: images/s, median ms per batch, passes per image")
+final class BenchCommand implements Subcommand {
   /** Warm-up until stable: at least this many runs, ... */
   static final int MIN_WARMUP = 3;
   /** ... then until this many runs in a row are within STEADY_TOLERANCE of the fastest so far, ... */
@@ -29,40 +37,75 @@ final class BenchCommand implements Command {
   static final int MAX_WARMUP = 100;
   static final long MAX_WARMUP_NANOS = 10_000_000_000L;
 
-  @Override
-  public String name() {
-    return "bench";
+  @Mixin HelpOption help;
+
+  @Mixin ModelOptions model;
+
+  @Mixin MethodOptions method;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Batch source;
+
+  @Option(names = "--batch", paramLabel = "B", defaultValue = "8", converter = ValueConverters.AtLeastOne.class,
+      description = "images per batch (default: ${DEFAULT-VALUE})")
+  int batch;
+
+  @Option(names = "--repeat", paramLabel = "R", defaultValue = "5", converter = ValueConverters.AtLeastOne.class,
+      description = "timed runs; the median is reported (default: ${DEFAULT-VALUE})")
+  int repeat;
+
+  @Option(names = "--warmup", paramLabel = "W", converter = ValueConverters.AtLeastZero.class,
+      description = "untimed runs first (default: until 3 runs in a row are within 10%% of the fastest, at most 100 runs or 10 s)")
+  Integer fixedWarmup;
+
+  @ArgGroup(exclusive = true)
+  TargetOptions target = new TargetOptions();
+
+  /** Where the batch comes from: rows of a file, or random normal pixels of a shape. */
+  static final class Batch {
+    @Option(names = "--input", paramLabel = "X.npy", description = "take the batch from these samples (repeated as needed)")
+    Path input;
+
+    @Option(names = "--shape", paramLabel = "CxHxW", converter = ShapeConverter.class,
+        description = "a random normal batch of this sample shape, e.g. 3x224x224")
+    Shape shape;
+  }
+
+  /** A sample shape such as {@code 3x32x32}. */
+  static final class ShapeConverter implements ITypeConverter<Shape> {
+    @Override
+    public Shape convert(String text) {
+      long[] dims;
+      try {
+        dims = Arrays.stream(text.split("x", -1)).mapToLong(Long::parseLong).toArray();
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("must look like 3x32x32, got '" + text + "'");
+      }
+      if (Arrays.stream(dims).anyMatch(d -> d < 1)) {
+        throw new TypeConversionException("dimensions must be positive, got '" + text + "'");
+      }
+      return new Shape(dims);
+    }
   }
 
   @Override
-  public String usage() {
-    return "bench --model M.pt --method NAME (--input X.npy | --shape CxHxW) [--batch B] [--repeat R]\n"
-        + "      [--warmup W] [--layer L] [--target K | --cosine-to E.npy] [--entry METHOD] [--tail-takes-input]\n"
-        + "      [--set key=value]...   (default warm-up: until 3 runs in a row are within 10% of the fastest)";
-  }
-
-  @Override
-  public void run(Host host, List<String> args) throws Exception {
-    Args a = Args.parse(name(), args, AttributionSetup.BENCH_ARGS, AttributionSetup.FLAGS);
-    Attributor attributor = host.plugins().attributor(a.require("--method"));
-    Options options = AttributionSetup.options(attributor, a);
-    int batch = a.intValue("--batch", 8);
-    int repeat = a.intValue("--repeat", 5);
+  public void run(Host host) throws Exception {
+    Attributor attributor = method.attributor(host);
+    Options options = method.options(attributor);
     // default: warm up until stable; the first runs pay for libtorch's lazy set-up and allocator growth
-    Integer fixedWarmup = a.get("--warmup").isPresent() ? a.intValue("--warmup", 0, 0) : null;
-    try (TorchScriptModel model = AttributionSetup.model(host, a);
-        NDManager manager = model.manager().newSubManager()) {
+    try (TorchScriptModel loaded = model.load(host);
+        NDManager manager = loaded.manager().newSubManager()) {
       NDArray x;
-      if (a.get("--input").isPresent()) {
-        NDArray all = AttributionSetup.input(Path.of(a.get("--input").get()), manager);
+      if (source.input != null) {
+        NDArray all = AttributionSetup.input(source.input, manager);
         long n = all.getShape().get(0);
-        NDArray rows = manager.arange(batch).toType(ai.djl.ndarray.types.DataType.INT64, false).mod(n);
+        NDArray rows = manager.arange(batch).toType(DataType.INT64, false).mod(n);
         x = all.get(rows);
       } else {
-        x = manager.randomNormal(new Shape(batch).addAll(parseShape(a.require("--shape"))));
+        x = manager.randomNormal(new Shape(batch).addAll(source.shape));
       }
-      Target target = AttributionSetup.target(a, manager);
-      host.err().println("bench " + attributor.name() + " on " + model.device() + ", batch " + batch + ", "
+      Target explained = target.target(manager);
+      host.err().println("bench " + attributor.name() + " on " + loaded.device() + ", batch " + batch + ", "
           + (fixedWarmup == null ? "warm-up until stable" : fixedWarmup + " warm-up") + " + " + repeat + " timed runs");
       int warmup = 0;
       double best = Double.POSITIVE_INFINITY;
@@ -72,7 +115,7 @@ final class BenchCommand implements Command {
           : warmup < MIN_WARMUP || (steady < STEADY_RUNS && warmup < MAX_WARMUP
               && System.nanoTime() - warmStart < MAX_WARMUP_NANOS)) {
         try (NDManager run = manager.newSubManager()) {
-          Attribution w = Host.attribute(attributor, model, x, target, options);
+          Attribution w = PluginCalls.attribute(attributor, loaded, x, explained, options);
           w.values().attach(run);
           double t = w.wallTime().toNanos() / 1e6;
           steady = Double.isFinite(best) && t <= best * STEADY_TOLERANCE ? steady + 1 : 0; // within 10% of the fastest before it
@@ -85,7 +128,7 @@ final class BenchCommand implements Command {
       Attribution last = null;
       for (int i = 0; i < repeat; i++) {
         try (NDManager run = manager.newSubManager()) {
-          last = Host.attribute(attributor, model, x, target, options);
+          last = PluginCalls.attribute(attributor, loaded, x, explained, options);
           last.values().attach(run);
           ms[i] = last.wallTime().toNanos() / 1e6;
           host.err().printf(Locale.ROOT, "  run %d/%d: %.1f ms%n", i + 1, repeat, ms[i]);
@@ -96,21 +139,8 @@ final class BenchCommand implements Command {
       host.out().printf(Locale.ROOT,
           "method=%s device=%s batch=%d input=%s warmup_runs=%d timed_runs=%d median_ms=%.2f images_per_s=%.2f"
               + " forward_per_image=%.2f backward_per_image=%.2f%n",
-          attributor.name(), model.device(), batch, x.getShape().slice(1), warmup, repeat, median, batch * 1000.0 / median,
+          attributor.name(), loaded.device(), batch, x.getShape().slice(1), warmup, repeat, median, batch * 1000.0 / median,
           last.forwardPassesPerSample(), last.backwardPassesPerSample());
     }
-  }
-
-  static Shape parseShape(String text) {
-    long[] dims;
-    try {
-      dims = Arrays.stream(text.split("x", -1)).mapToLong(Long::parseLong).toArray();
-    } catch (NumberFormatException e) {
-      throw new UsageException("--shape must look like 3x32x32, got '" + text + "'");
-    }
-    if (Arrays.stream(dims).anyMatch(d -> d < 1)) {
-      throw new UsageException("--shape dimensions must be positive, got '" + text + "'");
-    }
-    return new Shape(dims);
   }
 }

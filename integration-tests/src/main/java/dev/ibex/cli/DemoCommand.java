@@ -3,6 +3,7 @@ package dev.ibex.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import dev.ibex.api.plugins.PluginCalls;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.Direction;
@@ -26,7 +27,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code demo}: the S-IB experiment end to end on data with known object masks. Trains the small CNN
@@ -34,7 +37,8 @@ import java.util.Set;
  * the test images with Grad-CAM and saliency, scores the maps with localisation and faithfulness
  * metrics, and writes an HTML report with heatmaps, a TSV of the numbers and the console log.
  */
-final class DemoCommand implements Command {
+@Command(name = "demo", header = "demo - the S-IB experiment: plain vs s-ib training, maps scored against object masks, a report")
+final class DemoCommand implements Subcommand {
   /** Grad-CAM's layer in the small CNN: the ReLU after its last convolution (14x14 on 56x56 scenes). */
   static final String CAM_LAYER = "08LambdaBlock";
   static final List<String> METHODS = List.of("grad-cam", "saliency");
@@ -42,31 +46,42 @@ final class DemoCommand implements Command {
   static final int SHOWN = 6;
   static final List<String> METRICS = List.of("pointing-game", "relevance-mass", "miou", "insertion", "deletion");
 
-  @Override
-  public String name() {
-    return "demo";
-  }
+  @Mixin HelpOption help;
+
+  @Option(names = "--out", paramLabel = "DIR", defaultValue = "ibex-demo",
+      description = "where index.html, its PNGs and results.tsv go (default: ${DEFAULT-VALUE})")
+  Path out;
+
+  @Option(names = "--quick", description = "a small run: 1 epoch on 1000 images, 32 scored")
+  boolean quick;
+
+  @Option(names = "--epochs", paramLabel = "E", converter = ValueConverters.AtLeastOne.class, description = "default: 3 (quick: 1)")
+  Integer epochs;
+
+  @Option(names = "--train-size", paramLabel = "N", converter = ValueConverters.AtLeastOne.class,
+      description = "training images (default: 6000, quick: 1000)")
+  Integer trainSize;
+
+  @Option(names = "--test-size", paramLabel = "N", converter = ValueConverters.AtLeastOne.class,
+      description = "test images (default: 1000, quick: 100)")
+  Integer testSize;
+
+  @Option(names = "--eval-size", paramLabel = "N", converter = ValueConverters.AtLeastOne.class,
+      description = "test images explained and scored (default: 200, quick: 32)")
+  Integer evalSizeOption;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "7", converter = ValueConverters.AnyLong.class,
+      description = "default: ${DEFAULT-VALUE}")
+  long seed;
+
+  @Option(names = "--sib-set", paramLabel = "key=value", description = "an s-ib option (see list), e.g. form=linear; repeatable")
+  Map<String, String> sibOptions = new LinkedHashMap<>();
 
   @Override
-  public String usage() {
-    return "demo [--out DIR] [--quick] [--epochs E] [--train-size N] [--test-size N] [--eval-size N] [--seed S]\n"
-        + "     [--sib-set key=value]...   (s-ib options, e.g. form=linear)";
-  }
-
-  @Override
-  public void run(Host host, List<String> args) throws Exception {
-    Args a = Args.parse(args,
-        Set.of("--out", "--epochs", "--train-size", "--test-size", "--eval-size", "--seed", "--sib-set"),
-        Set.of("--quick"));
-    Map<String, String> sibOptions = a.settings("--sib-set");
+  public void run(Host host) throws Exception {
     host.plugins().regularizer("s-ib").options().parse(sibOptions); // fail early on a bad option
-    boolean quick = a.flag("--quick");
-    Path out = Path.of(a.get("--out").orElse("ibex-demo"));
-    TrainingRecipe.Config config = new TrainingRecipe.Config("fashion-scenes",
-        a.intValue("--train-size", quick ? 1000 : 6000), a.intValue("--test-size", quick ? 100 : 1000),
-        a.intValue("--epochs", quick ? 1 : 3), 64, 0, 3e-3f, OptimizerKind.ADAM, LearningRateSchedule.COSINE,
-        a.longValue("--seed", 7), 16);
-    int evalSize = Math.min(a.intValue("--eval-size", quick ? 32 : 200), config.testSize());
+    TrainingRecipe.Config config = config();
+    int evalSize = Math.min(or(evalSizeOption, quick ? 32 : 200), config.testSize());
     Files.createDirectories(out);
     host.out().println("ibex demo: small CNN on Fashion-MNIST scenes (56x56, object masks), plain vs s-ib; "
         + config.epochs() + " epoch(s) on " + config.trainSize() + " images; report in " + out.toAbsolutePath());
@@ -106,7 +121,7 @@ final class DemoCommand implements Command {
             if (method.equals("grad-cam")) {
               options = options.with("layer", CAM_LAYER);
             }
-            Attribution attribution = Host.attribute(attributor, model, x, labels, options);
+            Attribution attribution = PluginCalls.attribute(attributor, model, x, labels, options);
             maps.computeIfAbsent(variant, k -> new LinkedHashMap<>()).put(method, attribution.values());
             MetricInput in = MetricInput.builder().model(model).inputs(x).target(labels)
                 .attributions(attribution.values()).masks(masks).build();
@@ -131,6 +146,17 @@ final class DemoCommand implements Command {
       writeReport(out, config, sibOptions, evalSize, accuracy, scores, metricLines, x, maps, trueClasses, predicted);
     }
     host.out().println("wrote " + out.resolve("index.html") + " and " + out.resolve("results.tsv"));
+  }
+
+  private TrainingRecipe.Config config() {
+    return new TrainingRecipe.Config("fashion-scenes",
+        or(trainSize, quick ? 1000 : 6000), or(testSize, quick ? 100 : 1000),
+        or(epochs, quick ? 1 : 3), 64, 0, 3e-3f, OptimizerKind.ADAM, LearningRateSchedule.COSINE,
+        seed, 16);
+  }
+
+  private static int or(Integer given, int otherwise) {
+    return given != null ? given : otherwise;
   }
 
   private static void writeReport(Path out, TrainingRecipe.Config config, Map<String, String> sibOptions, int evalSize,
@@ -174,33 +200,30 @@ final class DemoCommand implements Command {
       Map<String, Map<String, Map<String, Double>>> scores, List<MetricLine> metricLines, List<ImageRow> images) {
     List<String> header = new ArrayList<>(List.of("model", "test accuracy", "method"));
     Map<String, String> arrows = new LinkedHashMap<>();
-    List<String[]> lines = new ArrayList<>();
+    List<ReportPage.Definition> definitions = new ArrayList<>();
     for (MetricLine m : metricLines) {
       boolean lower = m.direction() == Direction.LOWER_IS_BETTER;
       arrows.put(m.name(), lower ? " \u2193" : " \u2191");
-      lines.add(new String[] {m.name(), m.description() + "; " + (lower ? "lower" : "higher") + " is better"});
+      definitions.add(new ReportPage.Definition(m.name(), m.description() + "; " + (lower ? "lower" : "higher") + " is better"));
     }
     List<String> metricNames = new ArrayList<>(scores.values().iterator().next().values().iterator().next().keySet());
     metricNames.forEach(m -> header.add(m + arrows.getOrDefault(m, "")));
-    List<List<String>> rows = new ArrayList<>();
+    List<ReportPage.Row> rows = new ArrayList<>();
     scores.forEach((variant, byMethod) -> byMethod.forEach((method, byMetric) -> {
       List<String> row = new ArrayList<>(List.of(variant, String.format(Locale.ROOT, "%.4f", accuracy.get(variant)), method));
       metricNames.forEach(m -> row.add(String.format(Locale.ROOT, "%.4f", byMetric.get(m))));
-      rows.add(row);
+      rows.add(ReportPage.Row.of(row));
     }));
-    ReportPage page = new ReportPage("ibex demo: plain vs S-IB").paragraph(intro)
-        .heading("Scores (mean over the test images; \u2191 higher is better, \u2193 lower is better)")
-        .table(header, rows)
-        .definitions("metrics", lines)
-        .heading("Heatmaps")
-        .colourBar("map minimum", "map maximum", Heatmaps.MAP_MEANING + " Maps explain the true class.");
+    List<ReportPage.FigureGroup> groups = new ArrayList<>();
     for (ImageRow im : images) {
       StringBuilder caption = new StringBuilder("Test image " + im.index() + ": class " + im.trueClass() + "; predicted");
       im.predicted().forEach((variant, cls) -> caption.append(" by ").append(variant).append(": ").append(cls).append(','));
       caption.setLength(caption.length() - 1);
-      page.figures(caption.toString(), im.figures());
+      groups.add(new ReportPage.FigureGroup(caption.toString(), im.figures()));
     }
-    return page;
+    return new ReportPage("demo", Map.of("title", "ibex demo: plain vs S-IB", "intro", intro, "header", header,
+        "rows", rows, "metrics", definitions, "images", groups,
+        "colourBar", new ReportPage.ColourBar("map minimum", "map maximum", Heatmaps.MAP_MEANING + " Maps explain the true class.")));
   }
 
   /** A metric's line on the page: what it measures and which way is better. */

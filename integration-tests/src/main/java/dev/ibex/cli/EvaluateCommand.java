@@ -2,100 +2,139 @@ package dev.ibex.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import com.google.gson.GsonBuilder;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.Metric;
 import dev.ibex.api.MetricInput;
 import dev.ibex.api.MetricResult;
 import dev.ibex.api.io.AtomicFiles;
-import dev.ibex.api.io.Npy;
 import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.api.options.Options;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code evaluate}: score attributions with a metric (model, masks and attributor as it needs). */
-final class EvaluateCommand implements Command {
-  @Override
-  public String name() {
-    return "evaluate";
+@Command(name = "evaluate", header = "evaluate - score attributions with a metric, given the model, inputs, masks or method it needs")
+final class EvaluateCommand implements Subcommand {
+  @Mixin HelpOption help;
+
+  @Option(names = "--metric", required = true, paramLabel = "NAME", description = "the metric (see list)")
+  String metricName;
+
+  @Option(names = "--set", paramLabel = "key=value", description = "an option of the metric (see list); repeatable")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  @ArgGroup(exclusive = false)
+  ModelOptions model;
+
+  @Option(names = "--input", paramLabel = "X.npy", description = "the inputs the attributions explain")
+  Path input;
+
+  @Option(names = "--attributions", paramLabel = "A.npy", description = "the attributions to score")
+  Path attributions;
+
+  @Option(names = "--masks", paramLabel = "M.npy", description = "object masks, (N, H, W), for localisation metrics")
+  Path masks;
+
+  @ArgGroup(exclusive = true)
+  TargetOptions.WithLabels target = new TargetOptions.WithLabels();
+
+  @ArgGroup(exclusive = false)
+  MethodGroup method;
+
+  @Option(names = "--json", paramLabel = "R.json", description = "also write the result, per-sample scores included")
+  Path json;
+
+  /** The attribution method a metric re-runs (e.g. a sanity check): {@code --method NAME [--layer L] [--method-set k=v]...}. */
+  static final class MethodGroup {
+    @Option(names = "--method", required = true, paramLabel = "NAME", description = "the attribution method the metric runs")
+    String name;
+
+    @Option(names = "--layer", paramLabel = "L", description = "its layer, for a layer method")
+    String layer;
+
+    @Option(names = "--method-set", paramLabel = "key=value", description = "an option of the method; repeatable")
+    Map<String, String> settings = new LinkedHashMap<>();
   }
 
   @Override
-  public String usage() {
-    return "evaluate --metric NAME [--model M.pt] [--input X.npy] [--attributions A.npy] [--masks M.npy]\n"
-        + "         [--target K | --targets Y.npy | --cosine-to E.npy] [--method NAME [--method-set k=v]...]\n"
-        + "         [--layer L] [--entry METHOD] [--tail-takes-input] [--set key=value]... [--json R.json]";
-  }
-
-  @Override
-  public void run(Host host, List<String> args) throws Exception {
-    Args a = Args.parse(name(), args, AttributionSetup.EVALUATE_ARGS, AttributionSetup.FLAGS);
-    Metric metric = host.plugins().metric(a.require("--metric"));
-    if (a.get("--json").isPresent() && Files.isDirectory(Path.of(a.get("--json").get()))) {
-      throw new UsageException("--json " + a.get("--json").get() + " is a directory; give the .json file to write");
+  public void run(Host host) throws Exception {
+    Metric metric = host.plugins().metric(metricName);
+    if (json != null && Files.isDirectory(json)) {
+      throw new UsageException("--json " + json + " is a directory; give the .json file to write");
     }
-    Options options = metric.options().parse(a.settings());
-    Attributor attributor = a.get("--method").map(host.plugins()::attributor).orElse(null);
-    Options attributorOptions = attributor == null ? null : AttributionSetup.options(attributor, a, "--method-set");
-    TorchScriptModel model = a.get("--model").isPresent() ? AttributionSetup.model(host, a) : null;
-    try (NDManager manager = model != null ? model.manager().newSubManager() : NDManager.newBaseManager()) {
+    Options options = metric.options().parse(settings);
+    Attributor attributor = method == null ? null : host.plugins().attributor(method.name);
+    Options attributorOptions = attributor == null ? null : AttributionSetup.options(attributor, method.settings, method.layer);
+    TorchScriptModel loaded = model != null ? model.load(host) : null;
+    try (NDManager manager = loaded != null ? loaded.manager().newSubManager() : NDManager.newBaseManager()) {
       MetricInput.Builder in = MetricInput.builder();
-      if (model != null) {
-        in.model(model);
+      if (loaded != null) {
+        in.model(loaded);
       }
-      if (a.get("--input").isPresent()) {
-        in.inputs(AttributionSetup.input(Path.of(a.get("--input").get()), manager));
+      if (input != null) {
+        in.inputs(AttributionSetup.input(input, manager));
       }
-      if (a.get("--attributions").isPresent()) {
-        in.attributions(AttributionSetup.input(Path.of(a.get("--attributions").get()), manager, "--attributions"));
+      if (attributions != null) {
+        in.attributions(AttributionSetup.input(attributions, manager, "--attributions"));
       }
-      if (a.get("--masks").isPresent()) {
-        NDArray masks = AttributionSetup.input(Path.of(a.get("--masks").get()), manager, "--masks");
-        in.masks(masks.getDataType().isFloating() ? masks : masks.toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
+      if (masks != null) {
+        NDArray m = AttributionSetup.input(masks, manager, "--masks");
+        in.masks(m.getDataType().isFloating() ? m : m.toType(DataType.FLOAT32, false));
       }
-      in.target(AttributionSetup.target(a, manager));
+      in.target(target.target(manager));
       if (attributor != null) {
         in.attributor(attributor, attributorOptions);
       }
       MetricResult r = metric.evaluate(in.build(), options);
-      if (r.perSample().length == 0) {
-        // a batch-level metric (e.g. fps) has no per-sample counts: say what it measured instead
-        StringBuilder measured = new StringBuilder();
-        r.extras().forEach((k, v) -> {
-          if (v.length == 1) {
-            measured.append(measured.length() == 0 ? "" : ", ").append(k).append('=')
-                .append(v[0] == Math.rint(v[0]) ? Long.toString((long) v[0]) : String.format(Locale.ROOT, "%.6g", v[0]));
-          }
-        });
-        host.out().printf(Locale.ROOT, "%s = %.6f (%s; one value for the whole batch%s)%n", r.metric(), r.value(),
-            ListCommand.direction(r.direction()), measured.length() == 0 ? "" : ": " + measured);
-      } else {
-        host.out().printf(Locale.ROOT, "%s = %.6f (%s; %d scored, %d skipped)%n", r.metric(), r.value(),
-            ListCommand.direction(r.direction()), r.perSample().length - r.skipped(), r.skipped());
-      }
-      if (a.get("--json").isPresent()) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("metric", r.metric());
-        json.put("direction", r.direction().name());
-        json.put("value", r.value());
-        json.put("perSample", r.perSample());
-        json.put("skipped", r.skipped());
-        json.put("extras", r.extras());
-        json.put("options", options.asMap());
-        AtomicFiles.write(Path.of(a.get("--json").get()),
-            new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json)
-                .getBytes(StandardCharsets.UTF_8));
+      host.out().println(summary(r));
+      if (json != null) {
+        AtomicFiles.write(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+            .toJson(asJson(r, options)).getBytes(StandardCharsets.UTF_8));
       }
     } finally {
-      if (model != null) {
-        model.close();
+      if (loaded != null) {
+        loaded.close();
       }
     }
+  }
+
+  /** The result in one line: value, direction, and how many samples were scored. */
+  private static String summary(MetricResult r) {
+    if (r.perSample().length == 0) {
+      // a batch-level metric (e.g. fps) has no per-sample counts: say what it measured instead
+      StringBuilder measured = new StringBuilder();
+      r.extras().forEach((k, v) -> {
+        if (v.length == 1) {
+          measured.append(measured.length() == 0 ? "" : ", ").append(k).append('=')
+              .append(v[0] == Math.rint(v[0]) ? Long.toString((long) v[0]) : String.format(Locale.ROOT, "%.6g", v[0]));
+        }
+      });
+      return String.format(Locale.ROOT, "%s = %.6f (%s; one value for the whole batch%s)", r.metric(), r.value(),
+          ListCommand.direction(r.direction()), measured.length() == 0 ? "" : ": " + measured);
+    }
+    return String.format(Locale.ROOT, "%s = %.6f (%s; %d scored, %d skipped)", r.metric(), r.value(),
+        ListCommand.direction(r.direction()), r.perSample().length - r.skipped(), r.skipped());
+  }
+
+  private static Map<String, Object> asJson(MetricResult r, Options options) {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("metric", r.metric());
+    json.put("direction", r.direction().name());
+    json.put("value", r.value());
+    json.put("perSample", r.perSample());
+    json.put("skipped", r.skipped());
+    json.put("extras", r.extras());
+    json.put("options", options.asMap());
+    return json;
   }
 }

@@ -5,8 +5,10 @@ import java.awt.image.BufferedImage;
 import dev.ibex.api.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 
 /** Renders attribution maps as PNG overlays on their input and lists them on an HTML page. */
@@ -112,7 +114,6 @@ public final class Heatmaps {
         }
       }
     }
-    ReportPage.createParent(file);
     AtomicFiles.write(file, stream -> {
       if (!ImageIO.write(out, "png", stream)) { // false: no PNG writer, and nothing was written
         throw new IOException("no PNG writer available");
@@ -131,10 +132,10 @@ public final class Heatmaps {
    * @throws IOException on write failure
    */
   public static void page(Path dir, String title, String intro, List<String[]> images) throws IOException {
-    ReportPage page = new ReportPage(title).paragraph(intro)
-        .colourBar("map minimum", "map maximum", MAP_MEANING);
-    page.figures(null, images.stream().map(im -> new ReportPage.Figure(im[0], List.of(im[1]))).toList());
-    page.write(dir.resolve("index.html"));
+    List<ReportPage.Figure> figures = images.stream().map(im -> new ReportPage.Figure(im[0], List.of(im[1]))).toList();
+    new ReportPage("heatmaps", Map.of("title", title, "intro", intro, "group", new ReportPage.FigureGroup(null, figures),
+        "colourBar", new ReportPage.ColourBar("map minimum", "map maximum", MAP_MEANING)))
+        .write(dir.resolve("index.html"));
   }
 
   /**
@@ -155,9 +156,15 @@ public final class Heatmaps {
         .write(dir.resolve("index.html"));
   }
 
+  /** A token on the token page: its id on the colour of its score, in the text colour that reads best there. */
+  record Token(long id, String score, String background, String textColour) {}
+
+  /** One sample's row of tokens on the token page, with the range its colours span. */
+  record TokenRow(int index, List<Token> tokens, String range) {}
+
   /** The token page of (n, len) ids and scores, row-major. */
   static ReportPage tokenReport(String title, String intro, long[] id, float[] v, int n, int len) {
-    StringBuilder rows = new StringBuilder();
+    List<TokenRow> samples = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       float lo = Float.POSITIVE_INFINITY;
       float hi = Float.NEGATIVE_INFINITY;
@@ -165,20 +172,18 @@ public final class Heatmaps {
         lo = Math.min(lo, v[i * len + t]);
         hi = Math.max(hi, v[i * len + t]);
       }
-      rows.append("<p>sample ").append(i).append(": ");
+      List<Token> tokens = new ArrayList<>();
       for (int t = 0; t < len; t++) {
         int[] c = jetRgb(hi > lo ? (v[i * len + t] - lo) / (hi - lo) : 0f);
-        rows.append(String.format(Locale.ROOT,
-            "<span class=\"tok\" title=\"%.4f\" style=\"background:rgb(%d,%d,%d);color:%s\">%d</span>",
-            v[i * len + t], c[0], c[1], c[2], textColour(c), id[i * len + t]));
+        tokens.add(new Token(id[i * len + t], String.format(Locale.ROOT, "%.4f", v[i * len + t]),
+            String.format(Locale.ROOT, "rgb(%d,%d,%d)", c[0], c[1], c[2]), textColour(c)));
       }
-      rows.append(" <small>(range ").append(new Range(lo, hi).text()).append(")</small></p>");
+      samples.add(new TokenRow(i, tokens, new Range(lo, hi).text()));
     }
-    return new ReportPage(title).paragraph(intro)
-        .colourBar("lowest score of the sample", "highest score of the sample",
+    return new ReportPage("tokens", Map.of("title", title, "intro", intro, "samples", samples,
+        "colourBar", new ReportPage.ColourBar("lowest score of the sample", "highest score of the sample",
             "Each token id sits on the colour of its attribution, min-max scaled per sample (row): dark blue is the "
-                + "row's lowest score, dark red its highest. Hover over a token for its value.")
-        .html(rows.toString());
+                + "row's lowest score, dark red its highest. Hover over a token for its value.")));
   }
 
   /**

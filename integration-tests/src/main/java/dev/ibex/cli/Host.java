@@ -2,12 +2,6 @@ package dev.ibex.cli;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import dev.ibex.api.Attribution;
-import dev.ibex.api.Attributor;
-import dev.ibex.api.Target;
-import dev.ibex.api.model.ExplainableModel;
-import dev.ibex.api.options.Options;
 import dev.ibex.api.plugins.Plugins;
 import java.io.PrintStream;
 
@@ -54,33 +48,6 @@ final class Host {
           + (count == 0 ? " (no CUDA GPU visible)" : "") + "; devices here: " + here);
     }
     return Device.gpu(id);
-  }
-
-  /**
-   * Runs an attributor, turning a plugin's missing result into a {@link PluginBug} naming it rather
-   * than a NullPointerException later.
-   */
-  static Attribution attribute(Attributor attributor, ExplainableModel model, NDArray x, Target target, Options options) {
-    Attribution a = attributor.attribute(model, x, target, options);
-    if (a == null || a.values() == null) {
-      throw new PluginBug("plugin " + attributor.name() + " (" + attributor.getClass().getName() + " from "
-          + origin(attributor) + ") returned no attribution");
-    }
-    return a;
-  }
-
-  private static String origin(Object plugin) {
-    java.security.CodeSource src = plugin.getClass().getProtectionDomain().getCodeSource();
-    return src == null || src.getLocation() == null ? "the class path" : src.getLocation().toString();
-  }
-
-  /** A plugin broke its contract: exit 1 (not the user's fault), but one line naming the plugin. */
-  static final class PluginBug extends RuntimeException {
-    private static final long serialVersionUID = 1L;
-
-    PluginBug(String message) {
-      super(message);
-    }
   }
 
   PrintStream out() {

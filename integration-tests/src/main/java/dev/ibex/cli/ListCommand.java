@@ -10,28 +10,35 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
-/** {@code list [--json]}: every discovered plugin with kind, name, description and options. */
-final class ListCommand implements Command {
-  @Override
-  public String name() {
-    return "list";
+/** {@code list [--json | --markdown]}: every discovered plugin with kind, name, description and options. */
+@Command(name = "list", header = "list - every discovered plugin with its kind, name, description and options")
+final class ListCommand implements Subcommand {
+  @Mixin HelpOption help;
+
+  @ArgGroup(exclusive = true)
+  Format format = new Format();
+
+  /** Text for people (default), JSON for programs, or README.md's plugin tables. */
+  static final class Format {
+    @Option(names = "--json", description = "as JSON")
+    boolean json;
+
+    @Option(names = "--markdown", description = "as the Markdown tables of README.md")
+    boolean markdown;
   }
 
   @Override
-  public String usage() {
-    return "list [--json | --markdown]   every discovered plugin with kind, name, description, options";
-  }
-
-  @Override
-  public void run(Host host, List<String> args) {
-    Args a = Args.parse(name(), args, Set.of(), Set.of("--json", "--markdown"));
-    if (a.flag("--markdown")) {
+  public void run(Host host) {
+    if (format.markdown) {
       host.out().print(markdown(host));
       return;
     }
-    if (a.flag("--json")) {
+    if (format.json) {
       List<Map<String, Object>> all = new ArrayList<>();
       for (Plugin p : host.plugins().all()) {
         all.add(describe(p));

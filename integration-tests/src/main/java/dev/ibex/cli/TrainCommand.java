@@ -3,6 +3,7 @@ package dev.ibex.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
+import dev.ibex.api.plugins.PluginCalls;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.Target;
@@ -21,73 +22,120 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code train}: trains the small CNN on Fashion-MNIST or the Fashion-MNIST scenes with any
  * regularisers, printing progress, writing DJL {@code .params} checkpoints and a small HTML report
  * with explanation heatmaps of a few test images.
  */
-final class TrainCommand implements Command {
-  private static final Set<String> VALUES = Set.of(
-      "--data", "--model", "--epochs", "--batch-size", "--max-batches", "--lr", "--optimizer", "--schedule",
-      "--seed", "--train-size", "--test-size", "--width", "--regularizer", "--set", "--out");
+@Command(name = "train", header = "train - train the small CNN on Fashion-MNIST (scenes) with regularisers; checkpoints and a report")
+final class TrainCommand implements Subcommand {
+  @Mixin HelpOption help;
+
+  @Option(names = "--data", paramLabel = "fashion-scenes|fashion-mnist", defaultValue = "fashion-scenes",
+      description = "56x56 scenes with object masks, or the plain 28x28 images (default: ${DEFAULT-VALUE})")
+  String data;
+
+  @Option(names = "--model", paramLabel = "small-cnn", defaultValue = "small-cnn", description = "the network (default: ${DEFAULT-VALUE})")
+  String modelName;
+
+  @Option(names = "--epochs", paramLabel = "E", defaultValue = "3", converter = ValueConverters.AtLeastOne.class,
+      description = "default: ${DEFAULT-VALUE}")
+  int epochs;
+
+  @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64", converter = ValueConverters.AtLeastOne.class,
+      description = "default: ${DEFAULT-VALUE}")
+  int batchSize;
+
+  @Option(names = "--max-batches", paramLabel = "N", defaultValue = "0", converter = ValueConverters.AtLeastZero.class,
+      description = "stop each epoch after N batches (default: 0, no limit)")
+  int maxBatches;
+
+  @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.003", converter = ValueConverters.AboveZero.class,
+      description = "learning rate (default: ${DEFAULT-VALUE})")
+  double learningRate;
+
+  @Option(names = "--optimizer", paramLabel = "adam|sgd", defaultValue = "adam", description = "default: ${DEFAULT-VALUE}")
+  OptimizerKind optimizer;
+
+  @Option(names = "--schedule", paramLabel = "cosine|constant|step", defaultValue = "cosine",
+      description = "learning-rate schedule (default: ${DEFAULT-VALUE})")
+  LearningRateSchedule schedule;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "7", converter = ValueConverters.AnyLong.class,
+      description = "default: ${DEFAULT-VALUE}")
+  long seed;
+
+  @Option(names = "--train-size", paramLabel = "N", defaultValue = "6000", converter = ValueConverters.AtLeastOne.class,
+      description = "training images (default: ${DEFAULT-VALUE})")
+  int trainSize;
+
+  @Option(names = "--test-size", paramLabel = "N", defaultValue = "1000", converter = ValueConverters.AtLeastOne.class,
+      description = "test images (default: ${DEFAULT-VALUE})")
+  int testSize;
+
+  @Option(names = "--width", paramLabel = "W", defaultValue = "16", converter = ValueConverters.AtLeastOne.class,
+      description = "channels of the first convolution (default: ${DEFAULT-VALUE})")
+  int width;
+
+  @Option(names = "--regularizer", paramLabel = "NAME", split = ",",
+      description = "train with these regularisers, e.g. s-ib, aib or s-ib,aib (see list)")
+  List<String> regularizerNames = new ArrayList<>();
+
+  @Option(names = "--set", paramLabel = "REGULARIZER.key=value",
+      description = "an option of a regulariser given with --regularizer (see list); repeatable")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "checkpoints, history.tsv and index.html go here")
+  Path out;
+
+  @Option(names = "--resume", description = "continue from the last checkpoint in --out")
+  boolean resume;
 
   @Override
-  public String name() {
-    return "train";
-  }
-
-  @Override
-  public String usage() {
-    return "train [--data fashion-scenes|fashion-mnist] [--model small-cnn] [--epochs 3] [--batch-size 64]\n"
-        + "        [--max-batches N] [--lr 0.003] [--optimizer adam|sgd] [--schedule cosine|constant|step]\n"
-        + "        [--seed 7] [--train-size 6000] [--test-size 1000] [--width 16]\n"
-        + "        [--regularizer s-ib|aib|s-ib,aib] [--set s-ib.key=value]... --out DIR [--resume]";
-  }
-
-  @Override
-  public void run(Host host, List<String> args) throws Exception {
-    Args a = Args.parse(name(), args, VALUES, Set.of("--resume"));
-    String modelName = a.get("--model").orElse("small-cnn");
+  public void run(Host host) throws Exception {
     if (!modelName.equals("small-cnn")) {
       throw new UsageException("unknown model '" + modelName + "'; known: small-cnn");
     }
-    String data = a.get("--data").orElse("fashion-scenes");
-    if (!TrainingRecipe.DATA.contains(data)) {
-      throw new UsageException("unknown data '" + data + "'; known: " + TrainingRecipe.DATA);
-    }
-    TrainingRecipe.Config config = new TrainingRecipe.Config(
-        data,
-        a.intValue("--train-size", 6000),
-        a.intValue("--test-size", 1000),
-        a.intValue("--epochs", 3),
-        a.intValue("--batch-size", 64),
-        a.intValue("--max-batches", 0, 0),
-        (float) a.realValue("--lr", 0.003, 0),
-        a.choice("--optimizer", OptimizerKind.ADAM, OptimizerKind.class),
-        a.choice("--schedule", LearningRateSchedule.COSINE, LearningRateSchedule.class),
-        a.longValue("--seed", 7),
-        a.intValue("--width", 16));
+    TrainingRecipe.Config config = config();
+    Map<String, Map<String, String>> regularizers = regularizers(host);
+    Files.createDirectories(out);
+    train(host, config, regularizers);
+  }
+
+  /** Each regulariser named with --regularizer and its --set options, all checked before anything is created on disk. */
+  private Map<String, Map<String, String>> regularizers(Host host) {
     Map<String, Map<String, String>> regularizers = new LinkedHashMap<>();
-    for (String r : a.get("--regularizer").map(v -> List.of(v.split(","))).orElse(List.of())) {
+    for (String r : regularizerNames) {
       host.plugins().regularizer(r); // fail early on an unknown name
       regularizers.put(r, new LinkedHashMap<>());
     }
-    for (Map.Entry<String, String> e : a.settings().entrySet()) {
+    for (Map.Entry<String, String> e : settings.entrySet()) {
       int dot = e.getKey().indexOf('.');
       if (dot <= 0 || !regularizers.containsKey(e.getKey().substring(0, dot))) {
         throw new UsageException("--set needs REGULARIZER.key=value for a regularizer given with --regularizer, got '" + e.getKey() + "'");
       }
       regularizers.get(e.getKey().substring(0, dot)).put(e.getKey().substring(dot + 1), e.getValue());
     }
-    // validate every regulariser option before anything is created on disk
     regularizers.forEach((name, opts) -> host.plugins().regularizer(name).options().parse(opts));
-    Path out = Path.of(a.require("--out"));
-    Files.createDirectories(out);
+    return regularizers;
+  }
+
+  private TrainingRecipe.Config config() {
+    if (!TrainingRecipe.DATA.contains(data)) {
+      throw new UsageException("unknown data '" + data + "'; known: " + TrainingRecipe.DATA);
+    }
+    return new TrainingRecipe.Config(
+        data, trainSize, testSize, epochs, batchSize, maxBatches, (float) learningRate, optimizer, schedule, seed, width);
+  }
+
+  private void train(Host host, TrainingRecipe.Config config, Map<String, Map<String, String>> regularizers) throws Exception {
     try (NDManager manager = NDManager.newBaseManager(host.device(), "PyTorch")) {
       TrainingRecipe.Result result = TrainingRecipe.train(
-          manager, config, host.plugins(), regularizers, ProgressPrinter.to(host.out()), out, a.flag("--resume"));
+          manager, config, host.plugins(), regularizers, ProgressPrinter.to(host.out()), out, resume);
       host.out().printf(Locale.ROOT, "test accuracy %.4f on %d images; checkpoints in %s%n",
           result.testAccuracy(), result.test().size(), out);
       report(host, out, config, regularizers, result, manager);
@@ -117,7 +165,7 @@ final class TrainCommand implements Command {
     try (NDManager scope = manager.newSubManager(); BlockModel explained = BlockModel.of(model, manager)) {
       int n = Math.min(4, result.test().size());
       NDArray x = result.test().images(scope, result.test().indices(0, n));
-      Attribution attribution = Host.attribute(attributor, explained, x, Target.predicted(), attributor.options().defaults());
+      Attribution attribution = PluginCalls.attribute(attributor, explained, x, Target.predicted(), attributor.options().defaults());
       int scale = Math.max(1, 224 / (int) x.getShape().get(2));
       for (int i = 0; i < n; i++) {
         String file = method + "-" + i + ".png";

@@ -4,10 +4,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -71,7 +73,7 @@ public final class AtomicFiles {
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new WriteException(file, "cannot create its directory " + parent + " (" + reason(e) + ")", e);
+      throw new WriteException(file, "cannot create its directory " + parent + " (" + obstacle(parent, e) + ")", e);
     }
     Path tmp = temporarySibling(target);
     try {
@@ -114,9 +116,27 @@ public final class AtomicFiles {
     throw new FileAlreadyExistsException(target + ": no free temporary name beside it");
   }
 
+  /**
+   * Why {@code dir} cannot be made: a file where the path needs a directory is named, as the part of
+   * the path to change ("cannot use /a/b: not a directory"); else the file system's reason.
+   */
+  private static String obstacle(Path dir, IOException e) {
+    for (Path p = dir; p != null; p = p.getParent()) {
+      if (Files.exists(p)) { // the deepest part of the path that is there
+        return Files.isDirectory(p) ? reason(e) : "cannot use " + p + ": not a directory";
+      }
+    }
+    return reason(e);
+  }
+
   private static String reason(IOException e) {
-    if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
-      return fs.getReason();
+    if (e instanceof FileSystemException fs) {
+      if (fs.getReason() != null) {
+        return fs.getReason();
+      }
+      // e.g. AccessDeniedException carries only a path, maybe the temporary's: say what kind of failure instead
+      return e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
+          .toLowerCase(Locale.ROOT);
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }

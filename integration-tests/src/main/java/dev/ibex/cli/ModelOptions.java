@@ -1,0 +1,35 @@
+package dev.ibex.cli;
+
+import dev.ibex.api.model.TorchScriptModel;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The model a command runs: {@code --model M.pt [--entry METHOD] [--tail-takes-input]}. A mixin
+ * where the model is required (explain, bench), an argument group where it is optional (evaluate:
+ * {@code --entry} still needs {@code --model}).
+ */
+final class ModelOptions {
+  @Option(names = "--model", required = true, paramLabel = "M.pt", description = "the TorchScript model")
+  Path file;
+
+  @Option(names = "--entry", paramLabel = "METHOD",
+      description = "the model's method that plays forward, e.g. encode_image (default: forward)")
+  String entry;
+
+  @Option(names = "--tail-takes-input",
+      description = "the model's split points take the input too: from_<layer>(h, ids)")
+  boolean tailTakesInput;
+
+  /**
+   * Loads the model on the host's device. No layers are declared: TorchScript cannot list its
+   * methods, and {@code --layer} is what is being asked for, not something known to exist.
+   */
+  TorchScriptModel load(Host host) {
+    return TorchScriptModel.builder(file)
+        .device(host.device())
+        .forwardMethod(entry)
+        .tailTakesInput(tailTakesInput)
+        .load();
+  }
+}
