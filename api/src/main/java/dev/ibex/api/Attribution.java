@@ -51,76 +51,117 @@ public final class Attribution {
     return new Builder(method, values, layout);
   }
 
-  /** @return the attribution values */
+  /**
+   * @return the attribution values
+   */
   public NDArray values() {
     return values;
   }
 
-  /** @return the layout of {@link #values()} */
+  /**
+   * @return the layout of {@link #values()}
+   */
   public Layout layout() {
     return layout;
   }
 
-  /** @return the attributor name */
+  /**
+   * @return the attributor name
+   */
   public String method() {
     return method;
   }
 
-  /** @return the options the attribution ran with (defaults included) */
+  /**
+   * @return the options the attribution ran with (defaults included)
+   */
   public Map<String, Object> options() {
     return options;
   }
 
-  /** @return the target, described */
+  /**
+   * @return the target, described
+   */
   public String target() {
     return target;
   }
 
-  /** @return number of samples in the batch */
+  /**
+   * @return number of samples in the batch
+   */
   public long samples() {
     return values.getShape().get(0);
   }
 
-  /** @return model forward passes, counted per sample row (a batch of 8 rows counts 8) */
+  /**
+   * @return model forward passes, counted per sample row (a batch of 8 rows counts 8)
+   */
   public long forwardPasses() {
     return forwardPasses;
   }
 
-  /** @return backward passes, counted per sample row */
+  /**
+   * @return backward passes, counted per sample row
+   */
   public long backwardPasses() {
     return backwardPasses;
   }
 
-  /** @return forward passes per explained sample */
+  /**
+   * @return forward passes per explained sample
+   */
   public double forwardPassesPerSample() {
     return (double) forwardPasses / samples();
   }
 
-  /** @return backward passes per explained sample */
+  /**
+   * @return backward passes per explained sample
+   */
   public double backwardPassesPerSample() {
     return (double) backwardPasses / samples();
   }
 
-  /** @return wall-clock time of the attribution */
+  /**
+   * @return wall-clock time of the attribution
+   */
   public Duration wallTime() {
     return wallTime;
   }
 
-  /** @return method-specific per-sample diagnostics, e.g. {@code completeness-gap} */
+  /**
+   * @return method-specific per-sample diagnostics, e.g. {@code completeness-gap}
+   */
   public Map<String, double[]> diagnostics() {
     return diagnostics;
   }
 
   @Override
   public String toString() {
-    return method + " " + values.getShape() + " " + layout + " target=" + target
-        + " passes/image=" + perImage(forwardPassesPerSample()) + "/" + perImage(backwardPassesPerSample())
-        + " (batch " + forwardPasses + "/" + backwardPasses + ") in " + wallTime.toMillis() + " ms";
+    return method
+        + " "
+        + values.getShape()
+        + " "
+        + layout
+        + " target="
+        + target
+        + " passes/image="
+        + perImage(forwardPassesPerSample())
+        + "/"
+        + perImage(backwardPassesPerSample())
+        + " (batch "
+        + forwardPasses
+        + "/"
+        + backwardPasses
+        + ") in "
+        + wallTime.toMillis()
+        + " ms";
   }
 
   // per image, as the README's tables count them; whole numbers print without a fraction
   private static String perImage(double v) {
-    return v == Math.rint(v) ? Long.toString((long) v) : String.format(java.util.Locale.ROOT, "%.2f", v);
+    return v == Math.rint(v)
+        ? Long.toString((long) v)
+        : String.format(java.util.Locale.ROOT, "%.2f", v);
   }
 
   /** Builds an {@link Attribution}. */
@@ -190,7 +231,9 @@ public final class Attribution {
       return this;
     }
 
-    /** @return the attribution */
+    /**
+     * @return the attribution
+     */
     public Attribution build() {
       return new Attribution(this);
     }

@@ -6,14 +6,15 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Scalar constants for arithmetic that autograd will differentiate through.
  *
- * <p>Use {@code x.mul(scalar(x, c))}, never {@code x.mul(c)}, wherever a backward pass follows: DJL's
- * PyTorch {@code mul/div/pow/maximum/minimum(Number)} wrap the number with {@code from_blob} over a
- * Java direct buffer and close that wrapper as soon as the op returns, while autograd keeps the
- * tensor for the backward ({@code MulBackward} reads the other factor). Once a garbage collection
- * frees the buffer, the backward reads freed memory: gradients of exactly zero (a stale chunk read as
- * a denormal, cast to float32) or garbage. The constant made here owns its native memory, so the
- * graph's reference keeps it valid. Plugin authors: the same holds in any method that differentiates
- * through its own arithmetic (an information-bottleneck loss, a regulariser, a score function).
+ * <p>Use {@code x.mul(scalar(x, c))}, never {@code x.mul(c)}, wherever a backward pass follows:
+ * DJL's PyTorch {@code mul/div/pow/maximum/minimum(Number)} wrap the number with {@code from_blob}
+ * over a Java direct buffer and close that wrapper as soon as the op returns, while autograd keeps
+ * the tensor for the backward ({@code MulBackward} reads the other factor). Once a garbage
+ * collection frees the buffer, the backward reads freed memory: gradients of exactly zero (a stale
+ * chunk read as a denormal, cast to float32) or garbage. The constant made here owns its native
+ * memory, so the graph's reference keeps it valid. Plugin authors: the same holds in any method
+ * that differentiates through its own arithmetic (an information-bottleneck loss, a regulariser, a
+ * score function).
  */
 public final class GraphConstants {
   private GraphConstants() {}

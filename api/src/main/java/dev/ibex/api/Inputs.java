@@ -19,7 +19,15 @@ public final class Inputs {
     Shape s = array.getShape();
     if (s.dimension() != rank) {
       throw new InvalidInputException(
-          what + " must have rank " + rank + " " + layout + ", got rank " + s.dimension() + " " + s);
+          what
+              + " must have rank "
+              + rank
+              + " "
+              + layout
+              + ", got rank "
+              + s.dimension()
+              + " "
+              + s);
     }
   }
 

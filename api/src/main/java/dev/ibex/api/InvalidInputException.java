@@ -1,6 +1,8 @@
 package dev.ibex.api;
 
-/** An input tensor, target or mask is unusable: wrong rank or shape, NaN/Inf, a target out of range. */
+/**
+ * An input tensor, target or mask is unusable: wrong rank or shape, NaN/Inf, a target out of range.
+ */
 public class InvalidInputException extends IbexException {
   private static final long serialVersionUID = 1L;
 

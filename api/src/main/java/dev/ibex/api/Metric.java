@@ -8,7 +8,9 @@ import java.util.Set;
  * information, throughput). Stateless; batched where it runs the model.
  */
 public interface Metric extends Plugin {
-  /** @return which way the score improves */
+  /**
+   * @return which way the score improves
+   */
   Direction direction();
 
   /**

@@ -49,7 +49,9 @@ public final class MetricInput {
     /** The attributor that made the attributions (metrics that re-run it). */
     ATTRIBUTOR;
 
-    /** @return the part as messages name it, e.g. "ground-truth masks" */
+    /**
+     * @return the part as messages name it, e.g. "ground-truth masks"
+     */
     public String label() {
       switch (this) {
         case MODEL:
@@ -70,7 +72,9 @@ public final class MetricInput {
     }
   }
 
-  /** @return a new builder */
+  /**
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -88,11 +92,22 @@ public final class MetricInput {
    * @return the metric input
    */
   public static MetricInput of(
-      Attribution attribution, Attributor attributor, ExplainableModel model, NDArray inputs, Target target) {
-    return builder().model(model).inputs(inputs).target(target).attribution(attribution, attributor).build();
+      Attribution attribution,
+      Attributor attributor,
+      ExplainableModel model,
+      NDArray inputs,
+      Target target) {
+    return builder()
+        .model(model)
+        .inputs(inputs)
+        .target(target)
+        .attribution(attribution, attributor)
+        .build();
   }
 
-  /** @return a builder holding this input's parts */
+  /**
+   * @return a builder holding this input's parts
+   */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.model = model;
@@ -106,8 +121,8 @@ public final class MetricInput {
   }
 
   /**
-   * The needed parts this input lacks ({@link Part#TOKEN_IDS} also when the inputs are not
-   * integer ids of rank 2).
+   * The needed parts this input lacks ({@link Part#TOKEN_IDS} also when the inputs are not integer
+   * ids of rank 2).
    *
    * @param needed what a metric needs ({@link Metric#needs})
    * @return the missing parts, in declaration order; empty when nothing is missing
@@ -124,7 +139,10 @@ public final class MetricInput {
           present = inputs != null;
           break;
         case TOKEN_IDS:
-          present = inputs != null && inputs.getShape().dimension() == 2 && !inputs.getDataType().isFloating();
+          present =
+              inputs != null
+                  && inputs.getShape().dimension() == 2
+                  && !inputs.getDataType().isFloating();
           break;
         case TARGET:
           present = target != null;
@@ -145,42 +163,57 @@ public final class MetricInput {
     return missing;
   }
 
-  /** @return the model, if given */
+  /**
+   * @return the model, if given
+   */
   public Optional<ExplainableModel> model() {
     return Optional.ofNullable(model);
   }
 
-  /** @return the input batch, if given */
+  /**
+   * @return the input batch, if given
+   */
   public Optional<NDArray> inputs() {
     return Optional.ofNullable(inputs);
   }
 
-  /** @return the target, if given */
+  /**
+   * @return the target, if given
+   */
   public Optional<Target> target() {
     return Optional.ofNullable(target);
   }
 
-  /** @return the attributions, if given: (N,H,W), (N,C,H,W) or (N,L) */
+  /**
+   * @return the attributions, if given: (N,H,W), (N,C,H,W) or (N,L)
+   */
   public Optional<NDArray> attributions() {
     return Optional.ofNullable(attributions);
   }
 
-  /** @return binary ground-truth masks (N,H,W), if given */
+  /**
+   * @return binary ground-truth masks (N,H,W), if given
+   */
   public Optional<NDArray> masks() {
     return Optional.ofNullable(masks);
   }
 
-  /** @return the attributor that produced the attributions, if given */
+  /**
+   * @return the attributor that produced the attributions, if given
+   */
   public Optional<Attributor> attributor() {
     return Optional.ofNullable(attributor);
   }
 
-  /** @return the attributor's options (its defaults when not set) */
+  /**
+   * @return the attributor's options (its defaults when not set)
+   */
   public Optional<Options> attributorOptions() {
     if (attributor == null) {
       return Optional.empty();
     }
-    return Optional.of(attributorOptions != null ? attributorOptions : attributor.options().defaults());
+    return Optional.of(
+        attributorOptions != null ? attributorOptions : attributor.options().defaults());
   }
 
   /**
@@ -193,7 +226,8 @@ public final class MetricInput {
    * @return the part
    */
   public static <T> T require(Optional<T> part, String metric, String what) {
-    return part.orElseThrow(() -> new InvalidInputException("metric '" + metric + "' needs " + what));
+    return part.orElseThrow(
+        () -> new InvalidInputException("metric '" + metric + "' needs " + what));
   }
 
   /** Builds a {@link MetricInput}. */
@@ -275,7 +309,9 @@ public final class MetricInput {
       return attributions(a.values()).attributor(by, by.options().bind(a.options()));
     }
 
-    /** @return the input */
+    /**
+     * @return the input
+     */
     public MetricInput build() {
       return new MetricInput(this);
     }

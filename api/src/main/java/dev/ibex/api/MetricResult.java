@@ -47,13 +47,17 @@ public record MetricResult(
       }
     }
     return new MetricResult(
-        metric, direction, n == 0 ? Double.NaN : sum / n, perSample.clone(), perSample.length - n,
+        metric,
+        direction,
+        n == 0 ? Double.NaN : sum / n,
+        perSample.clone(),
+        perSample.length - n,
         ImmutableMap.copyOf(extras));
   }
 
   /**
-   * A result of a batch-level metric: one value for the whole batch, no per-sample scores.
-   * (Added for metrics such as {@code info-differential} and {@code fps}.)
+   * A result of a batch-level metric: one value for the whole batch, no per-sample scores. (Added
+   * for metrics such as {@code info-differential} and {@code fps}.)
    *
    * @param metric the metric's name
    * @param direction which way is better
@@ -63,12 +67,22 @@ public record MetricResult(
    */
   public static MetricResult ofBatch(
       String metric, Direction direction, double value, Map<String, double[]> extras) {
-    return new MetricResult(metric, direction, value, new double[0], 0, ImmutableMap.copyOf(extras));
+    return new MetricResult(
+        metric, direction, value, new double[0], 0, ImmutableMap.copyOf(extras));
   }
 
   @Override
   public String toString() {
-    return metric + " = " + value + " (" + direction + ", " + (perSample.length - skipped) + " scored, "
-        + skipped + " skipped) " + Arrays.toString(perSample);
+    return metric
+        + " = "
+        + value
+        + " ("
+        + direction
+        + ", "
+        + (perSample.length - skipped)
+        + " scored, "
+        + skipped
+        + " skipped) "
+        + Arrays.toString(perSample);
   }
 }

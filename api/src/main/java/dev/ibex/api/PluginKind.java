@@ -1,6 +1,9 @@
 package dev.ibex.api;
 
-/** The three kinds of ibex plugin, each an SPI interface found through {@link java.util.ServiceLoader}. */
+/**
+ * The three kinds of ibex plugin, each an SPI interface found through {@link
+ * java.util.ServiceLoader}.
+ */
 public enum PluginKind {
   /** {@link Attributor}: explains a model's output on an input. */
   ATTRIBUTOR(Attributor.class, "attributor"),

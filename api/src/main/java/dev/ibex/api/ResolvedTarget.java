@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import java.util.Optional;
 import java.util.stream.IntStream;
 
-/** A {@link Target} bound to a batch of samples: it can score any batch of rows derived from them. */
+/**
+ * A {@link Target} bound to a batch of samples: it can score any batch of rows derived from them.
+ */
 public interface ResolvedTarget {
   /**
    * Scores rows derived from the samples (see {@link ScoreFunction}).

@@ -14,8 +14,8 @@ import java.util.stream.IntStream;
  * any differentiable score over the model output (e.g. cosine similarity to a text embedding, which
  * is what CLIP attribution needs).
  *
- * <p>A target is resolved against the model's output on the original input ({@link #resolve});
- * that is where ranges are checked and where "predicted" is decided, once.
+ * <p>A target is resolved against the model's output on the original input ({@link #resolve}); that
+ * is where ranges are checked and where "predicted" is decided, once.
  */
 public abstract class Target {
   private Target() {}
@@ -29,7 +29,8 @@ public abstract class Target {
    */
   public static Target ofClass(int index) {
     if (index < 0) {
-      throw new InvalidInputException("target class " + index + " is negative; classes are numbered from 0");
+      throw new InvalidInputException(
+          "target class " + index + " is negative; classes are numbered from 0");
     }
     return new Classes(null, index, "class " + index);
   }
@@ -44,7 +45,9 @@ public abstract class Target {
     return new Classes(indices.clone(), PREDICTED, "classes " + Arrays.toString(indices));
   }
 
-  /** @return the target "the class the model predicts for each sample" (argmax of the output) */
+  /**
+   * @return the target "the class the model predicts for each sample" (argmax of the output)
+   */
   public static Target predicted() {
     return new Classes(null, PREDICTED, "predicted class");
   }
@@ -68,13 +71,20 @@ public abstract class Target {
    * @return the target
    */
   public static Target cosineSimilarity(NDArray embeddings) {
-    checkArgument(embeddings.getShape().dimension() == 2, "embeddings must be (samples, dim), got %s", embeddings.getShape());
+    checkArgument(
+        embeddings.getShape().dimension() == 2,
+        "embeddings must be (samples, dim), got %s",
+        embeddings.getShape());
     return new Score(
         "cosine similarity to a given embedding",
         (output, rows) -> {
-          if (output.getShape().dimension() != 2 || output.getShape().get(1) != embeddings.getShape().get(1)) {
+          if (output.getShape().dimension() != 2
+              || output.getShape().get(1) != embeddings.getShape().get(1)) {
             throw new InvalidInputException(
-                "cosine target needs (rows, " + embeddings.getShape().get(1) + ") outputs, got " + output.getShape());
+                "cosine target needs (rows, "
+                    + embeddings.getShape().get(1)
+                    + ") outputs, got "
+                    + output.getShape());
           }
           NDManager m = output.getManager();
           NDArray e = embeddings.toDevice(output.getDevice(), false).get(m.create(rows));
@@ -86,8 +96,8 @@ public abstract class Target {
   }
 
   /**
-   * Whether {@link #resolve} needs the model output on the input: true for class targets (ranges are
-   * checked, "predicted" is decided there), false for score functions, which a method may then
+   * Whether {@link #resolve} needs the model output on the input: true for class targets (ranges
+   * are checked, "predicted" is decided there), false for score functions, which a method may then
    * resolve without spending a forward pass.
    *
    * @return whether resolution reads the model output
@@ -104,7 +114,9 @@ public abstract class Target {
    */
   public abstract ResolvedTarget resolve(NDArray outputOnInput);
 
-  /** @return a short human description, stored in attribution metadata */
+  /**
+   * @return a short human description, stored in attribution metadata
+   */
   public abstract String describe();
 
   @Override
@@ -158,20 +170,34 @@ public abstract class Target {
         cls = new int[n];
         Arrays.fill(cls, fixed);
       } else {
-        cls = Arrays.stream(out.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray()).toArray();
+        cls =
+            Arrays.stream(
+                    out.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray())
+                .toArray();
       }
       for (int i = 0; i < n; i++) {
         if (cls[i] < 0 || cls[i] >= k) {
           throw new InvalidInputException(
-              "target class " + cls[i] + " of sample " + i + " is out of range [0, " + (k - 1) + "]");
+              "target class "
+                  + cls[i]
+                  + " of sample "
+                  + i
+                  + " is out of range [0, "
+                  + (k - 1)
+                  + "]");
         }
       }
       return new ResolvedTarget() {
         @Override
         public NDArray score(NDArray output, int[] sampleOfRow) {
           int[] rowClass = IntStream.of(sampleOfRow).map(s -> cls[s]).toArray();
-          NDArray oneHot = output.getManager().create(rowClass).toDevice(output.getDevice(), false).oneHot(k)
-              .toType(output.getDataType(), false);
+          NDArray oneHot =
+              output
+                  .getManager()
+                  .create(rowClass)
+                  .toDevice(output.getDevice(), false)
+                  .oneHot(k)
+                  .toType(output.getDataType(), false);
           return output.mul(oneHot).sum(new int[] {1});
         }
 

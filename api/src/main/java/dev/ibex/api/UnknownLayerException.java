@@ -10,7 +10,8 @@ public class UnknownLayerException extends IbexException {
    * Creates the error.
    *
    * @param layer the requested layer
-   * @param known the layers the model is known to offer (may be empty when the model cannot list them)
+   * @param known the layers the model is known to offer (may be empty when the model cannot list
+   *     them)
    * @param detail how the lookup failed
    */
   public UnknownLayerException(String layer, Collection<String> known, String detail) {

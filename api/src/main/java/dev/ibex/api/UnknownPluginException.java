@@ -30,7 +30,10 @@ public class UnknownPluginException extends IbexException {
    * @param loadProblems problems recorded during discovery that concern this name
    */
   public UnknownPluginException(
-      PluginKind kind, String name, Collection<String> available, Collection<PluginProblem> loadProblems) {
+      PluginKind kind,
+      String name,
+      Collection<String> available,
+      Collection<PluginProblem> loadProblems) {
     super(
         "unknown "
             + kind.label()
@@ -40,7 +43,11 @@ public class UnknownPluginException extends IbexException {
             + (available.isEmpty() ? "(none)" : String.join(", ", available))
             + (loadProblems.isEmpty()
                 ? ""
-                : "; a plugin that may be '" + name + "' failed to load: "
-                    + loadProblems.stream().map(PluginProblem::toString).collect(Collectors.joining("; "))));
+                : "; a plugin that may be '"
+                    + name
+                    + "' failed to load: "
+                    + loadProblems.stream()
+                        .map(PluginProblem::toString)
+                        .collect(Collectors.joining("; "))));
   }
 }

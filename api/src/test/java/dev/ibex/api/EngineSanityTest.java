@@ -17,13 +17,14 @@ import org.junit.jupiter.api.Test;
  * The engine computes float32 convolution input gradients right on this machine. libtorch 2.7.1's
  * oneDNN JIT kernels (AVX2, AVX-512) got them wrong on an AMD Zen 5 VM, by up to 60 %, and
  * differently per thread count; the build caps oneDNN at AVX for test JVMs ({@code
- * ONEDNN_MAX_CPU_ISA}, parent pom). This test fails where the cap is missing and the bug is present,
- * before every attribution test on a convolutional Java model fails for no visible reason.
+ * ONEDNN_MAX_CPU_ISA}, parent pom). This test fails where the cap is missing and the bug is
+ * present, before every attribution test on a convolutional Java model fails for no visible reason.
  */
 class EngineSanityTest {
   @Test
   void float32ConvolutionInputGradientMatchesFloat64() {
-    // the two convolutions of the attribution tests' TinyNets; a wrong kernel missed one or the other
+    // the two convolutions of the attribution tests' TinyNets; a wrong kernel missed one or the
+    // other
     // and at one thread as well as the default count: the wrong kernels split work per thread
     ai.djl.engine.Engine.getEngine("PyTorch"); // loads the native library
     int threads = JniUtils.getNumThreads();
@@ -52,7 +53,8 @@ class EngineSanityTest {
         scale = Math.max(scale, Math.abs(g64[i]));
       }
       assertThat(worst / scale)
-          .as("float32 conv input gradient vs float64, input %s, kernel %s (ONEDNN_MAX_CPU_ISA=%s)",
+          .as(
+              "float32 conv input gradient vs float64, input %s, kernel %s (ONEDNN_MAX_CPU_ISA=%s)",
               input, kernel, System.getenv("ONEDNN_MAX_CPU_ISA"))
           .isLessThan(1e-5);
     }
@@ -66,8 +68,9 @@ class EngineSanityTest {
       NDArray weight = w.toType(type, true);
       weight.attach(scope);
       try (GradientCollector c = m.getEngine().newGradientCollector()) {
-        NDArray out = Conv2d.conv2d(leaf, weight, null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1)
-            .singletonOrThrow();
+        NDArray out =
+            Conv2d.conv2d(leaf, weight, null, new Shape(1, 1), new Shape(1, 1), new Shape(1, 1), 1)
+                .singletonOrThrow();
         c.backward(out.mul(out).sum());
       }
       return leaf.getGradient().toType(DataType.FLOAT64, true).toDoubleArray();

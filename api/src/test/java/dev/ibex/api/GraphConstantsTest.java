@@ -30,12 +30,14 @@ class GraphConstantsTest {
           c.backward(y);
         }
         // d/dx max(x/2, -0.75) = 1/2 where x/2 > -0.75, else 0
-        assertThat(x.getGradient().toType(DataType.FLOAT64, false).toDoubleArray()).containsExactly(0.5, 0, 0.5);
+        assertThat(x.getGradient().toType(DataType.FLOAT64, false).toDoubleArray())
+            .containsExactly(0.5, 0, 0.5);
       }
     }
   }
 
-  // Leaves garbage with direct buffers behind and asks for a full collection, as a host's other work would.
+  // Leaves garbage with direct buffers behind and asks for a full collection, as a host's other
+  // work would.
   private static void churnAndCollect(NDManager m) {
     for (int i = 0; i < 200; i++) {
       try (NDArray t = m.create(new float[1024])) {

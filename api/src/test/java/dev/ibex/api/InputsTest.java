@@ -17,7 +17,8 @@ class InputsTest {
 
   @Test
   void checksLeaveNoArrayOnTheCallersManager() {
-    try (NDManager base = NDManager.newBaseManager(); NDManager m = base.newSubManager()) {
+    try (NDManager base = NDManager.newBaseManager();
+        NDManager m = base.newSubManager()) {
       NDArray x = m.randomNormal(new Shape(4, 3, 32, 32));
       int before = arrays(m);
       for (int i = 0; i < 10; i++) {
@@ -26,7 +27,8 @@ class InputsTest {
       assertThat(arrays(m)).isEqualTo(before);
       x.set(new NDIndex("0, 0, 0, 0"), Float.NaN);
       int withNan = arrays(m);
-      assertThatThrownBy(() -> Inputs.requireFinite(x, "input")).isInstanceOf(InvalidInputException.class)
+      assertThatThrownBy(() -> Inputs.requireFinite(x, "input"))
+          .isInstanceOf(InvalidInputException.class)
           .hasMessage("input contains 1 NaN value(s)");
       assertThat(arrays(m)).isEqualTo(withNan);
     }

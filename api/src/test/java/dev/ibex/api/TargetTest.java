@@ -33,7 +33,8 @@ class TargetTest {
 
   @Test
   void perSampleAndPredictedPickTheirClasses() {
-    assertThat(Target.perSample(0, 1).resolve(logits).score(logits).toFloatArray()).containsExactly(1f, 0f);
+    assertThat(Target.perSample(0, 1).resolve(logits).score(logits).toFloatArray())
+        .containsExactly(1f, 0f);
     ResolvedTarget predicted = Target.predicted().resolve(logits);
     assertThat(predicted.classes()).hasValueSatisfying(c -> assertThat(c).containsExactly(1, 0));
     assertThat(predicted.score(logits).toFloatArray()).containsExactly(5f, 7f);
@@ -54,7 +55,8 @@ class TargetTest {
     assertThatThrownBy(() -> Target.perSample(0).resolve(logits))
         .isInstanceOf(InvalidInputException.class)
         .hasMessage("got 1 targets for 2 samples");
-    assertThatThrownBy(() -> Target.ofClass(0).resolve(manager.ones(new ai.djl.ndarray.types.Shape(2))))
+    assertThatThrownBy(
+            () -> Target.ofClass(0).resolve(manager.ones(new ai.djl.ndarray.types.Shape(2))))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("(samples, classes)");
   }
@@ -76,8 +78,10 @@ class TargetTest {
     assertThat(Target.predicted().needsModelOutput()).isTrue();
     Target cosine = Target.cosineSimilarity(manager.ones(new ai.djl.ndarray.types.Shape(2, 3)));
     assertThat(cosine.needsModelOutput()).isFalse();
-    assertThat(cosine.resolve(null).score(logits).getShape()).isEqualTo(new ai.djl.ndarray.types.Shape(2));
-    assertThatThrownBy(() -> Target.ofClass(1).resolve(null)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(cosine.resolve(null).score(logits).getShape())
+        .isEqualTo(new ai.djl.ndarray.types.Shape(2));
+    assertThatThrownBy(() -> Target.ofClass(1).resolve(null))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -85,8 +89,10 @@ class TargetTest {
     NDArray emb = manager.create(new float[][] {{1, 0, 0}, {0, 0, 2}});
     ResolvedTarget t = Target.cosineSimilarity(emb).resolve(logits);
     float[] s = t.score(logits).toFloatArray();
-    assertThat(s[0]).isCloseTo((float) (1 / Math.sqrt(30)), org.assertj.core.data.Offset.offset(1e-6f));
-    assertThat(s[1]).isCloseTo((float) (3 / Math.sqrt(58)), org.assertj.core.data.Offset.offset(1e-6f));
+    assertThat(s[0])
+        .isCloseTo((float) (1 / Math.sqrt(30)), org.assertj.core.data.Offset.offset(1e-6f));
+    assertThat(s[1])
+        .isCloseTo((float) (3 / Math.sqrt(58)), org.assertj.core.data.Offset.offset(1e-6f));
     assertThat(t.classes()).isEmpty();
   }
 }

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** What explain, evaluate and bench share once their options are parsed: tensors and method options. */
+/**
+ * What explain, evaluate and bench share once their options are parsed: tensors and method options.
+ */
 final class AttributionSetup {
   private AttributionSetup() {}
 

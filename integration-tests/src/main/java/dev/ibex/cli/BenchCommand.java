@@ -4,12 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.ibex.api.plugins.PluginCalls;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.api.options.Options;
+import dev.ibex.api.plugins.PluginCalls;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -22,19 +22,31 @@ import picocli.CommandLine.TypeConversionException;
 
 /**
  * {@code bench}: throughput of an attributor on a model, warm-up excluded: images per second, wall
- * time per batch (median of the repeats) and forward/backward passes per image. Without
- * {@code --warmup} it warms up until stable (one warm-up run measured a fifth of the warm rate); the
+ * time per batch (median of the repeats) and forward/backward passes per image. Without {@code
+ * --warmup} it warms up until stable (one warm-up run measured a fifth of the warm rate); the
  * output says how many warm-up runs it took.
  */
-@Command(name = "bench", header = "bench - throughput of a method on a model: images/s, median ms per batch, passes per image")
+@Command(
+    name = "bench",
+    header =
+        "bench - throughput of a method on a model: images/s, median ms per batch, passes per image")
 final class BenchCommand implements Subcommand {
   /** Warm-up until stable: at least this many runs, ... */
   static final int MIN_WARMUP = 3;
-  /** ... then until this many runs in a row are within STEADY_TOLERANCE of the fastest so far, ... */
+
+  /**
+   * ... then until this many runs in a row are within STEADY_TOLERANCE of the fastest so far, ...
+   */
   static final int STEADY_RUNS = 3;
+
   static final double STEADY_TOLERANCE = 1.10;
-  /** ... giving up after this many runs or this long (a method slower than that is warm after its first runs). */
+
+  /**
+   * ... giving up after this many runs or this long (a method slower than that is warm after its
+   * first runs).
+   */
   static final int MAX_WARMUP = 100;
+
   static final long MAX_WARMUP_NANOS = 10_000_000_000L;
 
   @Mixin HelpOption help;
@@ -46,16 +58,28 @@ final class BenchCommand implements Subcommand {
   @ArgGroup(exclusive = true, multiplicity = "1")
   Batch source;
 
-  @Option(names = "--batch", paramLabel = "B", defaultValue = "8", converter = ValueConverters.AtLeastOne.class,
+  @Option(
+      names = "--batch",
+      paramLabel = "B",
+      defaultValue = "8",
+      converter = ValueConverters.AtLeastOne.class,
       description = "images per batch (default: ${DEFAULT-VALUE})")
   int batch;
 
-  @Option(names = "--repeat", paramLabel = "R", defaultValue = "5", converter = ValueConverters.AtLeastOne.class,
+  @Option(
+      names = "--repeat",
+      paramLabel = "R",
+      defaultValue = "5",
+      converter = ValueConverters.AtLeastOne.class,
       description = "timed runs; the median is reported (default: ${DEFAULT-VALUE})")
   int repeat;
 
-  @Option(names = "--warmup", paramLabel = "W", converter = ValueConverters.AtLeastZero.class,
-      description = "untimed runs first (default: until 3 runs in a row are within 10%% of the fastest, at most 100 runs or 10 s)")
+  @Option(
+      names = "--warmup",
+      paramLabel = "W",
+      converter = ValueConverters.AtLeastZero.class,
+      description =
+          "untimed runs first (default: until 3 runs in a row are within 10%% of the fastest, at most 100 runs or 10 s)")
   Integer fixedWarmup;
 
   @ArgGroup(exclusive = true)
@@ -63,10 +87,16 @@ final class BenchCommand implements Subcommand {
 
   /** Where the batch comes from: rows of a file, or random normal pixels of a shape. */
   static final class Batch {
-    @Option(names = "--input", paramLabel = "X.npy", description = "take the batch from these samples (repeated as needed)")
+    @Option(
+        names = "--input",
+        paramLabel = "X.npy",
+        description = "take the batch from these samples (repeated as needed)")
     Path input;
 
-    @Option(names = "--shape", paramLabel = "CxHxW", converter = ShapeConverter.class,
+    @Option(
+        names = "--shape",
+        paramLabel = "CxHxW",
+        converter = ShapeConverter.class,
         description = "a random normal batch of this sample shape, e.g. 3x224x224")
     Shape shape;
   }
@@ -92,7 +122,8 @@ final class BenchCommand implements Subcommand {
   public void run(Host host) throws Exception {
     Attributor attributor = method.attributor(host);
     Options options = method.options(attributor);
-    // default: warm up until stable; the first runs pay for libtorch's lazy set-up and allocator growth
+    // default: warm up until stable; the first runs pay for libtorch's lazy set-up and allocator
+    // growth
     try (TorchScriptModel loaded = model.load(host);
         NDManager manager = loaded.manager().newSubManager()) {
       NDArray x;
@@ -105,25 +136,47 @@ final class BenchCommand implements Subcommand {
         x = manager.randomNormal(new Shape(batch).addAll(source.shape));
       }
       Target explained = target.target(manager);
-      host.err().println("bench " + attributor.name() + " on " + loaded.device() + ", batch " + batch + ", "
-          + (fixedWarmup == null ? "warm-up until stable" : fixedWarmup + " warm-up") + " + " + repeat + " timed runs");
+      host.err()
+          .println(
+              "bench "
+                  + attributor.name()
+                  + " on "
+                  + loaded.device()
+                  + ", batch "
+                  + batch
+                  + ", "
+                  + (fixedWarmup == null ? "warm-up until stable" : fixedWarmup + " warm-up")
+                  + " + "
+                  + repeat
+                  + " timed runs");
       int warmup = 0;
       double best = Double.POSITIVE_INFINITY;
       int steady = 0;
       long warmStart = System.nanoTime();
-      while (fixedWarmup != null ? warmup < fixedWarmup
-          : warmup < MIN_WARMUP || (steady < STEADY_RUNS && warmup < MAX_WARMUP
-              && System.nanoTime() - warmStart < MAX_WARMUP_NANOS)) {
+      while (fixedWarmup != null
+          ? warmup < fixedWarmup
+          : warmup < MIN_WARMUP
+              || (steady < STEADY_RUNS
+                  && warmup < MAX_WARMUP
+                  && System.nanoTime() - warmStart < MAX_WARMUP_NANOS)) {
         try (NDManager run = manager.newSubManager()) {
           Attribution w = PluginCalls.attribute(attributor, loaded, x, explained, options);
           w.values().attach(run);
           double t = w.wallTime().toNanos() / 1e6;
-          steady = Double.isFinite(best) && t <= best * STEADY_TOLERANCE ? steady + 1 : 0; // within 10% of the fastest before it
+          steady =
+              Double.isFinite(best) && t <= best * STEADY_TOLERANCE
+                  ? steady + 1
+                  : 0; // within 10% of the fastest before it
           best = Math.min(best, t);
         }
         warmup++;
       }
-      host.err().printf(Locale.ROOT, "  %d warm-up runs in %.1f s%n", warmup, (System.nanoTime() - warmStart) / 1e9);
+      host.err()
+          .printf(
+              Locale.ROOT,
+              "  %d warm-up runs in %.1f s%n",
+              warmup,
+              (System.nanoTime() - warmStart) / 1e9);
       double[] ms = new double[repeat];
       Attribution last = null;
       for (int i = 0; i < repeat; i++) {
@@ -136,11 +189,21 @@ final class BenchCommand implements Subcommand {
       }
       Arrays.sort(ms);
       double median = ms[repeat / 2];
-      host.out().printf(Locale.ROOT,
-          "method=%s device=%s batch=%d input=%s warmup_runs=%d timed_runs=%d median_ms=%.2f images_per_s=%.2f"
-              + " forward_per_image=%.2f backward_per_image=%.2f%n",
-          attributor.name(), loaded.device(), batch, x.getShape().slice(1), warmup, repeat, median, batch * 1000.0 / median,
-          last.forwardPassesPerSample(), last.backwardPassesPerSample());
+      host.out()
+          .printf(
+              Locale.ROOT,
+              "method=%s device=%s batch=%d input=%s warmup_runs=%d timed_runs=%d median_ms=%.2f images_per_s=%.2f"
+                  + " forward_per_image=%.2f backward_per_image=%.2f%n",
+              attributor.name(),
+              loaded.device(),
+              batch,
+              x.getShape().slice(1),
+              warmup,
+              repeat,
+              median,
+              batch * 1000.0 / median,
+              last.forwardPassesPerSample(),
+              last.backwardPassesPerSample());
     }
   }
 }

@@ -3,7 +3,6 @@ package dev.ibex.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import dev.ibex.api.plugins.PluginCalls;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.Direction;
@@ -14,6 +13,7 @@ import dev.ibex.api.Target;
 import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.options.Options;
+import dev.ibex.api.plugins.PluginCalls;
 import dev.ibex.demo.FashionMnist;
 import dev.ibex.demo.TrainingRecipe;
 import dev.ibex.training.engine.LearningRateSchedule;
@@ -32,49 +32,82 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code demo}: the S-IB experiment end to end on data with known object masks. Trains the small CNN
- * on the Fashion-MNIST scenes without and with {@code s-ib} (same seed, data and schedule), explains
- * the test images with Grad-CAM and saliency, scores the maps with localisation and faithfulness
- * metrics, and writes an HTML report with heatmaps, a TSV of the numbers and the console log.
+ * {@code demo}: the S-IB experiment end to end on data with known object masks. Trains the small
+ * CNN on the Fashion-MNIST scenes without and with {@code s-ib} (same seed, data and schedule),
+ * explains the test images with Grad-CAM and saliency, scores the maps with localisation and
+ * faithfulness metrics, and writes an HTML report with heatmaps, a TSV of the numbers and the
+ * console log.
  */
-@Command(name = "demo", header = "demo - the S-IB experiment: plain vs s-ib training, maps scored against object masks, a report")
+@Command(
+    name = "demo",
+    header =
+        "demo - the S-IB experiment: plain vs s-ib training, maps scored against object masks, a report")
 final class DemoCommand implements Subcommand {
-  /** Grad-CAM's layer in the small CNN: the ReLU after its last convolution (14x14 on 56x56 scenes). */
+  /**
+   * Grad-CAM's layer in the small CNN: the ReLU after its last convolution (14x14 on 56x56 scenes).
+   */
   static final String CAM_LAYER = "08LambdaBlock";
+
   static final List<String> METHODS = List.of("grad-cam", "saliency");
+
   /** Test images shown on the page (all evaluated images are scored). */
   static final int SHOWN = 6;
-  static final List<String> METRICS = List.of("pointing-game", "relevance-mass", "miou", "insertion", "deletion");
+
+  static final List<String> METRICS =
+      List.of("pointing-game", "relevance-mass", "miou", "insertion", "deletion");
 
   @Mixin HelpOption help;
 
-  @Option(names = "--out", paramLabel = "DIR", defaultValue = "ibex-demo",
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      defaultValue = "ibex-demo",
       description = "where index.html, its PNGs and results.tsv go (default: ${DEFAULT-VALUE})")
   Path out;
 
   @Option(names = "--quick", description = "a small run: 1 epoch on 1000 images, 32 scored")
   boolean quick;
 
-  @Option(names = "--epochs", paramLabel = "E", converter = ValueConverters.AtLeastOne.class, description = "default: 3 (quick: 1)")
+  @Option(
+      names = "--epochs",
+      paramLabel = "E",
+      converter = ValueConverters.AtLeastOne.class,
+      description = "default: 3 (quick: 1)")
   Integer epochs;
 
-  @Option(names = "--train-size", paramLabel = "N", converter = ValueConverters.AtLeastOne.class,
+  @Option(
+      names = "--train-size",
+      paramLabel = "N",
+      converter = ValueConverters.AtLeastOne.class,
       description = "training images (default: 6000, quick: 1000)")
   Integer trainSize;
 
-  @Option(names = "--test-size", paramLabel = "N", converter = ValueConverters.AtLeastOne.class,
+  @Option(
+      names = "--test-size",
+      paramLabel = "N",
+      converter = ValueConverters.AtLeastOne.class,
       description = "test images (default: 1000, quick: 100)")
   Integer testSize;
 
-  @Option(names = "--eval-size", paramLabel = "N", converter = ValueConverters.AtLeastOne.class,
+  @Option(
+      names = "--eval-size",
+      paramLabel = "N",
+      converter = ValueConverters.AtLeastOne.class,
       description = "test images explained and scored (default: 200, quick: 32)")
   Integer evalSizeOption;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "7", converter = ValueConverters.AnyLong.class,
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "7",
+      converter = ValueConverters.AnyLong.class,
       description = "default: ${DEFAULT-VALUE}")
   long seed;
 
-  @Option(names = "--sib-set", paramLabel = "key=value", description = "an s-ib option (see list), e.g. form=linear; repeatable")
+  @Option(
+      names = "--sib-set",
+      paramLabel = "key=value",
+      description = "an s-ib option (see list), e.g. form=linear; repeatable")
   Map<String, String> sibOptions = new LinkedHashMap<>();
 
   @Override
@@ -83,9 +116,16 @@ final class DemoCommand implements Subcommand {
     TrainingRecipe.Config config = config();
     int evalSize = Math.min(or(evalSizeOption, quick ? 32 : 200), config.testSize());
     Files.createDirectories(out);
-    host.out().println("ibex demo: small CNN on Fashion-MNIST scenes (56x56, object masks), plain vs s-ib; "
-        + config.epochs() + " epoch(s) on " + config.trainSize() + " images; report in " + out.toAbsolutePath());
-    StringBuilder tsv = new StringBuilder("model\ttest-accuracy\tmethod\tmetric\tvalue\tdirection\tscored\n");
+    host.out()
+        .println(
+            "ibex demo: small CNN on Fashion-MNIST scenes (56x56, object masks), plain vs s-ib; "
+                + config.epochs()
+                + " epoch(s) on "
+                + config.trainSize()
+                + " images; report in "
+                + out.toAbsolutePath());
+    StringBuilder tsv =
+        new StringBuilder("model\ttest-accuracy\tmethod\tmetric\tvalue\tdirection\tscored\n");
     Map<String, Map<String, NDArray>> maps = new LinkedHashMap<>();
     Map<String, Double> accuracy = new LinkedHashMap<>();
     Map<String, Map<String, Map<String, Double>>> scores = new LinkedHashMap<>();
@@ -97,15 +137,32 @@ final class DemoCommand implements Subcommand {
       for (String variant : List.of("plain", "s-ib")) {
         host.out().println("== training " + variant);
         long t0 = System.nanoTime();
-        TrainingRecipe.Result run = TrainingRecipe.train(manager, config, host.plugins(),
-            variant.equals("plain") ? Map.of() : Map.of("s-ib", sibOptions), ProgressPrinter.to(host.out()), null, false);
-        host.out().printf(Locale.ROOT, "%s: test accuracy %.4f (%d images), trained in %.0f s%n", variant,
-            run.testAccuracy(), run.test().size(), (System.nanoTime() - t0) / 1e9);
+        TrainingRecipe.Result run =
+            TrainingRecipe.train(
+                manager,
+                config,
+                host.plugins(),
+                variant.equals("plain") ? Map.of() : Map.of("s-ib", sibOptions),
+                ProgressPrinter.to(host.out()),
+                null,
+                false);
+        host.out()
+            .printf(
+                Locale.ROOT,
+                "%s: test accuracy %.4f (%d images), trained in %.0f s%n",
+                variant,
+                run.testAccuracy(),
+                run.test().size(),
+                (System.nanoTime() - t0) / 1e9);
         accuracy.put(variant, run.testAccuracy());
         int[] idx = run.test().indices(0, evalSize);
         x = run.test().images(manager, idx);
         NDArray masks = run.test().masks(manager, idx).orElseThrow().squeeze(1);
-        int[] labelArray = run.test().labels(manager, idx).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray();
+        int[] labelArray =
+            run.test()
+                .labels(manager, idx)
+                .toType(ai.djl.ndarray.types.DataType.INT32, false)
+                .toIntArray();
         trueClasses = labelArray;
         Target labels = Target.perSample(labelArray);
         try (BlockModel model = BlockModel.of(run.model(), manager)) {
@@ -113,7 +170,9 @@ final class DemoCommand implements Subcommand {
           try (NDManager scratch = manager.newSubManager()) {
             NDArray logits = model.forward(x.get(new NDIndex("0:" + shown)));
             logits.attach(scratch);
-            predicted.put(variant, logits.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());
+            predicted.put(
+                variant,
+                logits.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());
           }
           for (String method : METHODS) {
             Attributor attributor = host.plugins().attributor(method);
@@ -122,46 +181,95 @@ final class DemoCommand implements Subcommand {
               options = options.with("layer", CAM_LAYER);
             }
             Attribution attribution = PluginCalls.attribute(attributor, model, x, labels, options);
-            maps.computeIfAbsent(variant, k -> new LinkedHashMap<>()).put(method, attribution.values());
-            MetricInput in = MetricInput.builder().model(model).inputs(x).target(labels)
-                .attributions(attribution.values()).masks(masks).build();
+            maps.computeIfAbsent(variant, k -> new LinkedHashMap<>())
+                .put(method, attribution.values());
+            MetricInput in =
+                MetricInput.builder()
+                    .model(model)
+                    .inputs(x)
+                    .target(labels)
+                    .attributions(attribution.values())
+                    .masks(masks)
+                    .build();
             for (String name : METRICS) {
               Metric metric = host.plugins().metric(name);
               MetricResult r = metric.evaluate(in);
-              scores.computeIfAbsent(variant, k -> new LinkedHashMap<>())
-                  .computeIfAbsent(method, k -> new LinkedHashMap<>()).put(name, r.value());
-              tsv.append(String.format(Locale.ROOT, "%s\t%.4f\t%s\t%s\t%.4f\t%s\t%d%n", variant, run.testAccuracy(),
-                  method, name, r.value(), r.direction(), r.perSample().length - r.skipped()));
-              host.out().printf(Locale.ROOT, "  %-8s %-10s %-15s %.4f%n", variant, method, name, r.value());
+              scores
+                  .computeIfAbsent(variant, k -> new LinkedHashMap<>())
+                  .computeIfAbsent(method, k -> new LinkedHashMap<>())
+                  .put(name, r.value());
+              tsv.append(
+                  String.format(
+                      Locale.ROOT,
+                      "%s\t%.4f\t%s\t%s\t%.4f\t%s\t%d%n",
+                      variant,
+                      run.testAccuracy(),
+                      method,
+                      name,
+                      r.value(),
+                      r.direction(),
+                      r.perSample().length - r.skipped()));
+              host.out()
+                  .printf(
+                      Locale.ROOT, "  %-8s %-10s %-15s %.4f%n", variant, method, name, r.value());
             }
           }
         }
       }
-      AtomicFiles.write(out.resolve("results.tsv"), tsv.toString().getBytes(StandardCharsets.UTF_8));
+      AtomicFiles.write(
+          out.resolve("results.tsv"), tsv.toString().getBytes(StandardCharsets.UTF_8));
       List<MetricLine> metricLines = new ArrayList<>();
       for (String name : METRICS) {
         Metric metric = host.plugins().metric(name);
         metricLines.add(new MetricLine(name, metric.description(), metric.direction()));
       }
-      writeReport(out, config, sibOptions, evalSize, accuracy, scores, metricLines, x, maps, trueClasses, predicted);
+      writeReport(
+          out,
+          config,
+          sibOptions,
+          evalSize,
+          accuracy,
+          scores,
+          metricLines,
+          x,
+          maps,
+          trueClasses,
+          predicted);
     }
     host.out().println("wrote " + out.resolve("index.html") + " and " + out.resolve("results.tsv"));
   }
 
   private TrainingRecipe.Config config() {
-    return new TrainingRecipe.Config("fashion-scenes",
-        or(trainSize, quick ? 1000 : 6000), or(testSize, quick ? 100 : 1000),
-        or(epochs, quick ? 1 : 3), 64, 0, 3e-3f, OptimizerKind.ADAM, LearningRateSchedule.COSINE,
-        seed, 16);
+    return new TrainingRecipe.Config(
+        "fashion-scenes",
+        or(trainSize, quick ? 1000 : 6000),
+        or(testSize, quick ? 100 : 1000),
+        or(epochs, quick ? 1 : 3),
+        64,
+        0,
+        3e-3f,
+        OptimizerKind.ADAM,
+        LearningRateSchedule.COSINE,
+        seed,
+        16);
   }
 
   private static int or(Integer given, int otherwise) {
     return given != null ? given : otherwise;
   }
 
-  private static void writeReport(Path out, TrainingRecipe.Config config, Map<String, String> sibOptions, int evalSize,
-      Map<String, Double> accuracy, Map<String, Map<String, Map<String, Double>>> scores, List<MetricLine> metricLines,
-      NDArray x, Map<String, Map<String, NDArray>> maps, int[] trueClasses, Map<String, int[]> predicted)
+  private static void writeReport(
+      Path out,
+      TrainingRecipe.Config config,
+      Map<String, String> sibOptions,
+      int evalSize,
+      Map<String, Double> accuracy,
+      Map<String, Map<String, Map<String, Double>>> scores,
+      List<MetricLine> metricLines,
+      NDArray x,
+      Map<String, Map<String, NDArray>> maps,
+      int[] trueClasses,
+      Map<String, int[]> predicted)
       throws IOException {
     List<ImageRow> images = new ArrayList<>();
     for (int i = 0; i < predicted.values().iterator().next().length; i++) {
@@ -170,8 +278,14 @@ final class DemoCommand implements Subcommand {
         for (String variant : maps.keySet()) {
           String file = variant + "-" + method + "-" + i + ".png";
           Heatmaps.Range range =
-              Heatmaps.overlay(x.get(i), Heatmaps.displayMap(maps.get(variant).get(method), i), 4, out.resolve(file));
-          figures.add(new ReportPage.Figure(file, List.of(variant + ", " + method, "map range " + range.text())));
+              Heatmaps.overlay(
+                  x.get(i),
+                  Heatmaps.displayMap(maps.get(variant).get(method), i),
+                  4,
+                  out.resolve(file));
+          figures.add(
+              new ReportPage.Figure(
+                  file, List.of(variant + ", " + method, "map range " + range.text())));
         }
       }
       Map<String, String> byVariant = new LinkedHashMap<>();
@@ -180,56 +294,106 @@ final class DemoCommand implements Subcommand {
       }
       images.add(new ImageRow(i, className(trueClasses[i]), byVariant, figures));
     }
-    String intro = String.format(Locale.ROOT,
-        "Small CNN trained %d epoch(s) on %d Fashion-MNIST scenes (56x56, one garment on clutter, object mask known), "
-            + "with and without the S-IB regulariser (options %s), same seed. Maps of the first %d test images "
-            + "(explaining the true class) scored against the object masks and with insertion/deletion; the first %d "
-            + "are shown below.",
-        config.epochs(), config.trainSize(), sibOptions.isEmpty() ? "default" : sibOptions, evalSize, images.size());
+    String intro =
+        String.format(
+            Locale.ROOT,
+            "Small CNN trained %d epoch(s) on %d Fashion-MNIST scenes (56x56, one garment on clutter, object mask known), "
+                + "with and without the S-IB regulariser (options %s), same seed. Maps of the first %d test images "
+                + "(explaining the true class) scored against the object masks and with insertion/deletion; the first %d "
+                + "are shown below.",
+            config.epochs(),
+            config.trainSize(),
+            sibOptions.isEmpty() ? "default" : sibOptions,
+            evalSize,
+            images.size());
     demoPage(intro, accuracy, scores, metricLines, images).write(out.resolve("index.html"));
   }
 
   /** One test image on the page: its true class, what each model predicts, and its heatmaps. */
-  record ImageRow(int index, String trueClass, Map<String, String> predicted, List<ReportPage.Figure> figures) {}
+  record ImageRow(
+      int index,
+      String trueClass,
+      Map<String, String> predicted,
+      List<ReportPage.Figure> figures) {}
 
   /**
    * The demo's page: the table of scores, one line per metric (what it measures, which way is
    * better), the colour bar, and each shown image with its class and the models' predictions.
    */
-  static ReportPage demoPage(String intro, Map<String, Double> accuracy,
-      Map<String, Map<String, Map<String, Double>>> scores, List<MetricLine> metricLines, List<ImageRow> images) {
+  static ReportPage demoPage(
+      String intro,
+      Map<String, Double> accuracy,
+      Map<String, Map<String, Map<String, Double>>> scores,
+      List<MetricLine> metricLines,
+      List<ImageRow> images) {
     List<String> header = new ArrayList<>(List.of("model", "test accuracy", "method"));
     Map<String, String> arrows = new LinkedHashMap<>();
     List<ReportPage.Definition> definitions = new ArrayList<>();
     for (MetricLine m : metricLines) {
       boolean lower = m.direction() == Direction.LOWER_IS_BETTER;
       arrows.put(m.name(), lower ? " \u2193" : " \u2191");
-      definitions.add(new ReportPage.Definition(m.name(), m.description() + "; " + (lower ? "lower" : "higher") + " is better"));
+      definitions.add(
+          new ReportPage.Definition(
+              m.name(), m.description() + "; " + (lower ? "lower" : "higher") + " is better"));
     }
-    List<String> metricNames = new ArrayList<>(scores.values().iterator().next().values().iterator().next().keySet());
+    List<String> metricNames =
+        new ArrayList<>(scores.values().iterator().next().values().iterator().next().keySet());
     metricNames.forEach(m -> header.add(m + arrows.getOrDefault(m, "")));
     List<ReportPage.Row> rows = new ArrayList<>();
-    scores.forEach((variant, byMethod) -> byMethod.forEach((method, byMetric) -> {
-      List<String> row = new ArrayList<>(List.of(variant, String.format(Locale.ROOT, "%.4f", accuracy.get(variant)), method));
-      metricNames.forEach(m -> row.add(String.format(Locale.ROOT, "%.4f", byMetric.get(m))));
-      rows.add(ReportPage.Row.of(row));
-    }));
+    scores.forEach(
+        (variant, byMethod) ->
+            byMethod.forEach(
+                (method, byMetric) -> {
+                  List<String> row =
+                      new ArrayList<>(
+                          List.of(
+                              variant,
+                              String.format(Locale.ROOT, "%.4f", accuracy.get(variant)),
+                              method));
+                  metricNames.forEach(
+                      m -> row.add(String.format(Locale.ROOT, "%.4f", byMetric.get(m))));
+                  rows.add(ReportPage.Row.of(row));
+                }));
     List<ReportPage.FigureGroup> groups = new ArrayList<>();
     for (ImageRow im : images) {
-      StringBuilder caption = new StringBuilder("Test image " + im.index() + ": class " + im.trueClass() + "; predicted");
-      im.predicted().forEach((variant, cls) -> caption.append(" by ").append(variant).append(": ").append(cls).append(','));
+      StringBuilder caption =
+          new StringBuilder(
+              "Test image " + im.index() + ": class " + im.trueClass() + "; predicted");
+      im.predicted()
+          .forEach(
+              (variant, cls) ->
+                  caption.append(" by ").append(variant).append(": ").append(cls).append(','));
       caption.setLength(caption.length() - 1);
       groups.add(new ReportPage.FigureGroup(caption.toString(), im.figures()));
     }
-    return new ReportPage("demo", Map.of("title", "ibex demo: plain vs S-IB", "intro", intro, "header", header,
-        "rows", rows, "metrics", definitions, "images", groups,
-        "colourBar", new ReportPage.ColourBar("map minimum", "map maximum", Heatmaps.MAP_MEANING + " Maps explain the true class.")));
+    return new ReportPage(
+        "demo",
+        Map.of(
+            "title",
+            "ibex demo: plain vs S-IB",
+            "intro",
+            intro,
+            "header",
+            header,
+            "rows",
+            rows,
+            "metrics",
+            definitions,
+            "images",
+            groups,
+            "colourBar",
+            new ReportPage.ColourBar(
+                "map minimum",
+                "map maximum",
+                Heatmaps.MAP_MEANING + " Maps explain the true class.")));
   }
 
   /** A metric's line on the page: what it measures and which way is better. */
   record MetricLine(String name, String description, Direction direction) {}
 
   private static String className(int label) {
-    return label >= 0 && label < FashionMnist.CLASS_NAMES.length ? FashionMnist.CLASS_NAMES[label] : "class " + label;
+    return label >= 0 && label < FashionMnist.CLASS_NAMES.length
+        ? FashionMnist.CLASS_NAMES[label]
+        : "class " + label;
   }
 }

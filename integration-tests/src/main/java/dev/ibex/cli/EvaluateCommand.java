@@ -23,26 +23,42 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code evaluate}: score attributions with a metric (model, masks and attributor as it needs). */
-@Command(name = "evaluate", header = "evaluate - score attributions with a metric, given the model, inputs, masks or method it needs")
+@Command(
+    name = "evaluate",
+    header =
+        "evaluate - score attributions with a metric, given the model, inputs, masks or method it needs")
 final class EvaluateCommand implements Subcommand {
   @Mixin HelpOption help;
 
-  @Option(names = "--metric", required = true, paramLabel = "NAME", description = "the metric (see list)")
+  @Option(
+      names = "--metric",
+      required = true,
+      paramLabel = "NAME",
+      description = "the metric (see list)")
   String metricName;
 
-  @Option(names = "--set", paramLabel = "key=value", description = "an option of the metric (see list); repeatable")
+  @Option(
+      names = "--set",
+      paramLabel = "key=value",
+      description = "an option of the metric (see list); repeatable")
   Map<String, String> settings = new LinkedHashMap<>();
 
   @ArgGroup(exclusive = false)
   ModelOptions model;
 
-  @Option(names = "--input", paramLabel = "X.npy", description = "the inputs the attributions explain")
+  @Option(
+      names = "--input",
+      paramLabel = "X.npy",
+      description = "the inputs the attributions explain")
   Path input;
 
   @Option(names = "--attributions", paramLabel = "A.npy", description = "the attributions to score")
   Path attributions;
 
-  @Option(names = "--masks", paramLabel = "M.npy", description = "object masks, (N, H, W), for localisation metrics")
+  @Option(
+      names = "--masks",
+      paramLabel = "M.npy",
+      description = "object masks, (N, H, W), for localisation metrics")
   Path masks;
 
   @ArgGroup(exclusive = true)
@@ -51,18 +67,31 @@ final class EvaluateCommand implements Subcommand {
   @ArgGroup(exclusive = false)
   MethodGroup method;
 
-  @Option(names = "--json", paramLabel = "R.json", description = "also write the result, per-sample scores included")
+  @Option(
+      names = "--json",
+      paramLabel = "R.json",
+      description = "also write the result, per-sample scores included")
   Path json;
 
-  /** The attribution method a metric re-runs (e.g. a sanity check): {@code --method NAME [--layer L] [--method-set k=v]...}. */
+  /**
+   * The attribution method a metric re-runs (e.g. a sanity check): {@code --method NAME [--layer L]
+   * [--method-set k=v]...}.
+   */
   static final class MethodGroup {
-    @Option(names = "--method", required = true, paramLabel = "NAME", description = "the attribution method the metric runs")
+    @Option(
+        names = "--method",
+        required = true,
+        paramLabel = "NAME",
+        description = "the attribution method the metric runs")
     String name;
 
     @Option(names = "--layer", paramLabel = "L", description = "its layer, for a layer method")
     String layer;
 
-    @Option(names = "--method-set", paramLabel = "key=value", description = "an option of the method; repeatable")
+    @Option(
+        names = "--method-set",
+        paramLabel = "key=value",
+        description = "an option of the method; repeatable")
     Map<String, String> settings = new LinkedHashMap<>();
   }
 
@@ -74,9 +103,13 @@ final class EvaluateCommand implements Subcommand {
     }
     Options options = metric.options().parse(settings);
     Attributor attributor = method == null ? null : host.plugins().attributor(method.name);
-    Options attributorOptions = attributor == null ? null : AttributionSetup.options(attributor, method.settings, method.layer);
+    Options attributorOptions =
+        attributor == null
+            ? null
+            : AttributionSetup.options(attributor, method.settings, method.layer);
     TorchScriptModel loaded = model != null ? model.load(host) : null;
-    try (NDManager manager = loaded != null ? loaded.manager().newSubManager() : NDManager.newBaseManager()) {
+    try (NDManager manager =
+        loaded != null ? loaded.manager().newSubManager() : NDManager.newBaseManager()) {
       MetricInput.Builder in = MetricInput.builder();
       if (loaded != null) {
         in.model(loaded);
@@ -98,8 +131,14 @@ final class EvaluateCommand implements Subcommand {
       MetricResult r = metric.evaluate(in.build(), options);
       host.out().println(summary(r));
       if (json != null) {
-        AtomicFiles.write(json, new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
-            .toJson(asJson(r, options)).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(
+            json,
+            new GsonBuilder()
+                .setPrettyPrinting()
+                .serializeSpecialFloatingPointValues()
+                .create()
+                .toJson(asJson(r, options))
+                .getBytes(StandardCharsets.UTF_8));
       }
     } finally {
       if (loaded != null) {
@@ -113,17 +152,36 @@ final class EvaluateCommand implements Subcommand {
     if (r.perSample().length == 0) {
       // a batch-level metric (e.g. fps) has no per-sample counts: say what it measured instead
       StringBuilder measured = new StringBuilder();
-      r.extras().forEach((k, v) -> {
-        if (v.length == 1) {
-          measured.append(measured.length() == 0 ? "" : ", ").append(k).append('=')
-              .append(v[0] == Math.rint(v[0]) ? Long.toString((long) v[0]) : String.format(Locale.ROOT, "%.6g", v[0]));
-        }
-      });
-      return String.format(Locale.ROOT, "%s = %.6f (%s; one value for the whole batch%s)", r.metric(), r.value(),
-          ListCommand.direction(r.direction()), measured.length() == 0 ? "" : ": " + measured);
+      r.extras()
+          .forEach(
+              (k, v) -> {
+                if (v.length == 1) {
+                  measured
+                      .append(measured.length() == 0 ? "" : ", ")
+                      .append(k)
+                      .append('=')
+                      .append(
+                          v[0] == Math.rint(v[0])
+                              ? Long.toString((long) v[0])
+                              : String.format(Locale.ROOT, "%.6g", v[0]));
+                }
+              });
+      return String.format(
+          Locale.ROOT,
+          "%s = %.6f (%s; one value for the whole batch%s)",
+          r.metric(),
+          r.value(),
+          ListCommand.direction(r.direction()),
+          measured.length() == 0 ? "" : ": " + measured);
     }
-    return String.format(Locale.ROOT, "%s = %.6f (%s; %d scored, %d skipped)", r.metric(), r.value(),
-        ListCommand.direction(r.direction()), r.perSample().length - r.skipped(), r.skipped());
+    return String.format(
+        Locale.ROOT,
+        "%s = %.6f (%s; %d scored, %d skipped)",
+        r.metric(),
+        r.value(),
+        ListCommand.direction(r.direction()),
+        r.perSample().length - r.skipped(),
+        r.skipped());
   }
 
   private static Map<String, Object> asJson(MetricResult r, Options options) {

@@ -2,7 +2,6 @@ package dev.ibex.cli;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.ibex.api.plugins.PluginCalls;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.Layout;
@@ -10,6 +9,7 @@ import dev.ibex.api.Target;
 import dev.ibex.api.io.Npy;
 import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.api.options.Options;
+import dev.ibex.api.plugins.PluginCalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,14 +20,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code explain}: attribute a TorchScript model's output on a .npy batch, write .npy (and PNGs). */
-@Command(name = "explain", header = "explain - attribute a model's output on a batch; write the attribution as .npy (and heatmaps)")
+/**
+ * {@code explain}: attribute a TorchScript model's output on a .npy batch, write .npy (and PNGs).
+ */
+@Command(
+    name = "explain",
+    header =
+        "explain - attribute a model's output on a batch; write the attribution as .npy (and heatmaps)")
 final class ExplainCommand implements Subcommand {
   @Mixin HelpOption help;
 
   @Mixin ModelOptions model;
 
-  @Option(names = "--input", required = true, paramLabel = "X.npy",
+  @Option(
+      names = "--input",
+      required = true,
+      paramLabel = "X.npy",
       description = "the batch: float32 pixels (N, C, H, W) or int64 token ids (N, L)")
   Path input;
 
@@ -36,10 +44,17 @@ final class ExplainCommand implements Subcommand {
   @ArgGroup(exclusive = true)
   TargetOptions.WithLabels target = new TargetOptions.WithLabels();
 
-  @Option(names = "--out", required = true, paramLabel = "A.npy", description = "where the attribution goes")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "A.npy",
+      description = "where the attribution goes")
   Path out;
 
-  @Option(names = "--png", paramLabel = "DIR", description = "also write heatmaps (or token colours) and DIR/index.html")
+  @Option(
+      names = "--png",
+      paramLabel = "DIR",
+      description = "also write heatmaps (or token colours) and DIR/index.html")
   Path png;
 
   @Override
@@ -78,7 +93,8 @@ final class ExplainCommand implements Subcommand {
     for (int i = 0; i < x.getShape().get(0); i++) {
       String file = attribution.method() + "-" + i + ".png";
       int scale = Math.max(1, 256 / (int) x.getShape().get(2));
-      Heatmaps.overlay(x.get(i), Heatmaps.displayMap(attribution.values(), i), scale, png.resolve(file));
+      Heatmaps.overlay(
+          x.get(i), Heatmaps.displayMap(attribution.values(), i), scale, png.resolve(file));
       images.add(new String[] {file, "sample " + i + ": input | " + attribution.method()});
     }
     Heatmaps.page(png, title, attribution.toString(), images);

@@ -1,8 +1,8 @@
 package dev.ibex.cli;
 
 import ai.djl.ndarray.NDArray;
-import java.awt.image.BufferedImage;
 import dev.ibex.api.io.AtomicFiles;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +16,8 @@ public final class Heatmaps {
   private Heatmaps() {}
 
   /**
-   * Reduces an attribution to one (H, W) map per sample for display: per-pixel maps are summed
-   * in absolute value over channels.
+   * Reduces an attribution to one (H, W) map per sample for display: per-pixel maps are summed in
+   * absolute value over channels.
    *
    * @param values (N,C,H,W) or (N,H,W) attribution
    * @param sample sample index
@@ -29,7 +29,8 @@ public final class Heatmaps {
       v = v.abs().sum(new int[] {0});
     }
     if (v.getShape().dimension() != 2) {
-      throw new IllegalArgumentException("cannot render an attribution of shape " + values.getShape());
+      throw new IllegalArgumentException(
+          "cannot render an attribution of shape " + values.getShape());
     }
     int h = (int) v.getShape().get(0);
     int w = (int) v.getShape().get(1);
@@ -41,24 +42,31 @@ public final class Heatmaps {
     return out;
   }
 
-  /** The value range a map was scaled from: its minimum shows as dark blue, its maximum as dark red. */
+  /**
+   * The value range a map was scaled from: its minimum shows as dark blue, its maximum as dark red.
+   */
   public record Range(float lo, float hi) {
-    /** The range as text, e.g. "[0.0012, 0.53]"; a constant map shows all dark blue, and says so. */
+    /**
+     * The range as text, e.g. "[0.0012, 0.53]"; a constant map shows all dark blue, and says so.
+     */
     public String text() {
-      return lo == hi ? String.format(Locale.ROOT, "constant %.3g (all dark blue)", lo)
+      return lo == hi
+          ? String.format(Locale.ROOT, "constant %.3g (all dark blue)", lo)
           : String.format(Locale.ROOT, "[%.3g, %.3g]", lo, hi);
     }
   }
 
   /** What the colour bar says about every overlay PNG written by {@link #overlay}. */
-  static final String MAP_MEANING = "Each heatmap is a pair: left the input, right the attribution map blended 50/50 "
-      + "over it. Each map is min-max scaled on its own, so colours compare places within one image, not across "
-      + "images: dark blue is that map's minimum, dark red its maximum (the range is under the image where known). "
-      + "Per-pixel maps show the sum over channels of |attribution|.";
+  static final String MAP_MEANING =
+      "Each heatmap is a pair: left the input, right the attribution map blended 50/50 "
+          + "over it. Each map is min-max scaled on its own, so colours compare places within one image, not across "
+          + "images: dark blue is that map's minimum, dark red its maximum (the range is under the image where known). "
+          + "Per-pixel maps show the sum over channels of |attribution|.";
 
   /**
-   * Writes a PNG atomically: the input (min-max scaled, grey or RGB) with the map blended on top in a
-   * jet colour map, upscaled by {@code scale} with nearest neighbours so small inputs stay visible.
+   * Writes a PNG atomically: the input (min-max scaled, grey or RGB) with the map blended on top in
+   * a jet colour map, upscaled by {@code scale} with nearest neighbours so small inputs stay
+   * visible.
    *
    * @param image (C,H,W) input sample, C = 1 or 3 (other C: first channel)
    * @param map (H,W) map
@@ -67,7 +75,8 @@ public final class Heatmaps {
    * @return the map's value range, which the colours span
    * @throws IOException on write failure
    */
-  public static Range overlay(NDArray image, float[][] map, int scale, Path file) throws IOException {
+  public static Range overlay(NDArray image, float[][] map, int scale, Path file)
+      throws IOException {
     int h = map.length;
     int w = map[0].length;
     int c = (int) image.getShape().get(0);
@@ -114,11 +123,13 @@ public final class Heatmaps {
         }
       }
     }
-    AtomicFiles.write(file, stream -> {
-      if (!ImageIO.write(out, "png", stream)) { // false: no PNG writer, and nothing was written
-        throw new IOException("no PNG writer available");
-      }
-    });
+    AtomicFiles.write(
+        file,
+        stream -> {
+          if (!ImageIO.write(out, "png", stream)) { // false: no PNG writer, and nothing was written
+            throw new IOException("no PNG writer available");
+          }
+        });
     return new Range(mlo, mhi);
   }
 
@@ -131,16 +142,27 @@ public final class Heatmaps {
    * @param images file names relative to dir, with their captions
    * @throws IOException on write failure
    */
-  public static void page(Path dir, String title, String intro, List<String[]> images) throws IOException {
-    List<ReportPage.Figure> figures = images.stream().map(im -> new ReportPage.Figure(im[0], List.of(im[1]))).toList();
-    new ReportPage("heatmaps", Map.of("title", title, "intro", intro, "group", new ReportPage.FigureGroup(null, figures),
-        "colourBar", new ReportPage.ColourBar("map minimum", "map maximum", MAP_MEANING)))
+  public static void page(Path dir, String title, String intro, List<String[]> images)
+      throws IOException {
+    List<ReportPage.Figure> figures =
+        images.stream().map(im -> new ReportPage.Figure(im[0], List.of(im[1]))).toList();
+    new ReportPage(
+            "heatmaps",
+            Map.of(
+                "title",
+                title,
+                "intro",
+                intro,
+                "group",
+                new ReportPage.FigureGroup(null, figures),
+                "colourBar",
+                new ReportPage.ColourBar("map minimum", "map maximum", MAP_MEANING)))
         .write(dir.resolve("index.html"));
   }
 
   /**
-   * Writes an index.html showing token attributions: each token id on a background whose warmth
-   * is its min-max scaled score, one row per sample.
+   * Writes an index.html showing token attributions: each token id on a background whose warmth is
+   * its min-max scaled score, one row per sample.
    *
    * @param dir the directory
    * @param title page title
@@ -149,14 +171,18 @@ public final class Heatmaps {
    * @param scores (N, L) token scores
    * @throws IOException on write failure
    */
-  public static void tokenPage(Path dir, String title, String intro, NDArray ids, NDArray scores) throws IOException {
+  public static void tokenPage(Path dir, String title, String intro, NDArray ids, NDArray scores)
+      throws IOException {
     long[] id = ids.toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
     float[] v = scores.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
     tokenReport(title, intro, id, v, (int) scores.getShape().get(0), (int) scores.getShape().get(1))
         .write(dir.resolve("index.html"));
   }
 
-  /** A token on the token page: its id on the colour of its score, in the text colour that reads best there. */
+  /**
+   * A token on the token page: its id on the colour of its score, in the text colour that reads
+   * best there.
+   */
   record Token(long id, String score, String background, String textColour) {}
 
   /** One sample's row of tokens on the token page, with the range its colours span. */
@@ -175,15 +201,30 @@ public final class Heatmaps {
       List<Token> tokens = new ArrayList<>();
       for (int t = 0; t < len; t++) {
         int[] c = jetRgb(hi > lo ? (v[i * len + t] - lo) / (hi - lo) : 0f);
-        tokens.add(new Token(id[i * len + t], String.format(Locale.ROOT, "%.4f", v[i * len + t]),
-            String.format(Locale.ROOT, "rgb(%d,%d,%d)", c[0], c[1], c[2]), textColour(c)));
+        tokens.add(
+            new Token(
+                id[i * len + t],
+                String.format(Locale.ROOT, "%.4f", v[i * len + t]),
+                String.format(Locale.ROOT, "rgb(%d,%d,%d)", c[0], c[1], c[2]),
+                textColour(c)));
       }
       samples.add(new TokenRow(i, tokens, new Range(lo, hi).text()));
     }
-    return new ReportPage("tokens", Map.of("title", title, "intro", intro, "samples", samples,
-        "colourBar", new ReportPage.ColourBar("lowest score of the sample", "highest score of the sample",
-            "Each token id sits on the colour of its attribution, min-max scaled per sample (row): dark blue is the "
-                + "row's lowest score, dark red its highest. Hover over a token for its value.")));
+    return new ReportPage(
+        "tokens",
+        Map.of(
+            "title",
+            title,
+            "intro",
+            intro,
+            "samples",
+            samples,
+            "colourBar",
+            new ReportPage.ColourBar(
+                "lowest score of the sample",
+                "highest score of the sample",
+                "Each token id sits on the colour of its attribution, min-max scaled per sample (row): dark blue is the "
+                    + "row's lowest score, dark red its highest. Hover over a token for its value.")));
   }
 
   /**
@@ -218,6 +259,8 @@ public final class Heatmaps {
   }
 
   private static int pack(float[] rgb) {
-    return (Math.round(rgb[0] * 255) << 16) | (Math.round(rgb[1] * 255) << 8) | Math.round(rgb[2] * 255);
+    return (Math.round(rgb[0] * 255) << 16)
+        | (Math.round(rgb[1] * 255) << 8)
+        | Math.round(rgb[2] * 255);
   }
 }

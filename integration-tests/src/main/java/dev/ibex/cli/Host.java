@@ -44,8 +44,13 @@ final class Host {
     }
     int id = m.group(1).isEmpty() ? 0 : Integer.parseInt(m.group(1));
     if (id >= count) {
-      throw new UsageException("--device " + deviceName + ": no such device here"
-          + (count == 0 ? " (no CUDA GPU visible)" : "") + "; devices here: " + here);
+      throw new UsageException(
+          "--device "
+              + deviceName
+              + ": no such device here"
+              + (count == 0 ? " (no CUDA GPU visible)" : "")
+              + "; devices here: "
+              + here);
     }
     return Device.gpu(id);
   }

@@ -17,29 +17,47 @@ import picocli.CommandLine.Option;
  * sub-commands. Its {@code --help} shows every command's own help, so one page (and README.md's
  * synopsis) documents the whole CLI.
  */
-@Command(name = "java -jar ibex.jar",
+@Command(
+    name = "java -jar ibex.jar",
     synopsisHeading = "usage: ",
     synopsisSubcommandLabel = "COMMAND ...",
     description = {
-        "Attribution methods, training regularisers and metrics for deep nets (DJL + PyTorch), all plugins.",
-        "Exit status: 0 success, 2 bad usage or input (one line on stderr), 1 internal error or plugin bug."},
+      "Attribution methods, training regularisers and metrics for deep nets (DJL + PyTorch), all plugins.",
+      "Exit status: 0 success, 2 bad usage or input (one line on stderr), 1 internal error or plugin bug."
+    },
     commandListHeading = "%ncommands (java -jar ibex.jar COMMAND --help shows one):%n",
-    subcommands = {ListCommand.class, ExplainCommand.class, EvaluateCommand.class, BenchCommand.class,
-        TrainCommand.class, DemoCommand.class},
+    subcommands = {
+      ListCommand.class,
+      ExplainCommand.class,
+      EvaluateCommand.class,
+      BenchCommand.class,
+      TrainCommand.class,
+      DemoCommand.class
+    },
     sortOptions = false,
     sortSynopsis = false)
 final class IbexCommand {
   /** Help lines are at most this wide (README.md's synopsis is the help, indented). */
   static final int HELP_WIDTH = 100;
-  /** A command's synopsis continues under the program's name, after "  usage: ". */
+
+  /** A command's synopsis continues under the program's name, after " usage: ". */
   private static final int SYNOPSIS_INDENT = 11;
-  /** Room for the longest option with its value, e.g. {@code --method-set=key=value}, beside its description. */
+
+  /**
+   * Room for the longest option with its value, e.g. {@code --method-set=key=value}, beside its
+   * description.
+   */
   private static final int LONG_OPTIONS_WIDTH = 24;
 
-  @Option(names = "--plugins", paramLabel = "DIR", description = "also load the plugins of every jar in DIR")
+  @Option(
+      names = "--plugins",
+      paramLabel = "DIR",
+      description = "also load the plugins of every jar in DIR")
   Path pluginDir;
 
-  @Option(names = "--device", paramLabel = "cpu|gpu|gpuN",
+  @Option(
+      names = "--device",
+      paramLabel = "cpu|gpu|gpuN",
       description = "where models run (default: a visible GPU, else the CPU)")
   String device;
 
@@ -57,18 +75,21 @@ final class IbexCommand {
    * @return the command line, sub-commands included
    */
   static CommandLine commandLine(IbexCommand ibex, PrintWriter out) {
-    CommandLine cli = new CommandLine(ibex)
-        .setExpandAtFiles(false) // "@name" is a value like any other, not a file of arguments
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .setUsageHelpWidth(HELP_WIDTH)
-        .setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF))
-        .setHelpFactory(SpaceWrappedHelp::new)
-        .setOut(out);
+    CommandLine cli =
+        new CommandLine(ibex)
+            .setExpandAtFiles(false) // "@name" is a value like any other, not a file of arguments
+            .setCaseInsensitiveEnumValuesAllowed(true)
+            .setUsageHelpWidth(HELP_WIDTH)
+            .setColorScheme(Help.defaultColorScheme(Help.Ansi.OFF))
+            .setHelpFactory(SpaceWrappedHelp::new)
+            .setOut(out);
     cli.getCommandSpec().usageMessage().longOptionsMaxWidth(LONG_OPTIONS_WIDTH);
-    cli.getHelpSectionMap().put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, IbexCommand::everyCommandsHelp);
+    cli.getHelpSectionMap()
+        .put(UsageMessageSpec.SECTION_KEY_COMMAND_LIST, IbexCommand::everyCommandsHelp);
     for (CommandLine command : cli.getSubcommands().values()) {
       UsageMessageSpec usage = command.getCommandSpec().usageMessage();
-      // only the header ("explain - attribute ...") starts at the margin: the top-level help indents
+      // only the header ("explain - attribute ...") starts at the margin: the top-level help
+      // indents
       // each command's help by two, so the lines at two spaces are the commands
       usage.synopsisHeading("  usage: ");
       usage.sortOptions(false).sortSynopsis(false).longOptionsMaxWidth(LONG_OPTIONS_WIDTH);
@@ -79,9 +100,18 @@ final class IbexCommand {
   /** Each command's own help, indented under the command list's heading. */
   private static String everyCommandsHelp(Help help) {
     return help.subcommands().values().stream()
-        .map(c -> c.commandSpec().commandLine().getUsageMessage().stripTrailing().lines()
-            .map(l -> l.isEmpty() ? l : "  " + l).collect(Collectors.joining(System.lineSeparator())))
-        .collect(Collectors.joining(System.lineSeparator() + System.lineSeparator(), "", System.lineSeparator()));
+        .map(
+            c ->
+                c.commandSpec()
+                    .commandLine()
+                    .getUsageMessage()
+                    .stripTrailing()
+                    .lines()
+                    .map(l -> l.isEmpty() ? l : "  " + l)
+                    .collect(Collectors.joining(System.lineSeparator())))
+        .collect(
+            Collectors.joining(
+                System.lineSeparator() + System.lineSeparator(), "", System.lineSeparator()));
   }
 
   /**

@@ -15,8 +15,13 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code list [--json | --markdown]}: every discovered plugin with kind, name, description and options. */
-@Command(name = "list", header = "list - every discovered plugin with its kind, name, description and options")
+/**
+ * {@code list [--json | --markdown]}: every discovered plugin with kind, name, description and
+ * options.
+ */
+@Command(
+    name = "list",
+    header = "list - every discovered plugin with its kind, name, description and options")
 final class ListCommand implements Subcommand {
   @Mixin HelpOption help;
 
@@ -43,14 +48,27 @@ final class ListCommand implements Subcommand {
       for (Plugin p : host.plugins().all()) {
         all.add(describe(p));
       }
-      host.out().println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(all));
+      host.out()
+          .println(
+              new GsonBuilder()
+                  .setPrettyPrinting()
+                  .serializeSpecialFloatingPointValues()
+                  .create()
+                  .toJson(all));
       return;
     }
     for (PluginKind kind : PluginKind.values()) {
       host.out().println(kind.label() + "s:");
       for (Plugin p : host.plugins().of(kind).values()) {
-        host.out().println("  " + p.name() + " - " + p.description()
-            + (p instanceof Metric ? " [" + direction(((Metric) p).direction()) + "]" : ""));
+        host.out()
+            .println(
+                "  "
+                    + p.name()
+                    + " - "
+                    + p.description()
+                    + (p instanceof Metric
+                        ? " [" + direction(((Metric) p).direction()) + "]"
+                        : ""));
         for (OptionSpec s : p.options().specs()) {
           host.out().println("      " + optionLine(s));
         }
@@ -58,21 +76,33 @@ final class ListCommand implements Subcommand {
     }
   }
 
-  /** The plugin tables of README.md: one per kind, one row per plugin, options in the last column. */
+  /**
+   * The plugin tables of README.md: one per kind, one row per plugin, options in the last column.
+   */
   static String markdown(Host host) {
     StringBuilder sb = new StringBuilder();
     for (PluginKind kind : PluginKind.values()) {
-      sb.append("\n### ").append(Character.toUpperCase(kind.label().charAt(0))).append(kind.label().substring(1))
+      sb.append("\n### ")
+          .append(Character.toUpperCase(kind.label().charAt(0)))
+          .append(kind.label().substring(1))
           .append("s\n\n| name | what it does | options |\n|---|---|---|\n");
       for (Plugin p : host.plugins().of(kind).values()) {
         StringBuilder opts = new StringBuilder();
         for (OptionSpec s : p.options().specs()) {
-          opts.append(opts.length() == 0 ? "" : "<br>").append('`').append(s.name()).append("` ")
+          opts.append(opts.length() == 0 ? "" : "<br>")
+              .append('`')
+              .append(s.name())
+              .append("` ")
               .append(optionLine(s).substring(s.name().length() + 1).replace("|", "\\|"));
         }
-        sb.append("| `").append(p.name()).append("` | ").append(p.description().replace("|", "\\|"))
+        sb.append("| `")
+            .append(p.name())
+            .append("` | ")
+            .append(p.description().replace("|", "\\|"))
             .append(p instanceof Metric ? " (" + direction(((Metric) p).direction()) + ")" : "")
-            .append(" | ").append(opts.length() == 0 ? "—" : opts).append(" |\n");
+            .append(" | ")
+            .append(opts.length() == 0 ? "—" : opts)
+            .append(" |\n");
       }
     }
     return sb.toString();
@@ -84,7 +114,8 @@ final class ListCommand implements Subcommand {
 
   /** One option as the README's plugin table shows it. */
   static String optionLine(OptionSpec s) {
-    StringBuilder sb = new StringBuilder(s.name()).append(" (").append(s.type().name().toLowerCase());
+    StringBuilder sb =
+        new StringBuilder(s.name()).append(" (").append(s.type().name().toLowerCase());
     if (!s.choices().isEmpty()) {
       sb.append(": ").append(String.join("|", s.choices()));
     }

@@ -1,8 +1,8 @@
 package dev.ibex.cli;
 
-import dev.ibex.api.plugins.PluginContractException;
 import dev.ibex.api.IbexException;
 import dev.ibex.api.io.AtomicFiles;
+import dev.ibex.api.plugins.PluginContractException;
 import dev.ibex.api.plugins.PluginProblem;
 import dev.ibex.api.plugins.Plugins;
 import java.io.PrintStream;
@@ -81,9 +81,16 @@ public final class Main {
       return 2;
     } catch (java.nio.file.FileSystemException e) {
       // an output or input path the user gave cannot be used (exists as a file, no permission, ...)
-      err.println("ibex: cannot use " + e.getFile() + ": " + e.getClass().getSimpleName()
-          .replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT)
-          + (e.getReason() == null ? "" : " (" + e.getReason() + ")"));
+      err.println(
+          "ibex: cannot use "
+              + e.getFile()
+              + ": "
+              + e.getClass()
+                  .getSimpleName()
+                  .replace("Exception", "")
+                  .replaceAll("([a-z])([A-Z])", "$1 $2")
+                  .toLowerCase(java.util.Locale.ROOT)
+              + (e.getReason() == null ? "" : " (" + e.getReason() + ")"));
       if (ibex.debug) {
         e.printStackTrace(err);
       }

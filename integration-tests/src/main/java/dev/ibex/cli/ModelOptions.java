@@ -10,14 +10,21 @@ import picocli.CommandLine.Option;
  * {@code --entry} still needs {@code --model}).
  */
 final class ModelOptions {
-  @Option(names = "--model", required = true, paramLabel = "M.pt", description = "the TorchScript model")
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "M.pt",
+      description = "the TorchScript model")
   Path file;
 
-  @Option(names = "--entry", paramLabel = "METHOD",
+  @Option(
+      names = "--entry",
+      paramLabel = "METHOD",
       description = "the model's method that plays forward, e.g. encode_image (default: forward)")
   String entry;
 
-  @Option(names = "--tail-takes-input",
+  @Option(
+      names = "--tail-takes-input",
       description = "the model's split points take the input too: from_<layer>(h, ids)")
   boolean tailTakesInput;
 

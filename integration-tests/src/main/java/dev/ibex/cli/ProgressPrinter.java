@@ -10,9 +10,9 @@ import java.util.Map;
 
 /**
  * Prints a trainer's progress. Plain lines (what logs and tests see): every {@code everyBatches}
- * batches {@code epoch E batch B/N <terms> acc=A}, then each epoch's {@link EpochReport#line()}, and
- * {@code resumed from FILE after epoch E} when a run continues a checkpoint. On a terminal, {@link
- * #to} draws the batches as one progress bar redrawn in place instead.
+ * batches {@code epoch E batch B/N <terms> acc=A}, then each epoch's {@link EpochReport#line()},
+ * and {@code resumed from FILE after epoch E} when a run continues a checkpoint. On a terminal,
+ * {@link #to} draws the batches as one progress bar redrawn in place instead.
  */
 public final class ProgressPrinter implements TrainingListener {
   /** Batches between two plain progress lines of the CLI. */
@@ -58,7 +58,8 @@ public final class ProgressPrinter implements TrainingListener {
   @Override
   public void onResume(Checkpoint checkpoint) {
     endBar();
-    out.println("resumed from " + checkpoint.params().getFileName() + " after epoch " + checkpoint.epoch());
+    out.println(
+        "resumed from " + checkpoint.params().getFileName() + " after epoch " + checkpoint.epoch());
   }
 
   @Override
@@ -66,8 +67,15 @@ public final class ProgressPrinter implements TrainingListener {
     if (bar) {
       drawBar(batch);
     } else if (batch.batch() % everyBatches == 0) {
-      out.println(String.format(Locale.ROOT, "epoch %d batch %d/%d %s acc=%.3f",
-          batch.epoch(), batch.batch(), batch.batches(), terms(batch.terms()), batch.accuracy()));
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "epoch %d batch %d/%d %s acc=%.3f",
+              batch.epoch(),
+              batch.batch(),
+              batch.batches(),
+              terms(batch.terms()),
+              batch.accuracy()));
     }
   }
 
@@ -79,9 +87,17 @@ public final class ProgressPrinter implements TrainingListener {
 
   private void drawBar(BatchReport batch) {
     int filled = (int) ((long) BAR_WIDTH * batch.batch() / batch.batches());
-    String line = String.format(Locale.ROOT, "epoch %d [%s%s] %d/%d loss=%.4g acc=%.3f", batch.epoch(),
-        "=".repeat(filled), " ".repeat(BAR_WIDTH - filled), batch.batch(), batch.batches(),
-        batch.terms().getOrDefault("loss", Double.NaN), batch.accuracy());
+    String line =
+        String.format(
+            Locale.ROOT,
+            "epoch %d [%s%s] %d/%d loss=%.4g acc=%.3f",
+            batch.epoch(),
+            "=".repeat(filled),
+            " ".repeat(BAR_WIDTH - filled),
+            batch.batch(),
+            batch.batches(),
+            batch.terms().getOrDefault("loss", Double.NaN),
+            batch.accuracy());
     // pad to the previous line's length: '\r' returns to the line's start without clearing it
     out.print("\r" + line + " ".repeat(Math.max(0, barLength - line.length())));
     out.flush();
@@ -97,7 +113,10 @@ public final class ProgressPrinter implements TrainingListener {
 
   private static String terms(Map<String, Double> terms) {
     StringBuilder sb = new StringBuilder();
-    terms.forEach((k, v) -> sb.append(sb.length() == 0 ? "" : " ").append(String.format(Locale.ROOT, "%s=%.4g", k, v)));
+    terms.forEach(
+        (k, v) ->
+            sb.append(sb.length() == 0 ? "" : " ")
+                .append(String.format(Locale.ROOT, "%s=%.4g", k, v)));
     return sb.toString();
   }
 }

@@ -22,9 +22,12 @@ final class ReportPage {
   private static final String TEMPLATES = "/dev/ibex/cli/report/";
   // Values only go into text and double-quoted attributes, where these four are all that must be
   // escaped; apostrophes stay as written ("the map's maximum").
-  private static final Mustache.Compiler COMPILER = Mustache.compiler()
-      .withEscaper(Escapers.simple(new String[][] {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}}))
-      .withLoader(ReportPage::template);
+  private static final Mustache.Compiler COMPILER =
+      Mustache.compiler()
+          .withEscaper(
+              Escapers.simple(
+                  new String[][] {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}}))
+          .withLoader(ReportPage::template);
 
   /** A PNG on the page with its caption lines (plain text). */
   record Figure(String file, List<String> caption) {
@@ -34,7 +37,10 @@ final class ReportPage {
     }
   }
 
-  /** Figures under a heading (e.g. one test image with its class and predictions); {@code null}: no heading. */
+  /**
+   * Figures under a heading (e.g. one test image with its class and predictions); {@code null}: no
+   * heading.
+   */
   record FigureGroup(String heading, List<Figure> figures) {}
 
   /** A term and what it means, e.g. a metric and what it measures. */
@@ -50,9 +56,14 @@ final class ReportPage {
     }
   }
 
-  /** The colour bar of the maps: the jet scale the PNGs use, its two ends and what the colours show. */
+  /**
+   * The colour bar of the maps: the jet scale the PNGs use, its two ends and what the colours show.
+   */
   record ColourBar(String low, String high, String meaning) {
-    /** The CSS gradient's stops, from the PNGs' own colour function (piecewise linear, knots at multiples of 1/8). */
+    /**
+     * The CSS gradient's stops, from the PNGs' own colour function (piecewise linear, knots at
+     * multiples of 1/8).
+     */
     List<String> stops() {
       List<String> stops = new ArrayList<>();
       for (int i = 0; i <= 8; i++) {
@@ -88,7 +99,8 @@ final class ReportPage {
   private static Reader template(String name) {
     InputStream in = ReportPage.class.getResourceAsStream(TEMPLATES + name + ".mustache");
     if (in == null) {
-      throw new IllegalStateException("no template " + TEMPLATES + name + ".mustache on the class path");
+      throw new IllegalStateException(
+          "no template " + TEMPLATES + name + ".mustache on the class path");
     }
     return new InputStreamReader(in, StandardCharsets.UTF_8);
   }

@@ -12,22 +12,30 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * What is explained, as an exclusive picocli argument group: one class for every sample
- * ({@code --target K}) or the cosine similarity to given embeddings ({@code --cosine-to E.npy});
- * none: each sample's predicted class. {@link WithLabels} adds a class per sample.
+ * What is explained, as an exclusive picocli argument group: one class for every sample ({@code
+ * --target K}) or the cosine similarity to given embeddings ({@code --cosine-to E.npy}); none: each
+ * sample's predicted class. {@link WithLabels} adds a class per sample.
  */
 class TargetOptions {
-  @Option(names = "--target", paramLabel = "K", converter = ValueConverters.ClassIndex.class,
+  @Option(
+      names = "--target",
+      paramLabel = "K",
+      converter = ValueConverters.ClassIndex.class,
       description = "explain class K in every sample (default: the predicted class)")
   Integer classIndex;
 
-  @Option(names = "--cosine-to", paramLabel = "E.npy",
+  @Option(
+      names = "--cosine-to",
+      paramLabel = "E.npy",
       description = "explain the cosine similarity to these (samples, dim) embeddings")
   Path embeddings;
 
   /** Adds {@code --targets Y.npy}: one class per sample. */
   static final class WithLabels extends TargetOptions {
-    @Option(names = "--targets", paramLabel = "Y.npy", description = "explain these classes, one per sample (1-d integers)")
+    @Option(
+        names = "--targets",
+        paramLabel = "Y.npy",
+        description = "explain these classes, one per sample (1-d integers)")
     Path labels;
 
     @Override
@@ -41,7 +49,8 @@ class TargetOptions {
       try (NDManager m = manager.newSubManager()) {
         NDArray y = Npy.read(labels, m);
         if (y.getShape().dimension() != 1 || y.getDataType().isFloating()) {
-          throw new InvalidInputException("--targets must be a 1-d integer array, got " + y.getDataType() + " " + y.getShape());
+          throw new InvalidInputException(
+              "--targets must be a 1-d integer array, got " + y.getDataType() + " " + y.getShape());
         }
         return Target.perSample(y.toType(DataType.INT32, false).toIntArray());
       }
@@ -56,7 +65,11 @@ class TargetOptions {
       }
       NDArray e = Npy.read(embeddings, manager);
       if (e.getShape().dimension() != 2 || !e.getDataType().isFloating()) {
-        throw new InvalidInputException("--cosine-to must be (samples, dim) floats, got " + e.getDataType() + " " + e.getShape());
+        throw new InvalidInputException(
+            "--cosine-to must be (samples, dim) floats, got "
+                + e.getDataType()
+                + " "
+                + e.getShape());
       }
       return Target.cosineSimilarity(e.toType(DataType.FLOAT32, false));
     }

@@ -3,13 +3,13 @@ package dev.ibex.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import dev.ibex.api.plugins.PluginCalls;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.Target;
 import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.model.NativelyExplained;
+import dev.ibex.api.plugins.PluginCalls;
 import dev.ibex.demo.TrainingRecipe;
 import dev.ibex.training.engine.EpochReport;
 import dev.ibex.training.engine.LearningRateSchedule;
@@ -31,65 +31,124 @@ import picocli.CommandLine.Option;
  * regularisers, printing progress, writing DJL {@code .params} checkpoints and a small HTML report
  * with explanation heatmaps of a few test images.
  */
-@Command(name = "train", header = "train - train the small CNN on Fashion-MNIST (scenes) with regularisers; checkpoints and a report")
+@Command(
+    name = "train",
+    header =
+        "train - train the small CNN on Fashion-MNIST (scenes) with regularisers; checkpoints and a report")
 final class TrainCommand implements Subcommand {
   @Mixin HelpOption help;
 
-  @Option(names = "--data", paramLabel = "fashion-scenes|fashion-mnist", defaultValue = "fashion-scenes",
-      description = "56x56 scenes with object masks, or the plain 28x28 images (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--data",
+      paramLabel = "fashion-scenes|fashion-mnist",
+      defaultValue = "fashion-scenes",
+      description =
+          "56x56 scenes with object masks, or the plain 28x28 images (default: ${DEFAULT-VALUE})")
   String data;
 
-  @Option(names = "--model", paramLabel = "small-cnn", defaultValue = "small-cnn", description = "the network (default: ${DEFAULT-VALUE})")
+  @Option(
+      names = "--model",
+      paramLabel = "small-cnn",
+      defaultValue = "small-cnn",
+      description = "the network (default: ${DEFAULT-VALUE})")
   String modelName;
 
-  @Option(names = "--epochs", paramLabel = "E", defaultValue = "3", converter = ValueConverters.AtLeastOne.class,
+  @Option(
+      names = "--epochs",
+      paramLabel = "E",
+      defaultValue = "3",
+      converter = ValueConverters.AtLeastOne.class,
       description = "default: ${DEFAULT-VALUE}")
   int epochs;
 
-  @Option(names = "--batch-size", paramLabel = "B", defaultValue = "64", converter = ValueConverters.AtLeastOne.class,
+  @Option(
+      names = "--batch-size",
+      paramLabel = "B",
+      defaultValue = "64",
+      converter = ValueConverters.AtLeastOne.class,
       description = "default: ${DEFAULT-VALUE}")
   int batchSize;
 
-  @Option(names = "--max-batches", paramLabel = "N", defaultValue = "0", converter = ValueConverters.AtLeastZero.class,
+  @Option(
+      names = "--max-batches",
+      paramLabel = "N",
+      defaultValue = "0",
+      converter = ValueConverters.AtLeastZero.class,
       description = "stop each epoch after N batches (default: 0, no limit)")
   int maxBatches;
 
-  @Option(names = "--lr", paramLabel = "RATE", defaultValue = "0.003", converter = ValueConverters.AboveZero.class,
+  @Option(
+      names = "--lr",
+      paramLabel = "RATE",
+      defaultValue = "0.003",
+      converter = ValueConverters.AboveZero.class,
       description = "learning rate (default: ${DEFAULT-VALUE})")
   double learningRate;
 
-  @Option(names = "--optimizer", paramLabel = "adam|sgd", defaultValue = "adam", description = "default: ${DEFAULT-VALUE}")
+  @Option(
+      names = "--optimizer",
+      paramLabel = "adam|sgd",
+      defaultValue = "adam",
+      description = "default: ${DEFAULT-VALUE}")
   OptimizerKind optimizer;
 
-  @Option(names = "--schedule", paramLabel = "cosine|constant|step", defaultValue = "cosine",
+  @Option(
+      names = "--schedule",
+      paramLabel = "cosine|constant|step",
+      defaultValue = "cosine",
       description = "learning-rate schedule (default: ${DEFAULT-VALUE})")
   LearningRateSchedule schedule;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "7", converter = ValueConverters.AnyLong.class,
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "7",
+      converter = ValueConverters.AnyLong.class,
       description = "default: ${DEFAULT-VALUE}")
   long seed;
 
-  @Option(names = "--train-size", paramLabel = "N", defaultValue = "6000", converter = ValueConverters.AtLeastOne.class,
+  @Option(
+      names = "--train-size",
+      paramLabel = "N",
+      defaultValue = "6000",
+      converter = ValueConverters.AtLeastOne.class,
       description = "training images (default: ${DEFAULT-VALUE})")
   int trainSize;
 
-  @Option(names = "--test-size", paramLabel = "N", defaultValue = "1000", converter = ValueConverters.AtLeastOne.class,
+  @Option(
+      names = "--test-size",
+      paramLabel = "N",
+      defaultValue = "1000",
+      converter = ValueConverters.AtLeastOne.class,
       description = "test images (default: ${DEFAULT-VALUE})")
   int testSize;
 
-  @Option(names = "--width", paramLabel = "W", defaultValue = "16", converter = ValueConverters.AtLeastOne.class,
+  @Option(
+      names = "--width",
+      paramLabel = "W",
+      defaultValue = "16",
+      converter = ValueConverters.AtLeastOne.class,
       description = "channels of the first convolution (default: ${DEFAULT-VALUE})")
   int width;
 
-  @Option(names = "--regularizer", paramLabel = "NAME", split = ",",
+  @Option(
+      names = "--regularizer",
+      paramLabel = "NAME",
+      split = ",",
       description = "train with these regularisers, e.g. s-ib, aib or s-ib,aib (see list)")
   List<String> regularizerNames = new ArrayList<>();
 
-  @Option(names = "--set", paramLabel = "REGULARIZER.key=value",
+  @Option(
+      names = "--set",
+      paramLabel = "REGULARIZER.key=value",
       description = "an option of a regulariser given with --regularizer (see list); repeatable")
   Map<String, String> settings = new LinkedHashMap<>();
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "checkpoints, history.tsv and index.html go here")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "checkpoints, history.tsv and index.html go here")
   Path out;
 
   @Option(names = "--resume", description = "continue from the last checkpoint in --out")
@@ -106,7 +165,10 @@ final class TrainCommand implements Subcommand {
     train(host, config, regularizers);
   }
 
-  /** Each regulariser named with --regularizer and its --set options, all checked before anything is created on disk. */
+  /**
+   * Each regulariser named with --regularizer and its --set options, all checked before anything is
+   * created on disk.
+   */
   private Map<String, Map<String, String>> regularizers(Host host) {
     Map<String, Map<String, String>> regularizers = new LinkedHashMap<>();
     for (String r : regularizerNames) {
@@ -116,9 +178,14 @@ final class TrainCommand implements Subcommand {
     for (Map.Entry<String, String> e : settings.entrySet()) {
       int dot = e.getKey().indexOf('.');
       if (dot <= 0 || !regularizers.containsKey(e.getKey().substring(0, dot))) {
-        throw new UsageException("--set needs REGULARIZER.key=value for a regularizer given with --regularizer, got '" + e.getKey() + "'");
+        throw new UsageException(
+            "--set needs REGULARIZER.key=value for a regularizer given with --regularizer, got '"
+                + e.getKey()
+                + "'");
       }
-      regularizers.get(e.getKey().substring(0, dot)).put(e.getKey().substring(dot + 1), e.getValue());
+      regularizers
+          .get(e.getKey().substring(0, dot))
+          .put(e.getKey().substring(dot + 1), e.getValue());
     }
     regularizers.forEach((name, opts) -> host.plugins().regularizer(name).options().parse(opts));
     return regularizers;
@@ -129,27 +196,66 @@ final class TrainCommand implements Subcommand {
       throw new UsageException("unknown data '" + data + "'; known: " + TrainingRecipe.DATA);
     }
     return new TrainingRecipe.Config(
-        data, trainSize, testSize, epochs, batchSize, maxBatches, (float) learningRate, optimizer, schedule, seed, width);
+        data,
+        trainSize,
+        testSize,
+        epochs,
+        batchSize,
+        maxBatches,
+        (float) learningRate,
+        optimizer,
+        schedule,
+        seed,
+        width);
   }
 
-  private void train(Host host, TrainingRecipe.Config config, Map<String, Map<String, String>> regularizers) throws Exception {
+  private void train(
+      Host host, TrainingRecipe.Config config, Map<String, Map<String, String>> regularizers)
+      throws Exception {
     try (NDManager manager = NDManager.newBaseManager(host.device(), "PyTorch")) {
-      TrainingRecipe.Result result = TrainingRecipe.train(
-          manager, config, host.plugins(), regularizers, ProgressPrinter.to(host.out()), out, resume);
-      host.out().printf(Locale.ROOT, "test accuracy %.4f on %d images; checkpoints in %s%n",
-          result.testAccuracy(), result.test().size(), out);
+      TrainingRecipe.Result result =
+          TrainingRecipe.train(
+              manager,
+              config,
+              host.plugins(),
+              regularizers,
+              ProgressPrinter.to(host.out()),
+              out,
+              resume);
+      host.out()
+          .printf(
+              Locale.ROOT,
+              "test accuracy %.4f on %d images; checkpoints in %s%n",
+              result.testAccuracy(),
+              result.test().size(),
+              out);
       report(host, out, config, regularizers, result, manager);
     }
   }
 
   /** history.tsv, and index.html with heatmaps of four test images (aib-attention or saliency). */
-  private static void report(Host host, Path out, TrainingRecipe.Config config, Map<String, Map<String, String>> regularizers,
-      TrainingRecipe.Result result, NDManager manager) throws Exception {
+  private static void report(
+      Host host,
+      Path out,
+      TrainingRecipe.Config config,
+      Map<String, Map<String, String>> regularizers,
+      TrainingRecipe.Result result,
+      NDManager manager)
+      throws Exception {
     StringBuilder tsv = new StringBuilder("epoch\tterm\tvalue\n");
-    StringBuilder intro = new StringBuilder(String.format(Locale.ROOT, "%s, regularizers %s, test accuracy %.4f. ",
-        config, regularizers, result.testAccuracy()));
+    StringBuilder intro =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%s, regularizers %s, test accuracy %.4f. ",
+                config,
+                regularizers,
+                result.testAccuracy()));
     for (EpochReport r : result.history()) {
-      r.terms().forEach((k, v) -> tsv.append(r.epoch()).append('\t').append(k).append('\t').append(v).append('\n'));
+      r.terms()
+          .forEach(
+              (k, v) ->
+                  tsv.append(r.epoch()).append('\t').append(k).append('\t').append(v).append('\n'));
       tsv.append(r.epoch()).append("\ttrain-accuracy\t").append(r.trainAccuracy()).append('\n');
       intro.append(r.line()).append(". ");
     }
@@ -157,19 +263,24 @@ final class TrainCommand implements Subcommand {
     Block model = result.model();
     String method = NativelyExplained.attributorFor(model).orElse("saliency");
     if (!host.plugins().of(dev.ibex.api.PluginKind.ATTRIBUTOR).containsKey(method)) {
-      host.out().println("no '" + method + "' attributor available; wrote " + out.resolve("history.tsv"));
+      host.out()
+          .println("no '" + method + "' attributor available; wrote " + out.resolve("history.tsv"));
       return;
     }
     Attributor attributor = host.plugins().attributor(method);
     List<String[]> images = new ArrayList<>();
-    try (NDManager scope = manager.newSubManager(); BlockModel explained = BlockModel.of(model, manager)) {
+    try (NDManager scope = manager.newSubManager();
+        BlockModel explained = BlockModel.of(model, manager)) {
       int n = Math.min(4, result.test().size());
       NDArray x = result.test().images(scope, result.test().indices(0, n));
-      Attribution attribution = PluginCalls.attribute(attributor, explained, x, Target.predicted(), attributor.options().defaults());
+      Attribution attribution =
+          PluginCalls.attribute(
+              attributor, explained, x, Target.predicted(), attributor.options().defaults());
       int scale = Math.max(1, 224 / (int) x.getShape().get(2));
       for (int i = 0; i < n; i++) {
         String file = method + "-" + i + ".png";
-        Heatmaps.overlay(x.get(i), Heatmaps.displayMap(attribution.values(), i), scale, out.resolve(file));
+        Heatmaps.overlay(
+            x.get(i), Heatmaps.displayMap(attribution.values(), i), scale, out.resolve(file));
         images.add(new String[] {file, "test image " + i + ": input | " + method});
       }
     }

@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.OverwrittenOptionException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -38,14 +38,16 @@ final class UsageErrors {
       throw new UsageException(describe(e, List.of(args)));
     }
     for (ParseResult command = parsed; command != null; command = command.subcommand()) {
-      command.matchedOptions().stream().filter(o -> o.typeInfo().isMap()).forEach(UsageErrors::refuseRepeatedKeys);
+      command.matchedOptions().stream()
+          .filter(o -> o.typeInfo().isMap())
+          .forEach(UsageErrors::refuseRepeatedKeys);
     }
     return parsed;
   }
 
   /**
-   * A key given twice is refused: picocli lets the last one win, which hides a typo in a long command
-   * line. The option's string values are its keys and values in turn.
+   * A key given twice is refused: picocli lets the last one win, which hides a typo in a long
+   * command line. The option's string values are its keys and values in turn.
    */
   private static void refuseRepeatedKeys(OptionSpec option) {
     List<String> kv = option.stringValues();
@@ -53,17 +55,27 @@ final class UsageErrors {
     for (int i = 0; i + 1 < kv.size(); i += 2) {
       String previous = seen.put(kv.get(i), kv.get(i + 1));
       if (previous != null) {
-        throw new UsageException(option.longestName() + ": option " + kv.get(i) + " given twice ('" + previous
-            + "' and '" + kv.get(i + 1) + "')");
+        throw new UsageException(
+            option.longestName()
+                + ": option "
+                + kv.get(i)
+                + " given twice ('"
+                + previous
+                + "' and '"
+                + kv.get(i + 1)
+                + "')");
       }
     }
   }
 
   private static String describe(ParameterException e, List<String> args) {
     CommandLine command = e.getCommandLine();
-    // an option the command does not take is the first thing to fix, even with required ones missing
-    List<String> unmatched = e instanceof UnmatchedArgumentException u ? u.getUnmatched()
-        : command.getParseResult() == null ? List.of() : command.getParseResult().unmatched();
+    // an option the command does not take is the first thing to fix, even with required ones
+    // missing
+    List<String> unmatched =
+        e instanceof UnmatchedArgumentException u
+            ? u.getUnmatched()
+            : command.getParseResult() == null ? List.of() : command.getParseResult().unmatched();
     if (!unmatched.isEmpty()) {
       return unmatched(command, unmatched);
     }
@@ -74,9 +86,17 @@ final class UsageErrors {
       return name(o.getOverwritten()) + " given more than once";
     }
     if (e.getArgSpec() != null && e.getArgSpec().type().isEnum() && e.getValue() != null) {
-      return name(e.getArgSpec()) + " must be one of " + choices(e.getArgSpec().type()) + ", got '" + e.getValue() + "'";
+      return name(e.getArgSpec())
+          + " must be one of "
+          + choices(e.getArgSpec().type())
+          + ", got '"
+          + e.getValue()
+          + "'";
     }
-    if (e.getArgSpec() != null && e.getArgSpec().typeInfo().isMap() && e.getValue() != null && !e.getValue().contains("=")) {
+    if (e.getArgSpec() != null
+        && e.getArgSpec().typeInfo().isMap()
+        && e.getValue() != null
+        && !e.getValue().contains("=")) {
       return name(e.getArgSpec()) + " needs key=value, got '" + e.getValue() + "'";
     }
     // the converters of ValueConverters say what the value must be
@@ -92,22 +112,37 @@ final class UsageErrors {
    */
   private static String missing(List<ArgSpec> missing, List<String> args) {
     if (missing.get(0).group() != null && missing.get(0).group().exclusive()) {
-      return "missing one of " + missing.stream().map(UsageErrors::name).collect(Collectors.joining(", "));
+      return "missing one of "
+          + missing.stream().map(UsageErrors::name).collect(Collectors.joining(", "));
     }
-    List<String> absent = missing.stream().filter(ArgSpec::required).map(UsageErrors::name)
-        .filter(n -> !args.contains(n)).toList();
+    List<String> absent =
+        missing.stream()
+            .filter(ArgSpec::required)
+            .map(UsageErrors::name)
+            .filter(n -> !args.contains(n))
+            .toList();
     if (absent.isEmpty()) {
-      return missing.stream().map(UsageErrors::name).filter(args::contains).findFirst().orElse(name(missing.get(0)))
+      return missing.stream()
+              .map(UsageErrors::name)
+              .filter(args::contains)
+              .findFirst()
+              .orElse(name(missing.get(0)))
           + " needs a value";
     }
     return "missing " + String.join(", ", absent);
   }
 
   private static String unmatched(CommandLine command, List<String> unmatched) {
-    String first = unmatched.stream().filter(a -> a.startsWith("-")).findFirst().orElse(unmatched.get(0));
+    String first =
+        unmatched.stream().filter(a -> a.startsWith("-")).findFirst().orElse(unmatched.get(0));
     boolean topLevel = command.getParent() == null;
     if (!first.startsWith("-")) {
-      return topLevel ? "unknown command '" + first + "' (commands: " + String.join(", ", command.getSubcommands().keySet()) + ")"
+      return topLevel
+          ? "unknown command '"
+              + first
+              + "' (commands: "
+              + String.join(", ", command.getSubcommands().keySet())
+              + ")"
           : "unknown argument '" + first + "'";
     }
     if (topLevel) {
@@ -116,7 +151,9 @@ final class UsageErrors {
     String name = command.getCommandName();
     String option = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
     boolean global = command.getParent().getCommandSpec().findOption(option) != null;
-    return name + " does not take " + option
+    return name
+        + " does not take "
+        + option
         + (global ? ": global options go before the command" : " (see " + name + " --help)");
   }
 
@@ -125,7 +162,8 @@ final class UsageErrors {
   }
 
   private static String choices(Class<?> enumType) {
-    return Arrays.stream(enumType.getEnumConstants()).map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
+    return Arrays.stream(enumType.getEnumConstants())
+        .map(c -> ((Enum<?>) c).name().toLowerCase(Locale.ROOT))
         .collect(Collectors.joining(", ", "[", "]"));
   }
 }

@@ -4,9 +4,9 @@ import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
 /**
- * The numbers the commands take, checked as they are read. Each message says what the value must
- * be and what it was; {@link UsageErrors} puts the option's name in front ("--lr must be a number,
- * got 'abc'").
+ * The numbers the commands take, checked as they are read. Each message says what the value must be
+ * and what it was; {@link UsageErrors} puts the option's name in front ("--lr must be a number, got
+ * 'abc'").
  */
 final class ValueConverters {
   private ValueConverters() {}

@@ -18,7 +18,16 @@ public final class FashionMnist {
 
   /** The class names, by label. */
   public static final String[] CLASS_NAMES = {
-    "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot"
   };
 
   private FashionMnist() {}
@@ -38,7 +47,12 @@ public final class FashionMnist {
     Path labels = dir.resolve(prefix + "-labels-idx1-ubyte.gz");
     if (!Files.isRegularFile(images) || !Files.isRegularFile(labels)) {
       throw new InvalidInputException(
-          "Fashion-MNIST not found in " + dir + " (expected " + images.getFileName() + " and " + labels.getFileName()
+          "Fashion-MNIST not found in "
+              + dir
+              + " (expected "
+              + images.getFileName()
+              + " and "
+              + labels.getFileName()
               + "; on Debian: apt install dataset-fashion-mnist)");
     }
     try {
@@ -55,7 +69,8 @@ public final class FashionMnist {
       }
       return new LabeledImages(pixels, y, null, 1, 28, 28, 10);
     } catch (IOException e) {
-      throw new InvalidInputException("cannot read Fashion-MNIST from " + dir + ": " + e.getMessage());
+      throw new InvalidInputException(
+          "cannot read Fashion-MNIST from " + dir + ": " + e.getMessage());
     }
   }
 
@@ -65,7 +80,13 @@ public final class FashionMnist {
         DataInputStream in = new DataInputStream(new GZIPInputStream(raw, 1 << 16))) {
       int m = in.readInt();
       if (m != magic) {
-        throw new InvalidInputException(file + " is not an IDX file of the expected kind (magic " + m + ", expected " + magic + ")");
+        throw new InvalidInputException(
+            file
+                + " is not an IDX file of the expected kind (magic "
+                + m
+                + ", expected "
+                + magic
+                + ")");
       }
       int n = in.readInt();
       int per = 1;

@@ -6,8 +6,8 @@ import java.util.Random;
 
 /**
  * A localisation benchmark with known object masks: every Fashion-MNIST item is pasted at a random
- * position on a larger canvas (56x56 by default) over a cluttered background, and its binary mask is
- * the set of object pixels (brightness above {@link #OBJECT_THRESHOLD} in the 28x28 item).
+ * position on a larger canvas (56x56 by default) over a cluttered background, and its binary mask
+ * is the set of object pixels (brightness above {@link #OBJECT_THRESHOLD} in the 28x28 item).
  *
  * <p>Background: uniform noise of amplitude {@code noise} plus a few random rectangles of random
  * brightness ("clutter") that never carry class information. An object pixel replaces the
@@ -30,9 +30,12 @@ public final class FashionScenes {
    * @param seed seed of positions and background
    * @return scenes (N, 1, canvas, canvas) with masks (N, 1, canvas, canvas)
    */
-  public static LabeledImages of(LabeledImages items, int canvas, float noise, int clutter, long seed) {
+  public static LabeledImages of(
+      LabeledImages items, int canvas, float noise, int clutter, long seed) {
     int side = (int) items.imageShape().get(1);
-    checkArgument(items.imageShape().get(0) == 1 && items.imageShape().get(2) == side, "items must be square single-channel images");
+    checkArgument(
+        items.imageShape().get(0) == 1 && items.imageShape().get(2) == side,
+        "items must be square single-channel images");
     checkArgument(canvas >= side, "canvas %s is smaller than the items (%s)", canvas, side);
     checkArgument(noise >= 0 && noise <= 1, "noise must be in [0, 1]");
     int n = items.size();

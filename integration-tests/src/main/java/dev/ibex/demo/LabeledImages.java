@@ -32,10 +32,25 @@ public final class LabeledImages implements LabeledData {
    * @param width W
    * @param classes number of classes
    */
-  public LabeledImages(float[] pixels, int[] labels, float[] masks, int channels, int height, int width, int classes) {
+  public LabeledImages(
+      float[] pixels,
+      int[] labels,
+      float[] masks,
+      int channels,
+      int height,
+      int width,
+      int classes) {
     int per = channels * height * width;
-    checkArgument(pixels.length == (long) labels.length * per, "pixels do not match %s images of %sx%sx%s", labels.length, channels, height, width);
-    checkArgument(masks == null || masks.length == (long) labels.length * height * width, "masks do not match the images");
+    checkArgument(
+        pixels.length == (long) labels.length * per,
+        "pixels do not match %s images of %sx%sx%s",
+        labels.length,
+        channels,
+        height,
+        width);
+    checkArgument(
+        masks == null || masks.length == (long) labels.length * height * width,
+        "masks do not match the images");
     this.pixels = pixels;
     this.labels = labels;
     this.masks = masks;
@@ -55,17 +70,23 @@ public final class LabeledImages implements LabeledData {
     return new Shape(channels, height, width);
   }
 
-  /** @return number of classes */
+  /**
+   * @return number of classes
+   */
   public int classes() {
     return classes;
   }
 
-  /** @return the labels (a copy) */
+  /**
+   * @return the labels (a copy)
+   */
   public int[] labels() {
     return labels.clone();
   }
 
-  /** @return whether the set carries object masks */
+  /**
+   * @return whether the set carries object masks
+   */
   public boolean hasMasks() {
     return masks != null;
   }
@@ -80,8 +101,13 @@ public final class LabeledImages implements LabeledData {
     int k = Math.min(n, size());
     int per = channels * height * width;
     return new LabeledImages(
-        Arrays.copyOf(pixels, k * per), Arrays.copyOf(labels, k),
-        masks == null ? null : Arrays.copyOf(masks, k * height * width), channels, height, width, classes);
+        Arrays.copyOf(pixels, k * per),
+        Arrays.copyOf(labels, k),
+        masks == null ? null : Arrays.copyOf(masks, k * height * width),
+        channels,
+        height,
+        width,
+        classes);
   }
 
   /**

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Benchmark (not a test): process CPU time of an S-IB training step against a plain step, same
- * model, batch and data, after a warm-up (CPU time, not wall time: it is robust to other load). Usage: {@code SibBenchmark [data=fashion-scenes] [batch=64] [steps=40] [width=16] [rounds=3]}.
+ * model, batch and data, after a warm-up (CPU time, not wall time: it is robust to other load).
+ * Usage: {@code SibBenchmark [data=fashion-scenes] [batch=64] [steps=40] [width=16] [rounds=3]}.
  */
 public final class SibBenchmark {
   private SibBenchmark() {}
@@ -28,12 +29,22 @@ public final class SibBenchmark {
     int width = args.length > 3 ? Integer.parseInt(args[3]) : 16;
     LabeledImages train = TrainingRecipe.data(data, true, batch * steps, 1);
     Plugins plugins = Plugins.discover(SibBenchmark.class.getClassLoader());
-    System.out.printf(Locale.ROOT, "data=%s %s batch=%d steps=%d width=%d threads=%s%n", data, train.imageShape(), batch, steps,
-        width, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        Locale.ROOT,
+        "data=%s %s batch=%d steps=%d width=%d threads=%s%n",
+        data,
+        train.imageShape(),
+        batch,
+        steps,
+        width,
+        Runtime.getRuntime().availableProcessors());
     // configurations run interleaved over several rounds; the fastest round of each is reported,
     // which filters out interference from other processes on a shared machine
     String[][] runs = {
-      {"plain", null}, {"s-ib", "vjp=grad"}, {"s-ib vjp=backward", "vjp=backward"}, {"s-ib interval=4", "interval=4"}
+      {"plain", null},
+      {"s-ib", "vjp=grad"},
+      {"s-ib vjp=backward", "vjp=backward"},
+      {"s-ib interval=4", "interval=4"}
     };
     int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 3;
     double[][] ms = new double[runs.length][rounds];
@@ -49,8 +60,14 @@ public final class SibBenchmark {
     }
     double plain = min(ms[0]);
     for (int i = 0; i < runs.length; i++) {
-      System.out.printf(Locale.ROOT, "%-18s best %8.1f cpu-ms/step  x%.2f   (rounds: %s)%n", runs[i][0], min(ms[i]), min(ms[i]) / plain,
-          java.util.Arrays.toString(java.util.Arrays.stream(ms[i]).map(v -> Math.round(v * 10) / 10.0).toArray()));
+      System.out.printf(
+          Locale.ROOT,
+          "%-18s best %8.1f cpu-ms/step  x%.2f   (rounds: %s)%n",
+          runs[i][0],
+          min(ms[i]),
+          min(ms[i]) / plain,
+          java.util.Arrays.toString(
+              java.util.Arrays.stream(ms[i]).map(v -> Math.round(v * 10) / 10.0).toArray()));
     }
   }
 
@@ -58,9 +75,20 @@ public final class SibBenchmark {
     return java.util.Arrays.stream(v).min().orElse(Double.NaN);
   }
 
-  private static double msPerStep(LabeledImages train, int batch, int steps, int width, Plugins plugins, Map<String, String> sib) {
+  private static double msPerStep(
+      LabeledImages train,
+      int batch,
+      int steps,
+      int width,
+      Plugins plugins,
+      Map<String, String> sib) {
     try (NDManager m = NDManager.newBaseManager()) {
-      TrainerBuilder b = Trainer.builder(SmallCnn.create(10, width), m).batchSize(batch).epochs(2).maxBatchesPerEpoch(steps).seed(1);
+      TrainerBuilder b =
+          Trainer.builder(SmallCnn.create(10, width), m)
+              .batchSize(batch)
+              .epochs(2)
+              .maxBatchesPerEpoch(steps)
+              .seed(1);
       if (sib != null) {
         b.regularizer(plugins, "s-ib", sib);
       }

@@ -32,7 +32,8 @@ import java.util.Map;
  */
 public final class TrainingRecipe {
   /** The data sets a recipe can use. */
-  public static final ImmutableList<String> DATA = ImmutableList.of("fashion-mnist", "fashion-scenes");
+  public static final ImmutableList<String> DATA =
+      ImmutableList.of("fashion-mnist", "fashion-scenes");
 
   private TrainingRecipe() {}
 
@@ -51,12 +52,35 @@ public final class TrainingRecipe {
    * @param seed seed of data, initialisation and shuffling
    * @param width channels of the small CNN's first stage
    */
-  public record Config(String data, int trainSize, int testSize, int epochs, int batchSize, int maxBatches,
-      float learningRate, OptimizerKind optimizer, LearningRateSchedule schedule, long seed, int width) {
-    /** @return the demo defaults: scenes, 6000/1000 images, 3 epochs of batch 64, Adam 3e-3 cosine, width 16 */
+  public record Config(
+      String data,
+      int trainSize,
+      int testSize,
+      int epochs,
+      int batchSize,
+      int maxBatches,
+      float learningRate,
+      OptimizerKind optimizer,
+      LearningRateSchedule schedule,
+      long seed,
+      int width) {
+    /**
+     * @return the demo defaults: scenes, 6000/1000 images, 3 epochs of batch 64, Adam 3e-3 cosine,
+     *     width 16
+     */
     public static Config demo() {
-      return new Config("fashion-scenes", 6000, 1000, 3, 64, 0, 3e-3f, OptimizerKind.ADAM,
-          LearningRateSchedule.COSINE, 7, 16);
+      return new Config(
+          "fashion-scenes",
+          6000,
+          1000,
+          3,
+          64,
+          0,
+          3e-3f,
+          OptimizerKind.ADAM,
+          LearningRateSchedule.COSINE,
+          7,
+          16);
     }
   }
 
@@ -68,7 +92,8 @@ public final class TrainingRecipe {
    * @param testAccuracy accuracy on the test images
    * @param test the test images (scenes carry their masks)
    */
-  public record Result(Block model, List<EpochReport> history, double testAccuracy, LabeledImages test) {}
+  public record Result(
+      Block model, List<EpochReport> history, double testAccuracy, LabeledImages test) {}
 
   /**
    * Loads a data set.
@@ -103,15 +128,28 @@ public final class TrainingRecipe {
    * @param resume continue from the checkpoint directory
    * @return the result
    */
-  public static Result train(NDManager manager, Config config, Plugins plugins, Map<String, Map<String, String>> regularizers,
-      TrainingListener listener, Path checkpoints, boolean resume) {
+  public static Result train(
+      NDManager manager,
+      Config config,
+      Plugins plugins,
+      Map<String, Map<String, String>> regularizers,
+      TrainingListener listener,
+      Path checkpoints,
+      boolean resume) {
     checkArgument(DATA.contains(config.data()), "unknown data set %s", config.data());
     LabeledImages train = data(config.data(), true, config.trainSize(), config.seed());
     LabeledImages test = data(config.data(), false, config.testSize(), config.seed());
-    TrainerBuilder b = Trainer.builder(SmallCnn.create(train.classes(), config.width()), manager)
-        .epochs(config.epochs()).batchSize(config.batchSize()).maxBatchesPerEpoch(config.maxBatches())
-        .learningRate(config.learningRate()).optimizer(config.optimizer()).schedule(config.schedule())
-        .seed(config.seed()).checkpoints(checkpoints).resume(resume);
+    TrainerBuilder b =
+        Trainer.builder(SmallCnn.create(train.classes(), config.width()), manager)
+            .epochs(config.epochs())
+            .batchSize(config.batchSize())
+            .maxBatchesPerEpoch(config.maxBatches())
+            .learningRate(config.learningRate())
+            .optimizer(config.optimizer())
+            .schedule(config.schedule())
+            .seed(config.seed())
+            .checkpoints(checkpoints)
+            .resume(resume);
     if (listener != null) {
       b.listener(listener);
     }
@@ -132,11 +170,13 @@ public final class TrainingRecipe {
    * @param listener receives the training progress, or {@code null}
    * @return {@code plain} and {@code s-ib} results
    */
-  public static Map<String, Result> scenesWithAndWithoutSib(NDManager manager, Config config, TrainingListener listener) {
+  public static Map<String, Result> scenesWithAndWithoutSib(
+      NDManager manager, Config config, TrainingListener listener) {
     Plugins plugins = Plugins.discover(TrainingRecipe.class.getClassLoader());
     Map<String, Result> out = new LinkedHashMap<>();
     out.put("plain", train(manager, config, plugins, Map.of(), listener, null, false));
-    out.put("s-ib", train(manager, config, plugins, Map.of("s-ib", Map.of()), listener, null, false));
+    out.put(
+        "s-ib", train(manager, config, plugins, Map.of("s-ib", Map.of()), listener, null, false));
     return out;
   }
 }

@@ -12,9 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
-/** The training progress as the CLI prints it: plain lines for logs, one redrawn bar on a terminal. */
+/**
+ * The training progress as the CLI prints it: plain lines for logs, one redrawn bar on a terminal.
+ */
 class ProgressPrinterTest {
-  private static final ImmutableMap<String, Double> TERMS = ImmutableMap.of("ce", 2.3456789, "s-ib", 1000.0, "loss", 1002.3456789);
+  private static final ImmutableMap<String, Double> TERMS =
+      ImmutableMap.of("ce", 2.3456789, "s-ib", 1000.0, "loss", 1002.3456789);
 
   private static String print(boolean bar) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -31,11 +34,14 @@ class ProgressPrinterTest {
 
   @Test
   void plainLinesEveryNBatchesThenTheEpochLine() {
-    assertThat(print(false)).isEqualTo(String.join(System.lineSeparator(),
-        "resumed from model-0001.params after epoch 1",
-        "epoch 2 batch 2/3 ce=2.346 s-ib=1000 loss=1002 acc=0.063",
-        "epoch 2 ce=2.346 s-ib=1000 loss=1002 train-acc=0.5000 (1.2 s, cpu 2.5 s)",
-        ""));
+    assertThat(print(false))
+        .isEqualTo(
+            String.join(
+                System.lineSeparator(),
+                "resumed from model-0001.params after epoch 1",
+                "epoch 2 batch 2/3 ce=2.346 s-ib=1000 loss=1002 acc=0.063",
+                "epoch 2 ce=2.346 s-ib=1000 loss=1002 train-acc=0.5000 (1.2 s, cpu 2.5 s)",
+                ""));
   }
 
   @Test
@@ -44,7 +50,8 @@ class ProgressPrinterTest {
     String[] lines = out.split(System.lineSeparator());
     assertThat(lines).hasSize(2);
     assertThat(lines[0]).isEqualTo("resumed from model-0001.params after epoch 1");
-    assertThat(lines[1]).contains("\repoch 2 [==========                    ] 1/3 loss=1002 acc=0.063")
+    assertThat(lines[1])
+        .contains("\repoch 2 [==========                    ] 1/3 loss=1002 acc=0.063")
         .contains("\repoch 2 [==============================] 3/3")
         .endsWith("\repoch 2 ce=2.346 s-ib=1000 loss=1002 train-acc=0.5000 (1.2 s, cpu 2.5 s)")
         .doesNotContain("batch");

@@ -15,7 +15,8 @@ class DataTest {
     LabeledImages test = FashionMnist.load(FashionMnist.DEFAULT_DIR, false, 10);
     assertThat(train.size()).isEqualTo(100);
     assertThat(train.imageShape().getShape()).containsExactly(1, 28, 28);
-    // the published first labels: train starts with an ankle boot (9), then a T-shirt (0); test with an ankle boot (9)
+    // the published first labels: train starts with an ankle boot (9), then a T-shirt (0); test
+    // with an ankle boot (9)
     assertThat(train.labels()[0]).isEqualTo(9);
     assertThat(train.labels()[1]).isEqualTo(0);
     assertThat(test.labels()[0]).isEqualTo(9);
@@ -33,7 +34,8 @@ class DataTest {
   @Test
   void missingDirectoryIsAClearError() {
     assertThatThrownBy(() -> FashionMnist.load(Path.of("/nonexistent"), true, 1))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("dataset-fashion-mnist");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("dataset-fashion-mnist");
   }
 
   @Test

@@ -33,21 +33,37 @@ class TrainerTest {
 
   private record Run(List<EpochReport> reports, double testAccuracy, String log) {}
 
-  private Run run(String regularizer, Map<String, String> options, int epochs, int batches, Path checkpoints, boolean resume) {
+  private Run run(
+      String regularizer,
+      Map<String, String> options,
+      int epochs,
+      int batches,
+      Path checkpoints,
+      boolean resume) {
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     try (NDManager m = NDManager.newBaseManager()) {
-      TrainerBuilder b = Trainer.builder(SmallCnn.create(10, 8), m)
-          .epochs(epochs).batchSize(32).maxBatchesPerEpoch(batches).learningRate(3e-3f).seed(7)
-          .schedule(LearningRateSchedule.COSINE)
-          .listener(new ProgressPrinter(new PrintStream(log, true), 10)).checkpoints(checkpoints).resume(resume);
+      TrainerBuilder b =
+          Trainer.builder(SmallCnn.create(10, 8), m)
+              .epochs(epochs)
+              .batchSize(32)
+              .maxBatchesPerEpoch(batches)
+              .learningRate(3e-3f)
+              .seed(7)
+              .schedule(LearningRateSchedule.COSINE)
+              .listener(new ProgressPrinter(new PrintStream(log, true), 10))
+              .checkpoints(checkpoints)
+              .resume(resume);
       if (regularizer != null) {
         b.regularizer(PLUGINS, regularizer, options);
       }
       try (Trainer t = b.build()) {
         List<EpochReport> r = t.fit(train, null);
         double acc = t.evaluate(test).accuracy();
-        System.out.printf("%s: %s test-acc=%.3f%n", regularizer == null ? "plain" : regularizer,
-            r.isEmpty() ? "-" : r.get(r.size() - 1).line(), acc);
+        System.out.printf(
+            "%s: %s test-acc=%.3f%n",
+            regularizer == null ? "plain" : regularizer,
+            r.isEmpty() ? "-" : r.get(r.size() - 1).line(),
+            acc);
         return new Run(r, acc, log.toString());
       }
     }

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Issue 8: an attributor call leaves nothing on the caller's manager but its result (4 arrays a call did). */
+/**
+ * Issue 8: an attributor call leaves nothing on the caller's manager but its result (4 arrays a
+ * call did).
+ */
 class AttributorLeakTest {
   @TempDir Path dir;
 
@@ -30,7 +33,9 @@ class AttributorLeakTest {
   @ValueSource(strings = {"saliency", "input-x-gradient"})
   void aCallLeavesOnlyItsValues(String method) throws IOException {
     Plugins plugins = Plugins.discover(getClass().getClassLoader(), null);
-    try (TorchScriptModel model = TorchScriptModel.load(Fixtures.copy("/parity/plain/model.pt", dir), Device.cpu(), List.of());
+    try (TorchScriptModel model =
+            TorchScriptModel.load(
+                Fixtures.copy("/parity/plain/model.pt", dir), Device.cpu(), List.of());
         NDManager m = model.manager().newSubManager()) {
       NDArray x = Npy.read(Fixtures.copy("/parity/plain/x.npy", dir), m);
       int before = arrays(m);
@@ -38,7 +43,9 @@ class AttributorLeakTest {
         Attribution a = plugins.attributor(method).attribute(model, x, Target.ofClass(3));
         a.values().close();
       }
-      assertThat(arrays(m)).as("arrays left on the caller's manager by " + method).isEqualTo(before);
+      assertThat(arrays(m))
+          .as("arrays left on the caller's manager by " + method)
+          .isEqualTo(before);
     }
   }
 }

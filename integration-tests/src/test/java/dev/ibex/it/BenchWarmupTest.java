@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bench} says how many warm-up runs it made: by default until stable, else as many as asked. */
+/**
+ * {@code bench} says how many warm-up runs it made: by default until stable, else as many as asked.
+ */
 class BenchWarmupTest {
   @TempDir Path dir;
 
@@ -17,15 +19,39 @@ class BenchWarmupTest {
   void defaultWarmUpRunsUntilStableAndIsReported() throws IOException {
     Path model = Fixtures.copy("/parity/plain/model.pt", dir);
     Path x = Fixtures.copy("/parity/plain/x.npy", dir);
-    CliRun auto = CliRun.of("bench", "--model", model.toString(), "--input", x.toString(), "--method", "saliency",
-        "--batch", "2", "--repeat", "1");
+    CliRun auto =
+        CliRun.of(
+            "bench",
+            "--model",
+            model.toString(),
+            "--input",
+            x.toString(),
+            "--method",
+            "saliency",
+            "--batch",
+            "2",
+            "--repeat",
+            "1");
     assertThat(auto.code()).as(auto.err()).isZero();
     // at least 3 runs, and the first run never counts towards the 3 steady ones
     assertThat(warmups(auto.out())).isBetween(4, 100);
     assertThat(auto.err()).contains("warm-up until stable");
 
-    CliRun fixed = CliRun.of("bench", "--model", model.toString(), "--input", x.toString(), "--method", "saliency",
-        "--batch", "2", "--repeat", "1", "--warmup", "2");
+    CliRun fixed =
+        CliRun.of(
+            "bench",
+            "--model",
+            model.toString(),
+            "--input",
+            x.toString(),
+            "--method",
+            "saliency",
+            "--batch",
+            "2",
+            "--repeat",
+            "1",
+            "--warmup",
+            "2");
     assertThat(fixed.code()).as(fixed.err()).isZero();
     assertThat(warmups(fixed.out())).isEqualTo(2);
   }

@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Issue 8: every bad input is exit 2 with one line naming the user's path or value, and leaves nothing. */
+/**
+ * Issue 8: every bad input is exit 2 with one line naming the user's path or value, and leaves
+ * nothing.
+ */
 class CliBadInputTest {
   @TempDir Path dir;
   Path model;
@@ -31,8 +34,18 @@ class CliBadInputTest {
   }
 
   private String[] explainArgs(String out, String... extra) {
-    List<String> a = new ArrayList<>(List.of("explain", "--model", model.toString(), "--input", x.toString(),
-        "--method", "saliency", "--out", out));
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "explain",
+                "--model",
+                model.toString(),
+                "--input",
+                x.toString(),
+                "--method",
+                "saliency",
+                "--out",
+                out));
     a.addAll(List.of(extra));
     return a.toArray(String[]::new);
   }
@@ -54,7 +67,8 @@ class CliBadInputTest {
   @Test
   void negativeTargetIsRefusedNotExplainedAsPredicted() throws IOException {
     Path out = dir.resolve("a.npy");
-    assertOneLine(CliRun.of(explainArgs(out.toString(), "--target", "-1")), "target class -1 is negative");
+    assertOneLine(
+        CliRun.of(explainArgs(out.toString(), "--target", "-1")), "target class -1 is negative");
     assertThat(out).doesNotExist();
   }
 
@@ -73,8 +87,16 @@ class CliBadInputTest {
     try (NDManager m = NDManager.newBaseManager()) {
       Npy.write(m.ones(new Shape(4, 32, 32)), a);
     }
-    assertOneLine(CliRun.of("evaluate", "--metric", "sparseness", "--attributions", a.toString(), "--json",
-        json.toString()), "--json " + json + " is a directory");
+    assertOneLine(
+        CliRun.of(
+            "evaluate",
+            "--metric",
+            "sparseness",
+            "--attributions",
+            a.toString(),
+            "--json",
+            json.toString()),
+        "--json " + json + " is a directory");
     assertThat(entries(json)).isEmpty();
   }
 
@@ -86,7 +108,15 @@ class CliBadInputTest {
       Npy.write(m.randomUniform(0, 1, new Shape(4, 32, 32)), a);
     }
     Files.writeString(json, "an older, longer result that must be replaced whole");
-    CliRun run = CliRun.of("evaluate", "--metric", "sparseness", "--attributions", a.toString(), "--json", json.toString());
+    CliRun run =
+        CliRun.of(
+            "evaluate",
+            "--metric",
+            "sparseness",
+            "--attributions",
+            a.toString(),
+            "--json",
+            json.toString());
     assertThat(run.code()).as(run.err()).isZero();
     assertThat(Files.readString(json)).startsWith("{").contains("\"metric\": \"sparseness\"");
     assertThat(entries(dir)).containsExactlyInAnyOrder("model.pt", "x.npy", "a.npy", "r.json");
@@ -99,7 +129,9 @@ class CliBadInputTest {
     assertOneLine(run, "--device gpu7: no such device here");
     assertThat(run.err()).contains("devices here: cpu" + (gpus > 0 ? ", gpu0" : "\n"));
     if (gpus == 0) {
-      assertOneLine(CliRun.of("--device", "gpu", "list"), "--device gpu: no such device here (no CUDA GPU visible); devices here: cpu");
+      assertOneLine(
+          CliRun.of("--device", "gpu", "list"),
+          "--device gpu: no such device here (no CUDA GPU visible); devices here: cpu");
     }
     assertOneLine(CliRun.of("--device", "tpu", "list"), "unknown device 'tpu'; devices here: cpu");
     assertThat(CliRun.of("--device", "cpu", "list").code()).isZero();
@@ -107,29 +139,59 @@ class CliBadInputTest {
 
   @Test
   void badNumbersNameTheOptionAndValue() {
-    assertOneLine(CliRun.of("bench", "--model", model.toString(), "--method", "saliency", "--shape", "3x32x32",
-        "--warmup", "abc"), "--warmup must be an integer, got 'abc'");
-    assertOneLine(CliRun.of("bench", "--model", model.toString(), "--method", "saliency", "--shape", "3x32x32",
-        "--warmup", "-1"), "--warmup must be an integer of at least 0, got -1");
-    assertOneLine(CliRun.of("bench", "--model", model.toString(), "--method", "saliency", "--shape", "3x-1x32"),
+    assertOneLine(
+        CliRun.of(
+            "bench",
+            "--model",
+            model.toString(),
+            "--method",
+            "saliency",
+            "--shape",
+            "3x32x32",
+            "--warmup",
+            "abc"),
+        "--warmup must be an integer, got 'abc'");
+    assertOneLine(
+        CliRun.of(
+            "bench",
+            "--model",
+            model.toString(),
+            "--method",
+            "saliency",
+            "--shape",
+            "3x32x32",
+            "--warmup",
+            "-1"),
+        "--warmup must be an integer of at least 0, got -1");
+    assertOneLine(
+        CliRun.of(
+            "bench", "--model", model.toString(), "--method", "saliency", "--shape", "3x-1x32"),
         "--shape dimensions must be positive, got '3x-1x32'");
   }
 
   @Test
   void aSettingGivenTwiceIsRefused() {
-    assertOneLine(CliRun.of(explainArgs(dir.resolve("a.npy").toString(), "--set", "abs=true", "--set", "abs=false")),
+    assertOneLine(
+        CliRun.of(
+            explainArgs(
+                dir.resolve("a.npy").toString(), "--set", "abs=true", "--set", "abs=false")),
         "--set: option abs given twice ('true' and 'false')");
     assertThat(dir.resolve("a.npy")).doesNotExist();
   }
 
   @Test
   void eachCommandRefusesOptionsItDoesNotUse() {
-    assertOneLine(CliRun.of(explainArgs(dir.resolve("a.npy").toString(), "--metric", "sparseness")),
+    assertOneLine(
+        CliRun.of(explainArgs(dir.resolve("a.npy").toString(), "--metric", "sparseness")),
         "explain does not take --metric");
-    assertOneLine(CliRun.of(explainArgs(dir.resolve("a.npy").toString(), "--warmup", "3")),
+    assertOneLine(
+        CliRun.of(explainArgs(dir.resolve("a.npy").toString(), "--warmup", "3")),
         "explain does not take --warmup");
-    assertOneLine(CliRun.of("evaluate", "--metric", "sparseness", "--out", "x.npy"), "evaluate does not take --out");
-    assertOneLine(CliRun.of("bench", "--model", model.toString(), "--method", "saliency", "--json", "r.json"),
+    assertOneLine(
+        CliRun.of("evaluate", "--metric", "sparseness", "--out", "x.npy"),
+        "evaluate does not take --out");
+    assertOneLine(
+        CliRun.of("bench", "--model", model.toString(), "--method", "saliency", "--json", "r.json"),
         "bench does not take --json");
     assertOneLine(CliRun.of("list", "--out", "x"), "list does not take --out");
     assertThat(dir.resolve("a.npy")).doesNotExist();
@@ -139,15 +201,46 @@ class CliBadInputTest {
   void unusableInputPathsAreNamed() throws IOException {
     Path out = dir.resolve("a.npy");
     Path absent = dir.resolve("absent.npy");
-    assertOneLine(CliRun.of("explain", "--model", model.toString(), "--input", absent.toString(), "--method", "saliency",
-        "--out", out.toString()), "input file not found: " + absent);
-    Path corrupt = Files.write(dir.resolve("corrupt.npy"), "\u0093NUMPY junk".getBytes(StandardCharsets.ISO_8859_1));
-    assertOneLine(CliRun.of("explain", "--model", model.toString(), "--input", corrupt.toString(), "--method",
-        "saliency", "--out", out.toString()), corrupt.toString());
-    assertOneLine(CliRun.of("evaluate", "--metric", "sparseness", "--attributions", dir.toString()),
+    assertOneLine(
+        CliRun.of(
+            "explain",
+            "--model",
+            model.toString(),
+            "--input",
+            absent.toString(),
+            "--method",
+            "saliency",
+            "--out",
+            out.toString()),
+        "input file not found: " + absent);
+    Path corrupt =
+        Files.write(
+            dir.resolve("corrupt.npy"), "\u0093NUMPY junk".getBytes(StandardCharsets.ISO_8859_1));
+    assertOneLine(
+        CliRun.of(
+            "explain",
+            "--model",
+            model.toString(),
+            "--input",
+            corrupt.toString(),
+            "--method",
+            "saliency",
+            "--out",
+            out.toString()),
+        corrupt.toString());
+    assertOneLine(
+        CliRun.of("evaluate", "--metric", "sparseness", "--attributions", dir.toString()),
         "--attributions file not found: " + dir);
-    assertOneLine(CliRun.of("evaluate", "--metric", "pointing-game", "--attributions", x.toString(), "--masks",
-        absent.toString()), "--masks file not found: " + absent);
+    assertOneLine(
+        CliRun.of(
+            "evaluate",
+            "--metric",
+            "pointing-game",
+            "--attributions",
+            x.toString(),
+            "--masks",
+            absent.toString()),
+        "--masks file not found: " + absent);
     assertThat(out).doesNotExist();
   }
 
@@ -158,10 +251,31 @@ class CliBadInputTest {
       Npy.write(m.zeros(new Shape(2, 1, 32, 32)), x1);
     }
     Path out = dir.resolve("a.npy");
-    assertOneLine(CliRun.of("explain", "--model", model.toString(), "--input", x1.toString(), "--method", "saliency",
-        "--out", out.toString()), "the model rejected an input of shape (2, 1, 32, 32): ");
-    assertThat(CliRun.of("explain", "--model", model.toString(), "--input", x1.toString(), "--method", "saliency",
-        "--out", out.toString()).err()).contains("to have 3 channels, but got 1 channels");
+    assertOneLine(
+        CliRun.of(
+            "explain",
+            "--model",
+            model.toString(),
+            "--input",
+            x1.toString(),
+            "--method",
+            "saliency",
+            "--out",
+            out.toString()),
+        "the model rejected an input of shape (2, 1, 32, 32): ");
+    assertThat(
+            CliRun.of(
+                    "explain",
+                    "--model",
+                    model.toString(),
+                    "--input",
+                    x1.toString(),
+                    "--method",
+                    "saliency",
+                    "--out",
+                    out.toString())
+                .err())
+        .contains("to have 3 channels, but got 1 channels");
     assertThat(out).doesNotExist();
   }
 
@@ -170,31 +284,66 @@ class CliBadInputTest {
     Path file = Files.writeString(dir.resolve("one.jar"), "not a directory");
     CliRun run = CliRun.of("--plugins", file.toString(), "list");
     assertThat(run.code()).isZero();
-    assertThat(run.err()).contains("plugin not loaded: " + file + ": not a directory").doesNotContain("does not exist");
+    assertThat(run.err())
+        .contains("plugin not loaded: " + file + ": not a directory")
+        .doesNotContain("does not exist");
   }
 
   @Test
   void aPluginReturningNoAttributionIsNamed() throws Exception {
     Path src = Files.createDirectories(dir.resolve("src/com/example/ibex"));
-    Files.writeString(src.resolve("Nothing.java"), String.join("\n",
-        "package com.example.ibex;",
-        "public final class Nothing implements dev.ibex.api.Attributor {",
-        "  public String name() { return \"nothing\"; }",
-        "  public String description() { return \"returns null\"; }",
-        "  public dev.ibex.api.Attribution attribute(dev.ibex.api.model.ExplainableModel m, ai.djl.ndarray.NDArray x,",
-        "      dev.ibex.api.Target t, dev.ibex.api.options.Options o) { return null; }",
-        "}"));
+    Files.writeString(
+        src.resolve("Nothing.java"),
+        String.join(
+            "\n",
+            "package com.example.ibex;",
+            "public final class Nothing implements dev.ibex.api.Attributor {",
+            "  public String name() { return \"nothing\"; }",
+            "  public String description() { return \"returns null\"; }",
+            "  public dev.ibex.api.Attribution attribute(dev.ibex.api.model.ExplainableModel m, ai.djl.ndarray.NDArray x,",
+            "      dev.ibex.api.Target t, dev.ibex.api.options.Options o) { return null; }",
+            "}"));
     Path classes = Files.createDirectories(dir.resolve("classes"));
-    assertThat(ToolProvider.getSystemJavaCompiler().run(null, null, null, "-d", classes.toString(), "-classpath",
-        ThirdPartyPluginIT.apiOnlyClassPath(), "--release", "17", src.resolve("Nothing.java").toString())).isZero();
+    assertThat(
+            ToolProvider.getSystemJavaCompiler()
+                .run(
+                    null,
+                    null,
+                    null,
+                    "-d",
+                    classes.toString(),
+                    "-classpath",
+                    ThirdPartyPluginIT.apiOnlyClassPath(),
+                    "--release",
+                    "17",
+                    src.resolve("Nothing.java").toString()))
+        .isZero();
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    ThirdPartyPluginIT.jar(plugins.resolve("nothing.jar"), classes, "com/example/ibex/Nothing.class", "com.example.ibex.Nothing");
+    ThirdPartyPluginIT.jar(
+        plugins.resolve("nothing.jar"),
+        classes,
+        "com/example/ibex/Nothing.class",
+        "com.example.ibex.Nothing");
     Path out = dir.resolve("a.npy");
-    CliRun run = CliRun.of("--plugins", plugins.toString(), "explain", "--model", model.toString(), "--input",
-        x.toString(), "--method", "nothing", "--out", out.toString());
+    CliRun run =
+        CliRun.of(
+            "--plugins",
+            plugins.toString(),
+            "explain",
+            "--model",
+            model.toString(),
+            "--input",
+            x.toString(),
+            "--method",
+            "nothing",
+            "--out",
+            out.toString());
     assertThat(run.code()).as(run.err()).isEqualTo(1);
-    assertThat(run.err().lines().toList()).singleElement().asString()
-        .startsWith("ibex: plugin nothing (com.example.ibex.Nothing from ").contains("nothing.jar")
+    assertThat(run.err().lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("ibex: plugin nothing (com.example.ibex.Nothing from ")
+        .contains("nothing.jar")
         .endsWith(") returned no attribution");
     assertThat(out).doesNotExist();
   }
@@ -203,7 +352,9 @@ class CliBadInputTest {
   void anOutputThatCannotBeWrittenNamesThePathAndLeavesNothing() throws IOException {
     Path blocker = Files.writeString(dir.resolve("blocker"), "a file where a directory should be");
     Path out = blocker.resolve("a.npy");
-    assertOneLine(CliRun.of(explainArgs(out.toString())), "cannot write " + out + ": cannot create its directory");
+    assertOneLine(
+        CliRun.of(explainArgs(out.toString())),
+        "cannot write " + out + ": cannot create its directory");
     assertThat(entries(dir)).containsExactlyInAnyOrder("model.pt", "x.npy", "blocker");
   }
 }

@@ -34,7 +34,10 @@ class CliTest {
   void listShowsPluginsWithOptions() {
     CliRun run = CliRun.of("list");
     assertThat(run.code()).isZero();
-    assertThat(run.out()).contains("attributors:").contains("saliency - ").contains("abs (boolean, default true)");
+    assertThat(run.out())
+        .contains("attributors:")
+        .contains("saliency - ")
+        .contains("abs (boolean, default true)");
   }
 
   @Test
@@ -50,7 +53,14 @@ class CliTest {
     }
     assertThat(saliency).isNotNull();
     assertThat(saliency.getAsJsonObject().get("kind").getAsString()).isEqualTo("attributor");
-    assertThat(saliency.getAsJsonObject().getAsJsonArray("options").get(0).getAsJsonObject().get("name").getAsString())
+    assertThat(
+            saliency
+                .getAsJsonObject()
+                .getAsJsonArray("options")
+                .get(0)
+                .getAsJsonObject()
+                .get("name")
+                .getAsString())
         .isEqualTo("abs");
   }
 
@@ -58,10 +68,25 @@ class CliTest {
   void explainWritesCaptumsSaliencyAndHeatmaps() throws IOException {
     Path out = dir.resolve("a.npy");
     Path png = dir.resolve("png");
-    CliRun run = CliRun.of("explain", "--model", model.toString(), "--input", x.toString(), "--method", "saliency",
-        "--targets", y.toString(), "--out", out.toString(), "--png", png.toString());
+    CliRun run =
+        CliRun.of(
+            "explain",
+            "--model",
+            model.toString(),
+            "--input",
+            x.toString(),
+            "--method",
+            "saliency",
+            "--targets",
+            y.toString(),
+            "--out",
+            out.toString(),
+            "--png",
+            png.toString());
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).contains("saliency (4, 3, 32, 32) PIXEL").contains("passes/image=1/1 (batch 4/4)");
+    assertThat(run.out())
+        .contains("saliency (4, 3, 32, 32) PIXEL")
+        .contains("passes/image=1/1 (batch 4/4)");
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray a = Npy.read(out, m);
       NDArray ref = Npy.read(Fixtures.copy("/parity/plain/saliency.npy", dir), m);
@@ -74,8 +99,15 @@ class CliTest {
   }
 
   private CliRun explain(Path input, String... extra) {
-    String[] base = {"explain", "--model", model.toString(), "--input", input.toString(), "--out",
-        dir.resolve("bad.npy").toString()};
+    String[] base = {
+      "explain",
+      "--model",
+      model.toString(),
+      "--input",
+      input.toString(),
+      "--out",
+      dir.resolve("bad.npy").toString()
+    };
     String[] args = new String[base.length + extra.length];
     System.arraycopy(base, 0, args, 0, base.length);
     System.arraycopy(extra, 0, args, base.length, extra.length);
@@ -84,8 +116,11 @@ class CliTest {
 
   private void assertUserError(CliRun run, String message) {
     assertThat(run.code()).as(run.out() + run.err()).isEqualTo(2);
-    assertThat(run.err().lines().filter(l -> !l.startsWith("ibex: warning"))).first().asString()
-        .startsWith("ibex: ").contains(message);
+    assertThat(run.err().lines().filter(l -> !l.startsWith("ibex: warning")))
+        .first()
+        .asString()
+        .startsWith("ibex: ")
+        .contains(message);
     assertThat(run.err()).doesNotContain("\tat ").doesNotContain("Exception");
     assertThat(dir.resolve("bad.npy")).doesNotExist();
   }
@@ -96,7 +131,9 @@ class CliTest {
     try (NDManager m = NDManager.newBaseManager()) {
       Npy.write(m.zeros(new Shape(3, 32, 32)), x3);
     }
-    assertUserError(explain(x3, "--method", "saliency"), "input must have rank 4 (N, C, H, W), got rank 3 (3, 32, 32)");
+    assertUserError(
+        explain(x3, "--method", "saliency"),
+        "input must have rank 4 (N, C, H, W), got rank 3 (3, 32, 32)");
   }
 
   @Test
@@ -112,7 +149,9 @@ class CliTest {
 
   @Test
   void targetOutOfRangeIsAOneLineError() {
-    assertUserError(explain(x, "--method", "saliency", "--target", "10"), "target class 10 of sample 0 is out of range [0, 9]");
+    assertUserError(
+        explain(x, "--method", "saliency", "--target", "10"),
+        "target class 10 of sample 0 is out of range [0, 9]");
   }
 
   @Test
@@ -122,23 +161,40 @@ class CliTest {
 
   @Test
   void unknownOrBadOptionsAreNamed() {
-    assertUserError(explain(x, "--method", "saliency", "--set", "steps=3"), "unknown option 'steps'");
-    assertUserError(explain(x, "--method", "saliency", "--set", "abs=maybe"), "option 'abs' must be true or false");
-    assertUserError(explain(x, "--method", "saliency", "--layer", "conv3"), "method 'saliency' takes no --layer");
+    assertUserError(
+        explain(x, "--method", "saliency", "--set", "steps=3"), "unknown option 'steps'");
+    assertUserError(
+        explain(x, "--method", "saliency", "--set", "abs=maybe"),
+        "option 'abs' must be true or false");
+    assertUserError(
+        explain(x, "--method", "saliency", "--layer", "conv3"),
+        "method 'saliency' takes no --layer");
   }
 
   @Test
   void missingFilesAndBadUsage() {
-    assertUserError(explain(dir.resolve("absent.npy"), "--method", "saliency"), "input file not found");
-    assertUserError(CliRun.of("explain", "--model", dir.resolve("no.pt").toString(), "--input", x.toString(),
-        "--method", "saliency", "--out", dir.resolve("bad.npy").toString()), "model file not found");
+    assertUserError(
+        explain(dir.resolve("absent.npy"), "--method", "saliency"), "input file not found");
+    assertUserError(
+        CliRun.of(
+            "explain",
+            "--model",
+            dir.resolve("no.pt").toString(),
+            "--input",
+            x.toString(),
+            "--method",
+            "saliency",
+            "--out",
+            dir.resolve("bad.npy").toString()),
+        "model file not found");
     assertUserError(CliRun.of("frobnicate"), "unknown command 'frobnicate'");
     assertUserError(CliRun.of("explain", "--method"), "--method needs a value");
   }
 
   @Test
   void unknownLayerNamesTheMissingMethodOnly() {
-    assertUserError(explain(x, "--method", "grad-cam", "--layer", "conv9"),
+    assertUserError(
+        explain(x, "--method", "grad-cam", "--layer", "conv9"),
         "unknown layer 'conv9': the model exports no method 'to_conv9'");
     CliRun run = explain(x, "--method", "grad-cam", "--layer", "conv9");
     assertThat(run.err()).doesNotContain("known layers");
@@ -154,17 +210,30 @@ class CliTest {
 
   @Test
   void trainingAndDemoArgumentsAreChecked() {
-    assertUserError(CliRun.of("train", "--lr", "abc", "--out", dir.resolve("bad.npy").toString()),
+    assertUserError(
+        CliRun.of("train", "--lr", "abc", "--out", dir.resolve("bad.npy").toString()),
         "--lr must be a number, got 'abc'");
-    assertUserError(CliRun.of("train", "--lr", "-1", "--out", dir.resolve("bad.npy").toString()),
+    assertUserError(
+        CliRun.of("train", "--lr", "-1", "--out", dir.resolve("bad.npy").toString()),
         "--lr must be a finite number above 0.0");
-    assertUserError(CliRun.of("train", "--optimizer", "rmsprop", "--out", dir.resolve("bad.npy").toString()),
+    assertUserError(
+        CliRun.of("train", "--optimizer", "rmsprop", "--out", dir.resolve("bad.npy").toString()),
         "--optimizer must be one of [adam, sgd]");
-    assertUserError(CliRun.of("train", "--regularizer", "s-ib", "--set", "s-ib.form=bogus", "--out",
-        dir.resolve("bad.npy").toString()), "option 'form' must be one of");
-    assertUserError(CliRun.of("demo", "--seed", "x", "--out", dir.resolve("bad.npy").toString()),
+    assertUserError(
+        CliRun.of(
+            "train",
+            "--regularizer",
+            "s-ib",
+            "--set",
+            "s-ib.form=bogus",
+            "--out",
+            dir.resolve("bad.npy").toString()),
+        "option 'form' must be one of");
+    assertUserError(
+        CliRun.of("demo", "--seed", "x", "--out", dir.resolve("bad.npy").toString()),
         "--seed must be an integer, got 'x'");
-    assertUserError(CliRun.of("demo", "--sib-set", "bg-weight=-3", "--out", dir.resolve("bad.npy").toString()),
+    assertUserError(
+        CliRun.of("demo", "--sib-set", "bg-weight=-3", "--out", dir.resolve("bad.npy").toString()),
         "'bg-weight'");
   }
 }

@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Metrics from the command line: a mask metric from files, and a model metric that re-runs an attributor. */
+/**
+ * Metrics from the command line: a mask metric from files, and a model metric that re-runs an
+ * attributor.
+ */
 class EvaluateCliTest {
   @TempDir Path dir;
 
@@ -30,10 +33,20 @@ class EvaluateCliTest {
       Npy.write(k, masks);
     }
     Path json = dir.resolve("r.json");
-    CliRun run = CliRun.of("evaluate", "--metric", "pointing-game", "--attributions", maps.toString(), "--masks",
-        masks.toString(), "--json", json.toString());
+    CliRun run =
+        CliRun.of(
+            "evaluate",
+            "--metric",
+            "pointing-game",
+            "--attributions",
+            maps.toString(),
+            "--masks",
+            masks.toString(),
+            "--json",
+            json.toString());
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).startsWith("pointing-game = 0.500000 (higher is better; 2 scored, 1 skipped)");
+    assertThat(run.out())
+        .startsWith("pointing-game = 0.500000 (higher is better; 2 scored, 1 skipped)");
     assertThat(Files.readString(json)).contains("\"skipped\": 1");
   }
 
@@ -41,11 +54,28 @@ class EvaluateCliTest {
   void fpsRerunsTheNamedAttributor() throws IOException {
     Path model = Fixtures.copy("/parity/plain/model.pt", dir);
     Path x = Fixtures.copy("/parity/plain/x.npy", dir);
-    CliRun run = CliRun.of("evaluate", "--metric", "fps", "--model", model.toString(), "--input", x.toString(),
-        "--method", "saliency", "--method-set", "abs=false", "--set", "repeats=1");
+    CliRun run =
+        CliRun.of(
+            "evaluate",
+            "--metric",
+            "fps",
+            "--model",
+            model.toString(),
+            "--input",
+            x.toString(),
+            "--method",
+            "saliency",
+            "--method-set",
+            "abs=false",
+            "--set",
+            "repeats=1");
     assertThat(run.code()).as(run.err()).isZero();
-    assertThat(run.out()).startsWith("fps = ").contains("higher is better")
-        .contains("one value for the whole batch: ").contains("samples=4").doesNotContain("scored");
+    assertThat(run.out())
+        .startsWith("fps = ")
+        .contains("higher is better")
+        .contains("one value for the whole batch: ")
+        .contains("samples=4")
+        .doesNotContain("scored");
   }
 
   @Test

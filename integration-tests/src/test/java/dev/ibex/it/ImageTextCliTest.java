@@ -20,8 +20,15 @@ class ImageTextCliTest {
   @BeforeEach
   void fixtures() throws IOException {
     clip = Fixtures.copy("/parity/clip/clip.pt", dir);
-    for (String f : new String[] {"pixels.npy", "ids.npy", "nib.image.npy", "nib.text.npy", "image_embeddings.npy",
-        "text_embeddings.npy"}) {
+    for (String f :
+        new String[] {
+          "pixels.npy",
+          "ids.npy",
+          "nib.image.npy",
+          "nib.text.npy",
+          "image_embeddings.npy",
+          "text_embeddings.npy"
+        }) {
       Fixtures.copy("/parity/clip/" + f, dir);
     }
   }
@@ -38,9 +45,25 @@ class ImageTextCliTest {
   @Test
   void imageSide() throws IOException {
     Path out = dir.resolve("image.npy");
-    CliRun run = CliRun.of("explain", "--model", clip.toString(), "--entry", "encode_image", "--layer", "image_2",
-        "--input", dir.resolve("pixels.npy").toString(), "--cosine-to", dir.resolve("text_embeddings.npy").toString(),
-        "--method", "nib", "--out", out.toString(), "--png", dir.resolve("png").toString());
+    CliRun run =
+        CliRun.of(
+            "explain",
+            "--model",
+            clip.toString(),
+            "--entry",
+            "encode_image",
+            "--layer",
+            "image_2",
+            "--input",
+            dir.resolve("pixels.npy").toString(),
+            "--cosine-to",
+            dir.resolve("text_embeddings.npy").toString(),
+            "--method",
+            "nib",
+            "--out",
+            out.toString(),
+            "--png",
+            dir.resolve("png").toString());
     assertThat(run.code()).as(run.err()).isZero();
     assertMatches(out, "nib.image.npy");
     assertThat(dir.resolve("png/nib-2.png")).exists();
@@ -49,10 +72,28 @@ class ImageTextCliTest {
   @Test
   void textSide() throws IOException {
     Path out = dir.resolve("text.npy");
-    CliRun run = CliRun.of("explain", "--model", clip.toString(), "--entry", "encode_text", "--tail-takes-input",
-        "--layer", "text_2", "--input", dir.resolve("ids.npy").toString(), "--cosine-to",
-        dir.resolve("image_embeddings.npy").toString(), "--method", "nib", "--set", "modality=text",
-        "--out", out.toString(), "--png", dir.resolve("tokens").toString());
+    CliRun run =
+        CliRun.of(
+            "explain",
+            "--model",
+            clip.toString(),
+            "--entry",
+            "encode_text",
+            "--tail-takes-input",
+            "--layer",
+            "text_2",
+            "--input",
+            dir.resolve("ids.npy").toString(),
+            "--cosine-to",
+            dir.resolve("image_embeddings.npy").toString(),
+            "--method",
+            "nib",
+            "--set",
+            "modality=text",
+            "--out",
+            out.toString(),
+            "--png",
+            dir.resolve("tokens").toString());
     assertThat(run.code()).as(run.err()).isZero();
     assertMatches(out, "nib.text.npy");
     assertThat(Files.readString(dir.resolve("tokens/index.html"))).contains("sample 2:");

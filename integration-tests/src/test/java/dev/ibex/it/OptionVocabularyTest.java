@@ -26,10 +26,12 @@ class OptionVocabularyTest {
   void everyMetricDeclaresWhatItNeeds() {
     for (var p : plugins.of(PluginKind.METRIC).values()) {
       Metric m = (Metric) p;
-      assertThat(m.needs(m.options().defaults())).as(m.name()).contains(
-          m.name().equals("fps") || m.name().equals("model-randomisation")
-              ? MetricInput.Part.ATTRIBUTOR
-              : MetricInput.Part.ATTRIBUTIONS);
+      assertThat(m.needs(m.options().defaults()))
+          .as(m.name())
+          .contains(
+              m.name().equals("fps") || m.name().equals("model-randomisation")
+                  ? MetricInput.Part.ATTRIBUTOR
+                  : MetricInput.Part.ATTRIBUTIONS);
     }
   }
 }

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** A generated block of README.md, between its begin and end markers (the README tests' one reader). */
+/**
+ * A generated block of README.md, between its begin and end markers (the README tests' one reader).
+ */
 final class ReadmeBlock {
   private ReadmeBlock() {}
 

@@ -23,13 +23,19 @@ import org.junit.jupiter.api.Test;
  */
 class ClipConfidenceParityTest {
 
-  static TorchScriptModel tower(String entry, String layer, boolean tailTakesInput) throws Exception {
-    return TorchScriptModel.builder(FaithfulnessMetricsTest.resource("parity/clip/clip.pt")).device(Device.cpu())
-        .forwardMethod(entry).layers(List.of(layer)).tailTakesInput(tailTakesInput).load();
+  static TorchScriptModel tower(String entry, String layer, boolean tailTakesInput)
+      throws Exception {
+    return TorchScriptModel.builder(FaithfulnessMetricsTest.resource("parity/clip/clip.pt"))
+        .device(Device.cpu())
+        .forwardMethod(entry)
+        .layers(List.of(layer))
+        .tailTakesInput(tailTakesInput)
+        .load();
   }
 
   static NDArray npy(NDManager m, String name) throws Exception {
-    try (InputStream in = ClipConfidenceParityTest.class.getResourceAsStream("/parity/clip/" + name)) {
+    try (InputStream in =
+        ClipConfidenceParityTest.class.getResourceAsStream("/parity/clip/" + name)) {
       return Npy.read(in, m, name);
     }
   }
@@ -45,13 +51,16 @@ class ClipConfidenceParityTest {
       Target cos = Target.cosineSimilarity(text);
       // NIB's maps are already min-max normalised: multiply as given
       Map<String, Object> o = Map.of("normalise", "none", "internal-batch-size", 2);
-      MetricResult drop = FaithfulnessMetricsTest.run("confidence-drop", tower, cos, pixels, heat, o);
-      MetricResult inc = FaithfulnessMetricsTest.run("confidence-increase", tower, cos, pixels, heat, o);
+      MetricResult drop =
+          FaithfulnessMetricsTest.run("confidence-drop", tower, cos, pixels, heat, o);
+      MetricResult inc =
+          FaithfulnessMetricsTest.run("confidence-increase", tower, cos, pixels, heat, o);
       for (int s = 0; s < 3; s++) {
         assertThat(drop.perSample()[s]).as("drop %d", s).isCloseTo(expected[s], within(1e-4));
         assertThat(inc.perSample()[s]).as("increase %d", s).isEqualTo(expected[3 + s]);
       }
-      assertThat(drop.value()).isCloseTo((expected[0] + expected[1] + expected[2]) / 3, within(1e-4));
+      assertThat(drop.value())
+          .isCloseTo((expected[0] + expected[1] + expected[2]) / 3, within(1e-4));
     }
   }
 
@@ -65,9 +74,12 @@ class ClipConfidenceParityTest {
       NDArray scores = npy(m, "nib.text.npy");
       double[] expected = npy(m, "confidence_text.npy").toDoubleArray();
       Target cos = Target.cosineSimilarity(npy(m, "image_embeddings.npy"));
-      Map<String, Object> o = Map.of("modality", "text", "embedding-layer", "text_2", "normalise", "none");
-      MetricResult drop = FaithfulnessMetricsTest.run("confidence-drop", tower, cos, ids, scores, o);
-      MetricResult inc = FaithfulnessMetricsTest.run("confidence-increase", tower, cos, ids, scores, o);
+      Map<String, Object> o =
+          Map.of("modality", "text", "embedding-layer", "text_2", "normalise", "none");
+      MetricResult drop =
+          FaithfulnessMetricsTest.run("confidence-drop", tower, cos, ids, scores, o);
+      MetricResult inc =
+          FaithfulnessMetricsTest.run("confidence-increase", tower, cos, ids, scores, o);
       for (int s = 0; s < 3; s++) {
         assertThat(drop.perSample()[s]).as("drop %d", s).isCloseTo(expected[s], within(1e-4));
         assertThat(inc.perSample()[s]).as("increase %d", s).isEqualTo(expected[3 + s]);

@@ -49,14 +49,16 @@ class ComplexityMetricsTest {
     assertThat(run("sparseness", pixels(1, 1)).value()).isCloseTo(7 / 8.0, within(1e-12));
     // magnitudes count: a negative pixel is as sparse as a positive one
     assertThat(run("sparseness", pixels(-1, 1)).value()).isCloseTo(7 / 8.0, within(1e-12));
-    assertThat(MetricsUnderTest.get("sparseness").direction()).isEqualTo(Direction.HIGHER_IS_BETTER);
+    assertThat(MetricsUnderTest.get("sparseness").direction())
+        .isEqualTo(Direction.HIGHER_IS_BETTER);
   }
 
   @Test
   void entropyByHand() {
     assertThat(run("complexity", pixels(1, 1, 1, 1)).value()).isCloseTo(Math.log(4), within(1e-12));
     assertThat(run("complexity", pixels(3)).value()).isCloseTo(0, within(1e-12));
-    assertThat(run("complexity", pixels(1, -1, 2)).value()).isCloseTo(1.5 * Math.log(2), within(1e-12));
+    assertThat(run("complexity", pixels(1, -1, 2)).value())
+        .isCloseTo(1.5 * Math.log(2), within(1e-12));
     assertThat(MetricsUnderTest.get("complexity").direction()).isEqualTo(Direction.LOWER_IS_BETTER);
   }
 
@@ -72,14 +74,16 @@ class ComplexityMetricsTest {
 
   @Test
   void elementCountComesFromTheSampleNotTheBatchAxis() {
-    // Quantus bug 2: n taken from the batch axis would make the Gini of one pixel in 16 depend on the
+    // Quantus bug 2: n taken from the batch axis would make the Gini of one pixel in 16 depend on
+    // the
     // batch size. Batch of one and batch of three give the same 15/16 for that sample.
     MetricResult alone = run("sparseness", pixels(1));
     MetricResult three = run("sparseness", pixels(1), pixels(1, 1), pixels(1, 1, 1, 1));
     assertThat(alone.perSample()).hasSize(1);
     assertThat(three.perSample()[0]).isCloseTo(15 / 16.0, within(1e-12));
     assertThat(three.perSample()[1]).isCloseTo(7 / 8.0, within(1e-12));
-    assertThat(run("complexity", pixels(1, 1, 1, 1), pixels(5)).perSample()[0]).isCloseTo(Math.log(4), within(1e-12));
+    assertThat(run("complexity", pixels(1, 1, 1, 1), pixels(5)).perSample()[0])
+        .isCloseTo(Math.log(4), within(1e-12));
   }
 
   @Test

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Insertion, deletion, confidence drop/increase and faithfulness correlation on a model whose
- * output is known in closed form: {@code z0 = Σ_p w_p x_p}, {@code z1 = 0}, so the target (class
- * 0) probability is {@code σ(z0)}. The region R is the top-left 2x2 block (pixels 0, 1, 4, 5) with
+ * output is known in closed form: {@code z0 = Σ_p w_p x_p}, {@code z1 = 0}, so the target (class 0)
+ * probability is {@code σ(z0)}. The region R is the top-left 2x2 block (pixels 0, 1, 4, 5) with
  * weight 1, the input is all ones, so {@code z0 = 4} on the input.
  */
 class FaithfulnessMetricsTest {
@@ -62,7 +62,13 @@ class FaithfulnessMetricsTest {
     return (s - c[0] / 2 - c[c.length - 1] / 2) / (c.length - 1);
   }
 
-  static MetricResult run(String metric, ExplainableModel m, Target t, NDArray x, NDArray maps, Map<String, ?> options) {
+  static MetricResult run(
+      String metric,
+      ExplainableModel m,
+      Target t,
+      NDArray x,
+      NDArray maps,
+      Map<String, ?> options) {
     Metric metricPlugin = MetricsUnderTest.get(metric);
     MetricInput in = MetricInput.builder().model(m).inputs(x).target(t).attributions(maps).build();
     return metricPlugin.evaluate(in, metricPlugin.options().bind(options));
@@ -94,17 +100,37 @@ class FaithfulnessMetricsTest {
     for (int k = 0; k <= 16; k++) {
       c[k] = sigmoid(Math.max(0, 4 - k));
     }
-    MetricResult r = run("deletion", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()), Map.of("steps", 16));
+    MetricResult r =
+        run(
+            "deletion",
+            model,
+            Target.ofClass(0),
+            x,
+            TestModels.maps(manager, perfect()),
+            Map.of("steps", 16));
     assertThat(r.value()).isCloseTo(trapezoid(c), within(1e-6));
     assertThat(r.extras().get("curve")).hasSize(17);
     assertThat(r.extras().get("curve")[3]).isCloseTo(sigmoid(1), within(1e-6));
     // steps 4 (4 pixels per step) with the reversed map: R goes last, z0 = 4, 4, 4, 4, 0
-    MetricResult rev = run("deletion", model, Target.ofClass(0), x, TestModels.maps(manager, reversed()), Map.of("steps", 4));
+    MetricResult rev =
+        run(
+            "deletion",
+            model,
+            Target.ofClass(0),
+            x,
+            TestModels.maps(manager, reversed()),
+            Map.of("steps", 4));
     double s4 = sigmoid(4);
     assertThat(rev.value()).isCloseTo(trapezoid(s4, s4, s4, s4, 0.5), within(1e-6));
     // logits instead of probabilities: 4, 0, 0, 0, 0 -> (4/2) / 4
-    MetricResult logit = run("deletion", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()),
-        Map.of("steps", 4, "score", "target"));
+    MetricResult logit =
+        run(
+            "deletion",
+            model,
+            Target.ofClass(0),
+            x,
+            TestModels.maps(manager, perfect()),
+            Map.of("steps", 4, "score", "target"));
     assertThat(logit.value()).isCloseTo(0.5, within(1e-6));
   }
 
@@ -116,21 +142,49 @@ class FaithfulnessMetricsTest {
     for (int k = 0; k <= 16; k++) {
       c[k] = sigmoid(Math.min(4, k));
     }
-    MetricResult r = run("insertion", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()),
-        Map.of("steps", 16, "baseline", "zeros"));
+    MetricResult r =
+        run(
+            "insertion",
+            model,
+            Target.ofClass(0),
+            x,
+            TestModels.maps(manager, perfect()),
+            Map.of("steps", 16, "baseline", "zeros"));
     assertThat(r.value()).isCloseTo(trapezoid(c), within(1e-6));
     // a 1x1 blur is the image itself: the curve is flat at sigma(4)
-    MetricResult flat = run("insertion", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()),
-        Map.of("steps", 4, "blur-kernel", 1));
+    MetricResult flat =
+        run(
+            "insertion",
+            model,
+            Target.ofClass(0),
+            x,
+            TestModels.maps(manager, perfect()),
+            Map.of("steps", 4, "blur-kernel", 1));
     assertThat(flat.value()).isCloseTo(sigmoid(4), within(1e-6));
-    // a 3x3 box blur (huge sigma) with zero padding of an all-ones image: corner 4/9, edge 6/9, inside 1;
+    // a 3x3 box blur (huge sigma) with zero padding of an all-ones image: corner 4/9, edge 6/9,
+    // inside 1;
     // R = {(0,0) corner, (0,1) edge, (1,0) edge, (1,1) inside}: z0 = 25/9 at the start of the curve
-    MetricResult box = run("insertion", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()),
-        Map.of("steps", 4, "blur-kernel", 3, "blur-sigma", 1e4));
+    MetricResult box =
+        run(
+            "insertion",
+            model,
+            Target.ofClass(0),
+            x,
+            TestModels.maps(manager, perfect()),
+            Map.of("steps", 4, "blur-kernel", 3, "blur-sigma", 1e4));
     assertThat(box.extras().get("curve")[0]).isCloseTo(sigmoid(25 / 9.0), within(1e-5));
     assertThat(box.extras().get("curve")[4]).isCloseTo(sigmoid(4), within(1e-6));
-    assertThatThrownBy(() -> run("insertion", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()),
-        Map.of("blur-kernel", 4))).isInstanceOf(InvalidOptionException.class).hasMessageContaining("odd");
+    assertThatThrownBy(
+            () ->
+                run(
+                    "insertion",
+                    model,
+                    Target.ofClass(0),
+                    x,
+                    TestModels.maps(manager, perfect()),
+                    Map.of("blur-kernel", 4)))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("odd");
   }
 
   @Test
@@ -160,16 +214,28 @@ class FaithfulnessMetricsTest {
     MetricResult b = run("deletion", model, Target.ofClass(0), x, bad, small);
     assertThat(b.perSample()).containsExactly(a.perSample(), within(1e-6));
     // a batch of one scores its sample exactly as in the batch
-    MetricResult single = run("deletion", model, Target.ofClass(0),
-        TestModels.images(manager, images[2]), TestModels.maps(manager, noise[2]), o);
+    MetricResult single =
+        run(
+            "deletion",
+            model,
+            Target.ofClass(0),
+            TestModels.images(manager, images[2]),
+            TestModels.maps(manager, noise[2]),
+            o);
     assertThat(single.value()).isCloseTo(a.perSample()[2], within(1e-6));
   }
 
   @Test
   void constantMapIsDefined() {
     NDArray x = TestModels.images(manager, ONES);
-    MetricResult r = run("deletion", model, Target.ofClass(0), x,
-        TestModels.maps(manager, LocalisationMetricsTest.filled(0.2f)), Map.of("steps", 16));
+    MetricResult r =
+        run(
+            "deletion",
+            model,
+            Target.ofClass(0),
+            x,
+            TestModels.maps(manager, LocalisationMetricsTest.filled(0.2f)),
+            Map.of("steps", 16));
     // ties keep index order: pixels 0, 1 (in R), 2, 3, 4, 5 (in R), ...
     double[] z = {4, 3, 2, 2, 2, 1, 0};
     double[] c = new double[17];
@@ -183,34 +249,78 @@ class FaithfulnessMetricsTest {
   void confidenceDropAndIncreaseClassifierByHand() {
     NDArray x = TestModels.images(manager, ONES);
     // map = R: x*m keeps R, z0 stays 4: no drop, no increase
-    MetricResult d0 = run("confidence-drop", model, Target.ofClass(0), x, TestModels.maps(manager, R), Map.of());
+    MetricResult d0 =
+        run("confidence-drop", model, Target.ofClass(0), x, TestModels.maps(manager, R), Map.of());
     assertThat(d0.value()).isCloseTo(0, within(1e-9));
     // map 0.5 on R without normalisation: z0 = 2, drop = 100 (sigma(4) - sigma(2))
     float[] half = new float[16];
     for (int p = 0; p < 16; p++) {
       half[p] = R[p] / 2;
     }
-    MetricResult d1 = run("confidence-drop", model, Target.ofClass(0), x, TestModels.maps(manager, half), Map.of("normalise", "none"));
+    MetricResult d1 =
+        run(
+            "confidence-drop",
+            model,
+            Target.ofClass(0),
+            x,
+            TestModels.maps(manager, half),
+            Map.of("normalise", "none"));
     assertThat(d1.value()).isCloseTo(100 * (sigmoid(4) - sigmoid(2)), within(1e-4));
     assertThat(d1.extras().get("masked-score")[0]).isCloseTo(sigmoid(2), within(1e-6));
     // min-max normalisation lifts the same map back to R: no drop
-    assertThat(run("confidence-drop", model, Target.ofClass(0), x, TestModels.maps(manager, half), Map.of()).value())
+    assertThat(
+            run(
+                    "confidence-drop",
+                    model,
+                    Target.ofClass(0),
+                    x,
+                    TestModels.maps(manager, half),
+                    Map.of())
+                .value())
         .isCloseTo(0, within(1e-9));
-    // a pixel that counts against class 0: w_15 = -1, z0 = 3; masking it out gives z0 = 4: an increase
+    // a pixel that counts against class 0: w_15 = -1, z0 = 3; masking it out gives z0 = 4: an
+    // increase
     float[] w = R.clone();
     w[15] = -1;
     try (BlockModel m2 = TestModels.weightedSum(manager, w)) {
-      MetricResult inc = run("confidence-increase", m2, Target.ofClass(0), x, TestModels.maps(manager, R), Map.of());
+      MetricResult inc =
+          run(
+              "confidence-increase",
+              m2,
+              Target.ofClass(0),
+              x,
+              TestModels.maps(manager, R),
+              Map.of());
       assertThat(inc.value()).isEqualTo(100.0);
-      assertThat(run("confidence-drop", m2, Target.ofClass(0), x, TestModels.maps(manager, R), Map.of()).value())
+      assertThat(
+              run(
+                      "confidence-drop",
+                      m2,
+                      Target.ofClass(0),
+                      x,
+                      TestModels.maps(manager, R),
+                      Map.of())
+                  .value())
           .isEqualTo(0.0);
-      MetricResult logit = run("confidence-drop", m2, Target.ofClass(0), x, TestModels.maps(manager, half),
-          Map.of("normalise", "none", "score", "target"));
+      MetricResult logit =
+          run(
+              "confidence-drop",
+              m2,
+              Target.ofClass(0),
+              x,
+              TestModels.maps(manager, half),
+              Map.of("normalise", "none", "score", "target"));
       assertThat(logit.value()).isCloseTo(100 * (3 - 2), within(1e-4));
     }
     // averaged over samples, zeros counted: drop 0 and drop 100(s4 - s2)
-    MetricResult two = run("confidence-drop", model, Target.ofClass(0), TestModels.images(manager, ONES, ONES),
-        TestModels.maps(manager, R, half), Map.of("normalise", "none"));
+    MetricResult two =
+        run(
+            "confidence-drop",
+            model,
+            Target.ofClass(0),
+            TestModels.images(manager, ONES, ONES),
+            TestModels.maps(manager, R, half),
+            Map.of("normalise", "none"));
     assertThat(two.value()).isCloseTo(50 * (sigmoid(4) - sigmoid(2)), within(1e-4));
     assertThat(two.skipped()).isZero();
   }
@@ -222,10 +332,15 @@ class FaithfulnessMetricsTest {
     NDArray constant = TestModels.maps(manager, LocalisationMetricsTest.filled(0.4f));
     MetricResult d = run("confidence-drop", model, Target.ofClass(0), x, constant, Map.of());
     assertThat(d.value()).isCloseTo(100 * (sigmoid(4) - 0.5), within(1e-4));
-    assertThat(run("confidence-increase", model, Target.ofClass(0), x, constant, Map.of()).value()).isEqualTo(0.0);
+    assertThat(run("confidence-increase", model, Target.ofClass(0), x, constant, Map.of()).value())
+        .isEqualTo(0.0);
     // and ROAD on a constant map (ties in index order) stays finite
-    assertThat(run("road", model, Target.ofClass(0), TestModels.images(manager, R), constant, Map.of()).value()).isFinite();
-    assertThat(run("insertion", model, Target.ofClass(0), x, constant, Map.of("steps", 4)).value()).isFinite();
+    assertThat(
+            run("road", model, Target.ofClass(0), TestModels.images(manager, R), constant, Map.of())
+                .value())
+        .isFinite();
+    assertThat(run("insertion", model, Target.ofClass(0), x, constant, Map.of("steps", 4)).value())
+        .isFinite();
   }
 
   @Test
@@ -235,16 +350,24 @@ class FaithfulnessMetricsTest {
     b[15] = 1;
     try (BlockModel image = TestModels.embedding(manager, R, b)) {
       NDArray x = TestModels.images(manager, ONES);
-      Target cos = Target.cosineSimilarity(manager.create(new float[] {1, 0}, new ai.djl.ndarray.types.Shape(1, 2)));
+      Target cos =
+          Target.cosineSimilarity(
+              manager.create(new float[] {1, 0}, new ai.djl.ndarray.types.Shape(1, 2)));
       // e = (4, 1), s = 4/sqrt(17). Masked by R: e' = (4, 0), s' = 1: an increase, no drop
-      assertThat(run("confidence-increase", image, cos, x, TestModels.maps(manager, R), Map.of()).value()).isEqualTo(100.0);
-      assertThat(run("confidence-drop", image, cos, x, TestModels.maps(manager, R), Map.of()).value()).isEqualTo(0.0);
+      assertThat(
+              run("confidence-increase", image, cos, x, TestModels.maps(manager, R), Map.of())
+                  .value())
+          .isEqualTo(100.0);
+      assertThat(
+              run("confidence-drop", image, cos, x, TestModels.maps(manager, R), Map.of()).value())
+          .isEqualTo(0.0);
       // masked by the complement: e' = (0, 1), s' = 0: drop = 100 * 4/sqrt(17)
       float[] rest = new float[16];
       for (int p = 0; p < 16; p++) {
         rest[p] = 1 - R[p];
       }
-      MetricResult d = run("confidence-drop", image, cos, x, TestModels.maps(manager, rest), Map.of());
+      MetricResult d =
+          run("confidence-drop", image, cos, x, TestModels.maps(manager, rest), Map.of());
       assertThat(d.value()).isCloseTo(100 * 4 / Math.sqrt(17), within(1e-4));
       assertThat(d.extras().get("score")[0]).isCloseTo(4 / Math.sqrt(17), within(1e-6));
     }
@@ -256,17 +379,22 @@ class FaithfulnessMetricsTest {
     float[][] table = {{1, 1}, {1, 0}, {0, 1}, {1, 1}, {2, 0}};
     try (BlockModel text = TestModels.tokenSum(manager, table)) {
       NDArray ids = manager.create(new long[] {0, 1, 2, 4}, new ai.djl.ndarray.types.Shape(1, 4));
-      Target cos = Target.cosineSimilarity(manager.create(new float[] {1, 0}, new ai.djl.ndarray.types.Shape(1, 2)));
+      Target cos =
+          Target.cosineSimilarity(
+              manager.create(new float[] {1, 0}, new ai.djl.ndarray.types.Shape(1, 2)));
       // e = (4, 2): s = 4/sqrt(20)
       double s = 4 / Math.sqrt(20);
       Map<String, Object> o = Map.of("modality", "text", "embedding-layer", "02Linear");
-      // scores (0.9, 1, 0, 0.3): SOT and EOT stay, token 2 is scaled to 0: e' = (4, 1), s' = 4/sqrt(17) > s
-      NDArray up = manager.create(new float[] {0.9f, 1, 0, 0.3f}, new ai.djl.ndarray.types.Shape(1, 4));
+      // scores (0.9, 1, 0, 0.3): SOT and EOT stay, token 2 is scaled to 0: e' = (4, 1), s' =
+      // 4/sqrt(17) > s
+      NDArray up =
+          manager.create(new float[] {0.9f, 1, 0, 0.3f}, new ai.djl.ndarray.types.Shape(1, 4));
       MetricResult inc = run("confidence-increase", text, cos, ids, up, o);
       assertThat(inc.value()).isEqualTo(100.0);
       assertThat(inc.extras().get("masked-score")[0]).isCloseTo(4 / Math.sqrt(17), within(1e-6));
       // scores (0, 0, 1, 0.5): token 1 goes to 0: e' = (3, 2), s' = 3/sqrt(13)
-      NDArray down = manager.create(new float[] {0, 0, 1, 0.5f}, new ai.djl.ndarray.types.Shape(1, 4));
+      NDArray down =
+          manager.create(new float[] {0, 0, 1, 0.5f}, new ai.djl.ndarray.types.Shape(1, 4));
       assertThat(run("confidence-drop", text, cos, ids, down, o).value())
           .isCloseTo(100 * (s - 3 / Math.sqrt(13)), within(1e-4));
       // without the SOT/EOT exclusion every token is scaled: e' = (0,1)*1 + (2,0)*0.5 = (1, 1)
@@ -275,8 +403,10 @@ class FaithfulnessMetricsTest {
       all.put("exclude-end", false);
       assertThat(run("confidence-drop", text, cos, ids, down, all).value())
           .isCloseTo(100 * (s - 1 / Math.sqrt(2)), within(1e-4));
-      assertThatThrownBy(() -> run("confidence-drop", text, cos, ids, down, Map.of("modality", "text")))
-          .isInstanceOf(InvalidOptionException.class).hasMessageContaining("embedding-layer");
+      assertThatThrownBy(
+              () -> run("confidence-drop", text, cos, ids, down, Map.of("modality", "text")))
+          .isInstanceOf(InvalidOptionException.class)
+          .hasMessageContaining("embedding-layer");
     }
   }
 
@@ -293,44 +423,88 @@ class FaithfulnessMetricsTest {
     }
     try (BlockModel lin = TestModels.weightedSum(manager, w)) {
       NDArray x = TestModels.images(manager, img);
-      Map<String, Object> o = Map.of("runs", 30, "subset-size", 4, "score", "target", "internal-batch-size", 7);
+      Map<String, Object> o =
+          Map.of("runs", 30, "subset-size", 4, "score", "target", "internal-batch-size", 7);
       // the logit drop when S is zeroed is exactly sum_{p in S} w_p x_p: correlation 1
-      double perfect = run("faithfulness-correlation", lin, Target.ofClass(0), x, TestModels.maps(manager, contribution), o).value();
+      double perfect =
+          run(
+                  "faithfulness-correlation",
+                  lin,
+                  Target.ofClass(0),
+                  x,
+                  TestModels.maps(manager, contribution),
+                  o)
+              .value();
       assertThat(perfect).isCloseTo(1.0, within(1e-5));
       float[] negated = contribution.clone();
       for (int p = 0; p < 16; p++) {
         negated[p] = -negated[p];
       }
-      assertThat(run("faithfulness-correlation", lin, Target.ofClass(0), x, TestModels.maps(manager, negated), o).value())
+      assertThat(
+              run(
+                      "faithfulness-correlation",
+                      lin,
+                      Target.ofClass(0),
+                      x,
+                      TestModels.maps(manager, negated),
+                      o)
+                  .value())
           .isCloseTo(-1.0, within(1e-5));
       float[] noise = new float[16];
       for (int p = 0; p < 16; p++) {
         noise[p] = rnd.nextFloat();
       }
-      assertThat(run("faithfulness-correlation", lin, Target.ofClass(0), x, TestModels.maps(manager, noise), o).value())
+      assertThat(
+              run(
+                      "faithfulness-correlation",
+                      lin,
+                      Target.ofClass(0),
+                      x,
+                      TestModels.maps(manager, noise),
+                      o)
+                  .value())
           .isLessThan(0.9);
-      assertThat(run("faithfulness-correlation", lin, Target.ofClass(0), x,
-          TestModels.maps(manager, LocalisationMetricsTest.filled(1)), o).value()).isEqualTo(0.0);
+      assertThat(
+              run(
+                      "faithfulness-correlation",
+                      lin,
+                      Target.ofClass(0),
+                      x,
+                      TestModels.maps(manager, LocalisationMetricsTest.filled(1)),
+                      o)
+                  .value())
+          .isEqualTo(0.0);
     }
   }
 
   @Test
   void roadGapOnABlob() {
-    // a bright blob on R, zero elsewhere; logit = sum over R. MoRF with the perfect map removes the blob
+    // a bright blob on R, zero elsewhere; logit = sum over R. MoRF with the perfect map removes the
+    // blob
     // first and imputes it from the dark surroundings; LeRF removes dark pixels first.
     NDArray x = TestModels.images(manager, R);
-    Map<String, Object> o = Map.of("noise", 0.0, "score", "target");
-    MetricResult good = run("road", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()), o);
-    MetricResult bad = run("road", model, Target.ofClass(0), x, TestModels.maps(manager, reversed()), o);
+    Map<String, Object> o = Map.of("imputation-noise", 0.0, "score", "target");
+    MetricResult good =
+        run("road", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()), o);
+    MetricResult bad =
+        run("road", model, Target.ofClass(0), x, TestModels.maps(manager, reversed()), o);
     assertThat(good.value()).isGreaterThan(0);
     assertThat(bad.value()).isLessThan(0);
     assertThat(good.extras().get("lerf")[0]).isGreaterThan(good.extras().get("morf")[0]);
     assertThat(good.extras().get("morf-curve")).hasSize(9);
-    // fraction 0.25 removes exactly R: imputed from zeros only -> 0 (MoRF); LeRF removes 4 background
-    // pixels (15, 14, 13, 12 — the lowest values) whose neighbours are background zeros or R... the 2x2
+    // fraction 0.25 removes exactly R: imputed from zeros only -> 0 (MoRF); LeRF removes 4
+    // background
+    // pixels (15, 14, 13, 12 — the lowest values) whose neighbours are background zeros or R... the
+    // 2x2
     // at the bottom-right touches no R pixel, so it is imputed as 0 and the logit stays 4
-    MetricResult quarter = run("road", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()),
-        Map.of("noise", 0.0, "score", "target", "fractions", "0.25"));
+    MetricResult quarter =
+        run(
+            "road",
+            model,
+            Target.ofClass(0),
+            x,
+            TestModels.maps(manager, perfect()),
+            Map.of("imputation-noise", 0.0, "score", "target", "fractions", "0.25"));
     assertThat(quarter.extras().get("morf")[0]).isCloseTo(0, within(1e-6));
     assertThat(quarter.extras().get("lerf")[0]).isCloseTo(4, within(1e-6));
     assertThat(quarter.value()).isCloseTo(4, within(1e-6));
@@ -338,26 +512,43 @@ class FaithfulnessMetricsTest {
 
   @Test
   void roadOnAConstantImageIsZeroWhateverTheMap() {
-    // imputation by neighbour means reproduces a constant image exactly: removing pixels changes nothing
+    // imputation by neighbour means reproduces a constant image exactly: removing pixels changes
+    // nothing
     float[] grey = LocalisationMetricsTest.filled(0.3f);
     Random rnd = new Random(6);
     float[] noise = new float[16];
     for (int p = 0; p < 16; p++) {
       noise[p] = rnd.nextFloat();
     }
-    MetricResult r = run("road", model, Target.ofClass(0), TestModels.images(manager, grey), TestModels.maps(manager, noise),
-        Map.of("noise", 0.0, "score", "target"));
+    MetricResult r =
+        run(
+            "road",
+            model,
+            Target.ofClass(0),
+            TestModels.images(manager, grey),
+            TestModels.maps(manager, noise),
+            Map.of("imputation-noise", 0.0, "score", "target"));
     assertThat(r.value()).isCloseTo(0, within(1e-5));
     assertThat(r.extras().get("morf")[0]).isCloseTo(4 * 0.3, within(1e-5));
-    assertThatThrownBy(() -> run("road", model, Target.ofClass(0), TestModels.images(manager, grey),
-        TestModels.maps(manager, noise), Map.of("fractions", "0.5,1.0")))
-        .isInstanceOf(InvalidOptionException.class).hasMessageContaining("(0,1)");
+    assertThatThrownBy(
+            () ->
+                run(
+                    "road",
+                    model,
+                    Target.ofClass(0),
+                    TestModels.images(manager, grey),
+                    TestModels.maps(manager, noise),
+                    Map.of("fractions", "0.5,1.0")))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("(0,1)");
   }
 
   @Test
   void runsOnTheTorchScriptParityCnn() throws Exception {
     try (NDManager m = NDManager.newBaseManager();
-        TorchScriptModel cnn = TorchScriptModel.load(resource("parity/plain/model.pt"), Device.cpu(), List.of("conv3"))) {
+        TorchScriptModel cnn =
+            TorchScriptModel.load(
+                resource("parity/plain/model.pt"), Device.cpu(), List.of("conv3"))) {
       NDArray x;
       try (InputStream in = getClass().getResourceAsStream("/parity/plain/x.npy")) {
         x = Npy.read(in, m, "x.npy");

@@ -43,7 +43,9 @@ class InformationMetricsTest {
 
   static MetricResult run(String metric, NDArray x, NDArray r, NDArray m, Map<String, ?> options) {
     Metric plugin = MetricsUnderTest.get(metric);
-    return plugin.evaluate(MetricInput.builder().inputs(x).attributions(r).masks(m).build(), plugin.options().bind(options));
+    return plugin.evaluate(
+        MetricInput.builder().inputs(x).attributions(r).masks(m).build(),
+        plugin.options().bind(options));
   }
 
   @Test
@@ -57,7 +59,8 @@ class InformationMetricsTest {
     assertThat(raw.extras().get("fg")[0]).isCloseTo(e[6], within(1e-6));
     assertThat(raw.extras().get("bg")[0]).isCloseTo(e[7], within(1e-6));
     assertThat(raw.perSample()).isEmpty();
-    assertThat(run("info-differential", x, r, m, Map.of("statistic", "cka")).value()).isCloseTo(e[1], within(1e-6));
+    assertThat(run("info-differential", x, r, m, Map.of("statistic", "cka")).value())
+        .isCloseTo(e[1], within(1e-6));
     assertThat(run("dependence-fg", x, r, m, Map.of()).value()).isCloseTo(e[2], within(1e-6));
     assertThat(run("dependence-bg", x, r, m, Map.of()).value()).isCloseTo(e[3], within(1e-6));
     assertThat(run("dependence-xfg-rbg", x, r, m, Map.of()).value()).isCloseTo(e[4], within(1e-6));
@@ -66,8 +69,10 @@ class InformationMetricsTest {
 
   @Test
   void twoSamplesByHand() {
-    // n = 2: the centred Gram matrices are (1-c)/2 [[1,-1],[-1,1]] with c the cosine of the two rows,
-    // so HSIC = (1 - c_x)(1 - c_r). X_fg rows e0 and e1 (c_x = 0), R_fg rows e0 and e0+e1 (c_r = 1/sqrt2);
+    // n = 2: the centred Gram matrices are (1-c)/2 [[1,-1],[-1,1]] with c the cosine of the two
+    // rows,
+    // so HSIC = (1 - c_x)(1 - c_r). X_fg rows e0 and e1 (c_x = 0), R_fg rows e0 and e0+e1 (c_r =
+    // 1/sqrt2);
     // nothing outside the mask: the background rows are zero and HSIC_bg = 0.
     float[] x1 = new float[16];
     float[] x2 = new float[16];
@@ -109,19 +114,30 @@ class InformationMetricsTest {
     }
     NDArray x = TestModels.images(manager, img);
     NDArray m = TestModels.maps(manager, masks);
-    double good = run("info-differential", x, TestModels.maps(manager, perfect), m, Map.of()).value();
+    double good =
+        run("info-differential", x, TestModels.maps(manager, perfect), m, Map.of()).value();
     double bad = run("info-differential", x, TestModels.maps(manager, noise), m, Map.of()).value();
     assertThat(good).isGreaterThan(bad);
-    assertThat(run("dependence-fg", x, TestModels.maps(manager, perfect), m, Map.of()).value()).isCloseTo(1.0, within(1e-6));
+    assertThat(run("dependence-fg", x, TestModels.maps(manager, perfect), m, Map.of()).value())
+        .isCloseTo(1.0, within(1e-6));
     assertThat(run("dependence-xbg-rfg", x, TestModels.maps(manager, perfect), m, Map.of()).value())
-        .isLessThan(run("dependence-fg", x, TestModels.maps(manager, perfect), m, Map.of()).value());
+        .isLessThan(
+            run("dependence-fg", x, TestModels.maps(manager, perfect), m, Map.of()).value());
   }
 
   @Test
   void aBatchOfOneIsRefusedClearly() {
     NDArray x = TestModels.images(manager, LocalisationMetricsTest.A);
     NDArray m = TestModels.maps(manager, LocalisationMetricsTest.MASK);
-    assertThatThrownBy(() -> run("info-differential", x, TestModels.maps(manager, LocalisationMetricsTest.A), m, Map.of()))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("at least 2 samples");
+    assertThatThrownBy(
+            () ->
+                run(
+                    "info-differential",
+                    x,
+                    TestModels.maps(manager, LocalisationMetricsTest.A),
+                    m,
+                    Map.of()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("at least 2 samples");
   }
 }

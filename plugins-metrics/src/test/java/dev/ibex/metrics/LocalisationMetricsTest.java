@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Localisation metrics on 4x4 maps worked out by hand. The mask M is the top-left 2x2 block
- * (pixels 0, 1, 4, 5). Map A (row-major):
+ * Localisation metrics on 4x4 maps worked out by hand. The mask M is the top-left 2x2 block (pixels
+ * 0, 1, 4, 5). Map A (row-major):
  *
  * <pre>
  *   0.9 0.8 0.1 0.0
@@ -45,8 +45,12 @@ import org.junit.jupiter.api.Test;
 class LocalisationMetricsTest {
   static final float[] MASK = {1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
   static final float[] EMPTY = new float[16];
-  static final float[] A = {0.9f, 0.8f, 0.1f, 0, 0.7f, 0.6f, 0.2f, 0.1f, 0.3f, 0.2f, 0.5f, 0, 0.1f, 0, 0, 0.4f};
-  static final float[] B = {0.5f, 0.5f, 0.2f, 0, 0.5f, 0.1f, 0.2f, 0, 0, 0.3f, 0.3f, 0, 0, 0, 0, 0.1f};
+  static final float[] A = {
+    0.9f, 0.8f, 0.1f, 0, 0.7f, 0.6f, 0.2f, 0.1f, 0.3f, 0.2f, 0.5f, 0, 0.1f, 0, 0, 0.4f
+  };
+  static final float[] B = {
+    0.5f, 0.5f, 0.2f, 0, 0.5f, 0.1f, 0.2f, 0, 0, 0.3f, 0.3f, 0, 0, 0, 0, 0.1f
+  };
   static final float[] CONSTANT = filled(0.7f);
 
   static NDManager manager;
@@ -70,7 +74,10 @@ class LocalisationMetricsTest {
   static MetricResult run(String metric, Map<String, ?> options, float[][] maps, float[][] masks) {
     Metric m = MetricsUnderTest.get(metric);
     MetricInput in =
-        MetricInput.builder().attributions(TestModels.maps(manager, maps)).masks(TestModels.maps(manager, masks)).build();
+        MetricInput.builder()
+            .attributions(TestModels.maps(manager, maps))
+            .masks(TestModels.maps(manager, masks))
+            .build();
     return m.evaluate(in, m.options().bind(options));
   }
 
@@ -82,13 +89,16 @@ class LocalisationMetricsTest {
   void pixelAccuracyAndIouByHand() {
     assertThat(one("pixel-accuracy", Map.of(), A, MASK)).isCloseTo(14 / 16.0, within(1e-12));
     assertThat(one("miou", Map.of(), A, MASK)).isCloseTo(4 / 6.0, within(1e-12));
-    // quantile 0.8 of A/0.9 (numpy linear): sorted values 0,0,0,0,.1,.1,.1,.2,.2,.3,.4,.5,.6,.7,.8,.9 (/0.9),
-    // position 0.8*15 = 12 -> 0.6/0.9; strictly above: 0.9, 0.8, 0.7 -> TP 3, FN 1, TN 12: accuracy 15/16, IoU 3/4
+    // quantile 0.8 of A/0.9 (numpy linear): sorted values
+    // 0,0,0,0,.1,.1,.1,.2,.2,.3,.4,.5,.6,.7,.8,.9 (/0.9),
+    // position 0.8*15 = 12 -> 0.6/0.9; strictly above: 0.9, 0.8, 0.7 -> TP 3, FN 1, TN 12: accuracy
+    // 15/16, IoU 3/4
     Map<String, Object> q = Map.of("threshold", "quantile", "quantile", 0.8);
     assertThat(one("pixel-accuracy", q, A, MASK)).isCloseTo(15 / 16.0, within(1e-12));
     assertThat(one("miou", q, A, MASK)).isCloseTo(3 / 4.0, within(1e-12));
     // fixed value 0.85 on A/0.9: only 0.9 and 0.8 (0.889) are above -> IoU 2/4
-    assertThat(one("miou", Map.of("threshold", "value", "value", 0.85), A, MASK)).isCloseTo(0.5, within(1e-12));
+    assertThat(one("miou", Map.of("threshold", "value", "value", 0.85), A, MASK))
+        .isCloseTo(0.5, within(1e-12));
   }
 
   @Test
@@ -123,7 +133,8 @@ class LocalisationMetricsTest {
     float[] late = A.clone();
     late[0] = 0.5f;
     late[1] = 0.9f;
-    late[15] = 0.9f; // maxima at (0,1) inside and (3,3) outside: the first in row-major order is inside
+    late[15] =
+        0.9f; // maxima at (0,1) inside and (3,3) outside: the first in row-major order is inside
     assertThat(one("pointing-game", Map.of("ties", "first"), late, MASK)).isEqualTo(1.0);
     float[] early = A.clone();
     early[0] = 0.5f;
@@ -140,8 +151,10 @@ class LocalisationMetricsTest {
     float[] signed = A.clone();
     signed[15] = -0.4f; // positive total 4.5, abs total 4.9, raw total 4.1
     assertThat(one("relevance-mass", Map.of(), signed, MASK)).isCloseTo(3.0 / 4.5, within(1e-6));
-    assertThat(one("relevance-mass", Map.of("relevance", "abs"), signed, MASK)).isCloseTo(3.0 / 4.9, within(1e-6));
-    assertThat(one("relevance-mass", Map.of("relevance", "raw"), signed, MASK)).isCloseTo(3.0 / 4.1, within(1e-6));
+    assertThat(one("relevance-mass", Map.of("relevance", "abs"), signed, MASK))
+        .isCloseTo(3.0 / 4.9, within(1e-6));
+    assertThat(one("relevance-mass", Map.of("relevance", "raw"), signed, MASK))
+        .isCloseTo(3.0 / 4.1, within(1e-6));
   }
 
   @Test
@@ -150,16 +163,22 @@ class LocalisationMetricsTest {
     // B, K = 4: three 0.5s inside, then one of the two 0.3s (both outside)
     assertThat(one("relevance-rank", Map.of(), B, MASK)).isCloseTo(0.75, within(1e-12));
     assertThat(one("top-k-intersection", Map.of("k", 2), A, MASK)).isEqualTo(1.0);
-    assertThat(one("top-k-intersection", Map.of("k", 6), A, MASK)).isCloseTo(4 / 6.0, within(1e-12));
-    // B, k = 5: ties at the 5th value (0.1) are (1,1) inside and (3,3) outside; only the 0.5s, 0.3s and
-    // 0.2s are above it: 3 + 2 + 2 = 7 > 5, so the 5th value is 0.3 and the top 5 are the 0.5s and 0.3s
-    assertThat(one("top-k-intersection", Map.of("k", 5), B, MASK)).isCloseTo(3 / 5.0, within(1e-12));
+    assertThat(one("top-k-intersection", Map.of("k", 6), A, MASK))
+        .isCloseTo(4 / 6.0, within(1e-12));
+    // B, k = 5: ties at the 5th value (0.1) are (1,1) inside and (3,3) outside; only the 0.5s, 0.3s
+    // and
+    // 0.2s are above it: 3 + 2 + 2 = 7 > 5, so the 5th value is 0.3 and the top 5 are the 0.5s and
+    // 0.3s
+    assertThat(one("top-k-intersection", Map.of("k", 5), B, MASK))
+        .isCloseTo(3 / 5.0, within(1e-12));
     // a tie straddling the cut: k = 4 on a map whose 4th to 5th values tie, one inside, one outside
     float[] t = {0.9f, 0.8f, 0, 0, 0.7f, 0.5f, 0.5f, 0, 0, 0, 0, 0, 0, 0, 0, 0};
     // above 0.5: 3 inside; one slot left for two tied pixels, one of them inside: 3 + 1/2
-    assertThat(one("top-k-intersection", Map.of("k", 4), t, MASK)).isCloseTo(3.5 / 4, within(1e-12));
+    assertThat(one("top-k-intersection", Map.of("k", 4), t, MASK))
+        .isCloseTo(3.5 / 4, within(1e-12));
     assertThatThrownBy(() -> one("top-k-intersection", Map.of("k", 17), A, MASK))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("k = 17");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("k = 17");
   }
 
   @Test
@@ -170,14 +189,18 @@ class LocalisationMetricsTest {
     assertThat(one("pointing-game", Map.of("ties", "any"), CONSTANT, MASK)).isEqualTo(1.0);
     assertThat(one("relevance-mass", Map.of(), CONSTANT, MASK)).isCloseTo(0.25, within(1e-12));
     assertThat(one("relevance-rank", Map.of(), CONSTANT, MASK)).isCloseTo(0.25, within(1e-12));
-    assertThat(one("top-k-intersection", Map.of("k", 8), CONSTANT, MASK)).isCloseTo(0.25, within(1e-12));
+    assertThat(one("top-k-intersection", Map.of("k", 8), CONSTANT, MASK))
+        .isCloseTo(0.25, within(1e-12));
     assertThat(one("relevance-mass", Map.of(), new float[16], MASK)).isEqualTo(0.0);
   }
 
   @Test
   void emptyMaskIsSkippedAndCountedNeverAHit() {
     // Quantus bug 1: the pointing game scored an empty mask as a hit. Here it is skipped.
-    for (String metric : new String[] {"pointing-game", "pixel-accuracy", "miou", "map", "relevance-mass", "relevance-rank"}) {
+    for (String metric :
+        new String[] {
+          "pointing-game", "pixel-accuracy", "miou", "map", "relevance-mass", "relevance-rank"
+        }) {
       MetricResult r = run(metric, Map.of(), new float[][] {A, A}, new float[][] {EMPTY, MASK});
       assertThat(r.skipped()).as(metric).isEqualTo(1);
       assertThat(r.perSample()[0]).as(metric).isNaN();
@@ -190,17 +213,21 @@ class LocalisationMetricsTest {
 
   @Test
   void perSampleSizesComeFromTheSampleNotTheBatchAxis() {
-    // Quantus bug 2: a per-sample size (|mask|, H*W) taken from the batch axis. A sample's score must
+    // Quantus bug 2: a per-sample size (|mask|, H*W) taken from the batch axis. A sample's score
+    // must
     // not depend on how many samples share its batch.
     float[] small = new float[16];
     small[0] = 1; // |mask| = 1
-    for (String metric : new String[] {"relevance-rank", "pixel-accuracy", "map", "relevance-mass"}) {
+    for (String metric :
+        new String[] {"relevance-rank", "pixel-accuracy", "map", "relevance-mass"}) {
       double alone = one(metric, Map.of(), B, small);
-      MetricResult batch = run(metric, Map.of(), new float[][] {B, A, B}, new float[][] {small, MASK, small});
+      MetricResult batch =
+          run(metric, Map.of(), new float[][] {B, A, B}, new float[][] {small, MASK, small});
       assertThat(batch.perSample()[0]).as(metric).isCloseTo(alone, within(1e-12));
       assertThat(batch.perSample()[2]).as(metric).isCloseTo(alone, within(1e-12));
     }
-    // relevance-rank of B with |mask| = 1 at (0,0): the top-1 is a 3-way tie at 0.5, one inside: 1/3
+    // relevance-rank of B with |mask| = 1 at (0,0): the top-1 is a 3-way tie at 0.5, one inside:
+    // 1/3
     assertThat(one("relevance-rank", Map.of(), B, small)).isCloseTo(1 / 3.0, within(1e-12));
   }
 
@@ -215,7 +242,9 @@ class LocalisationMetricsTest {
     }
     NDArray attr = manager.create(three, new ai.djl.ndarray.types.Shape(1, 3, 4, 4));
     Metric m = MetricsUnderTest.get("miou");
-    MetricResult r = m.evaluate(MetricInput.builder().attributions(attr).masks(TestModels.maps(manager, MASK)).build());
+    MetricResult r =
+        m.evaluate(
+            MetricInput.builder().attributions(attr).masks(TestModels.maps(manager, MASK)).build());
     assertThat(r.perSample()).hasSize(1);
     assertThat(r.value()).isCloseTo(4 / 6.0, within(1e-6));
   }
@@ -233,7 +262,10 @@ class LocalisationMetricsTest {
       masks[i] = MASK;
       perfect[i] = MASK;
     }
-    for (String metric : new String[] {"pixel-accuracy", "miou", "map", "pointing-game", "relevance-mass", "relevance-rank"}) {
+    for (String metric :
+        new String[] {
+          "pixel-accuracy", "miou", "map", "pointing-game", "relevance-mass", "relevance-rank"
+        }) {
       double good = run(metric, Map.of(), perfect, masks).value();
       double bad = run(metric, Map.of(), noise, masks).value();
       assertThat(good).as(metric).isEqualTo(1.0);
@@ -248,9 +280,13 @@ class LocalisationMetricsTest {
     float[] half = MASK.clone();
     half[0] = 0.5f;
     assertThatThrownBy(() -> one("miou", Map.of(), A, half))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("binary");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("binary");
     Metric m = MetricsUnderTest.get("miou");
-    assertThatThrownBy(() -> m.evaluate(MetricInput.builder().attributions(TestModels.maps(manager, A)).build()))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("ground-truth masks");
+    assertThatThrownBy(
+            () ->
+                m.evaluate(MetricInput.builder().attributions(TestModels.maps(manager, A)).build()))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("ground-truth masks");
   }
 }

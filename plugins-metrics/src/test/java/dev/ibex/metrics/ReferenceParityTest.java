@@ -37,9 +37,12 @@ class ReferenceParityTest {
   @BeforeAll
   static void open() throws Exception {
     manager = NDManager.newBaseManager();
-    cnn = TorchScriptModel.load(FaithfulnessMetricsTest.resource("parity/plain/model.pt"), Device.cpu(), List.of());
+    cnn =
+        TorchScriptModel.load(
+            FaithfulnessMetricsTest.resource("parity/plain/model.pt"), Device.cpu(), List.of());
     x = npy("plain/x.npy");
-    long[] labels = npy("plain/y.npy").toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
+    long[] labels =
+        npy("plain/y.npy").toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
     y = new int[labels.length];
     for (int i = 0; i < y.length; i++) {
       y[i] = (int) labels[i];
@@ -60,16 +63,22 @@ class ReferenceParityTest {
   @Test
   void deletionAndInsertionMatchRise() throws Exception {
     NDArray maps = npy("faithfulness/maps.npy");
-    // RISE: 64 pixels per step on 32x32 = 16 steps; deletion to zeros, insertion from gkern(11, 5) blur;
+    // RISE: 64 pixels per step on 32x32 = 16 steps; deletion to zeros, insertion from gkern(11, 5)
+    // blur;
     // the class is the model's prediction
     Map<String, Object> del = Map.of("steps", 16);
     Map<String, Object> ins = Map.of("steps", 16);
     MetricResult d = FaithfulnessMetricsTest.run("deletion", cnn, Target.predicted(), x, maps, del);
-    MetricResult i = FaithfulnessMetricsTest.run("insertion", cnn, Target.predicted(), x, maps, ins);
+    MetricResult i =
+        FaithfulnessMetricsTest.run("insertion", cnn, Target.predicted(), x, maps, ins);
     assertThat(d.perSample()).containsExactly(expected[0], within(1e-7));
     assertThat(i.perSample()).containsExactly(expected[1], within(1e-7));
-    MetricResult dl = FaithfulnessMetricsTest.run("deletion", cnn, Target.predicted(), x, maps, Map.of("steps", 16, "score", "target"));
-    MetricResult il = FaithfulnessMetricsTest.run("insertion", cnn, Target.predicted(), x, maps, Map.of("steps", 16, "score", "target"));
+    MetricResult dl =
+        FaithfulnessMetricsTest.run(
+            "deletion", cnn, Target.predicted(), x, maps, Map.of("steps", 16, "score", "target"));
+    MetricResult il =
+        FaithfulnessMetricsTest.run(
+            "insertion", cnn, Target.predicted(), x, maps, Map.of("steps", 16, "score", "target"));
     assertThat(dl.perSample()).containsExactly(expected[6], within(1e-7));
     assertThat(il.perSample()).containsExactly(expected[7], within(1e-7));
   }
@@ -93,9 +102,12 @@ class ReferenceParityTest {
     Map<String, Object> soft = Map.of("normalise", "none");
     Map<String, Object> logit = Map.of("normalise", "none", "score", "target");
     MetricResult drop = FaithfulnessMetricsTest.run("confidence-drop", cnn, labels, x, cams, soft);
-    MetricResult inc = FaithfulnessMetricsTest.run("confidence-increase", cnn, labels, x, cams, soft);
-    MetricResult dropL = FaithfulnessMetricsTest.run("confidence-drop", cnn, labels, x, cams, logit);
-    MetricResult incL = FaithfulnessMetricsTest.run("confidence-increase", cnn, labels, x, cams, logit);
+    MetricResult inc =
+        FaithfulnessMetricsTest.run("confidence-increase", cnn, labels, x, cams, soft);
+    MetricResult dropL =
+        FaithfulnessMetricsTest.run("confidence-drop", cnn, labels, x, cams, logit);
+    MetricResult incL =
+        FaithfulnessMetricsTest.run("confidence-increase", cnn, labels, x, cams, logit);
     for (int s = 0; s < 4; s++) {
       // ibex reports percentages: 100x pytorch-grad-cam's per-sample values
       assertThat(drop.perSample()[s]).isCloseTo(100 * expected[2][s], within(1e-5));

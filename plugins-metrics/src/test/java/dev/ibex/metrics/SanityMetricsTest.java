@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
@@ -44,7 +43,13 @@ class SanityMetricsTest {
 
   static MetricResult run(ExplainableModel m, Attributor a, NDArray x, Map<String, ?> options) {
     Metric plugin = MetricsUnderTest.get("model-randomisation");
-    MetricInput in = MetricInput.builder().model(m).inputs(x).target(Target.ofClass(0)).attributor(a, null).build();
+    MetricInput in =
+        MetricInput.builder()
+            .model(m)
+            .inputs(x)
+            .target(Target.ofClass(0))
+            .attributor(a, null)
+            .build();
     return plugin.evaluate(in, plugin.options().bind(options));
   }
 
@@ -61,19 +66,23 @@ class SanityMetricsTest {
 
   @Test
   void byHandWithAKnownReinitialisation() {
-    // one linear layer, weights R on class 0: the gradient map is R. The layer's initializer is set to give
-    // class-0 weights 0..15 (pixel index): the randomised map is the pixel index. Spearman(R, index) is the
-    // point-biserial correlation of R with 0..15: (2.5 - 110/12) / sqrt(21.25) * sqrt(4*12/256) = -0.62622
+    // one linear layer, weights R on class 0: the gradient map is R. The layer's initializer is set
+    // to give
+    // class-0 weights 0..15 (pixel index): the randomised map is the pixel index. Spearman(R,
+    // index) is the
+    // point-biserial correlation of R with 0..15: (2.5 - 110/12) / sqrt(21.25) * sqrt(4*12/256) =
+    // -0.62622
     // (scipy.stats.spearmanr gives -0.6262242910851494)
     try (BlockModel lin = TestModels.weightedSum(manager, LocalisationMetricsTest.MASK)) {
       Parameter w = lin.block().getChildren().get(1).getValue().getParameters().get("weight");
-      Initializer index = (m, shape, type) -> {
-        float[] v = new float[32];
-        for (int p = 0; p < 16; p++) {
-          v[p] = p;
-        }
-        return m.create(v, shape);
-      };
+      Initializer index =
+          (m, shape, type) -> {
+            float[] v = new float[32];
+            for (int p = 0; p < 16; p++) {
+              v[p] = p;
+            }
+            return m.create(v, shape);
+          };
       w.setInitializer(index);
       float[] before = w.getArray().toFloatArray();
       MetricResult r = run(lin, TestAttributors.gradient(), images(1, 1), Map.of());
@@ -81,9 +90,11 @@ class SanityMetricsTest {
       assertThat(r.extras()).containsOnlyKeys("layer:02Linear");
       // the model is left exactly as it was
       assertThat(w.getArray().toFloatArray()).containsExactly(before);
-      // ONES for class 0 makes the randomised gradient constant: Spearman with a constant map is 0, not NaN
+      // ONES for class 0 makes the randomised gradient constant: Spearman with a constant map is 0,
+      // not NaN
       w.setInitializer(Initializer.ONES);
-      assertThat(run(lin, TestAttributors.gradient(), images(1, 1), Map.of()).value()).isEqualTo(0.0);
+      assertThat(run(lin, TestAttributors.gradient(), images(1, 1), Map.of()).value())
+          .isEqualTo(0.0);
     }
   }
 
@@ -98,7 +109,8 @@ class SanityMetricsTest {
       }
       MetricResult r = run(mlp, TestAttributors.gradient(), x, Map.of());
       // top-down order: the output layer first
-      assertThat(new ArrayList<>(r.extras().keySet())).containsExactly("layer:06Linear", "layer:04Linear", "layer:02Linear");
+      assertThat(new ArrayList<>(r.extras().keySet()))
+          .containsExactly("layer:06Linear", "layer:04Linear", "layer:02Linear");
       assertThat(r.perSample()).hasSize(4);
       assertThat(r.value()).isLessThan(0.9);
       assertThat(mlp.forward(x).toFloatArray()).containsExactly(outBefore);
@@ -115,7 +127,8 @@ class SanityMetricsTest {
 
   @Test
   void aModelIndependentMapFailsTheCheck() {
-    // an "edge detector" that ignores the model keeps its map under any randomisation: correlation 1 (worst)
+    // an "edge detector" that ignores the model keeps its map under any randomisation: correlation
+    // 1 (worst)
     try (BlockModel mlp = TestModels.mlp(manager)) {
       MetricResult r = run(mlp, ConsistencyMetricsTest.IDENTITY, images(3, 3), Map.of());
       assertThat(r.value()).isCloseTo(1.0, within(1e-12));
@@ -126,16 +139,32 @@ class SanityMetricsTest {
 
   @Test
   void modelsWithoutReachableParametersAreRefused() throws Exception {
-    try (TorchScriptModel cnn = TorchScriptModel.load(FaithfulnessMetricsTest.resource("parity/plain/model.pt"), Device.cpu(), List.of())) {
-      assertThatThrownBy(() -> run(cnn, TestAttributors.gradient(), manager.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(1, 3, 32, 32)), Map.of()))
+    try (TorchScriptModel cnn =
+        TorchScriptModel.load(
+            FaithfulnessMetricsTest.resource("parity/plain/model.pt"), Device.cpu(), List.of())) {
+      assertThatThrownBy(
+              () ->
+                  run(
+                      cnn,
+                      TestAttributors.gradient(),
+                      manager.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(1, 3, 32, 32)),
+                      Map.of()))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("BlockModel over a SequentialBlock")
           .hasMessageContaining("TorchScriptModel");
     }
     Metric plugin = MetricsUnderTest.get("model-randomisation");
     try (BlockModel mlp = TestModels.mlp(manager)) {
-      assertThatThrownBy(() -> plugin.evaluate(MetricInput.builder().model(mlp).inputs(images(1, 1)).target(Target.ofClass(0)).build()))
-          .isInstanceOf(InvalidInputException.class).hasMessageContaining("attributor");
+      assertThatThrownBy(
+              () ->
+                  plugin.evaluate(
+                      MetricInput.builder()
+                          .model(mlp)
+                          .inputs(images(1, 1))
+                          .target(Target.ofClass(0))
+                          .build()))
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("attributor");
     }
   }
 }

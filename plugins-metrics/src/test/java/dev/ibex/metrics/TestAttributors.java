@@ -29,10 +29,13 @@ final class TestAttributors {
       }
 
       @Override
-      public Attribution attribute(ExplainableModel model, NDArray input, Target target, Options options) {
+      public Attribution attribute(
+          ExplainableModel model, NDArray input, Target target, Options options) {
         NDArray v = f.apply(input);
         model.passes().countForward(input.getShape().get(0));
-        return Attribution.builder(name, v, Layout.PIXEL).passes(input.getShape().get(0), 0).build();
+        return Attribution.builder(name, v, Layout.PIXEL)
+            .passes(input.getShape().get(0), 0)
+            .build();
       }
     };
   }
@@ -51,7 +54,8 @@ final class TestAttributors {
       }
 
       @Override
-      public Attribution attribute(ExplainableModel model, NDArray input, Target target, Options options) {
+      public Attribution attribute(
+          ExplainableModel model, NDArray input, Target target, Options options) {
         NDArray leaf = input.duplicate();
         leaf.setRequiresGradient(true);
         try (GradientCollector c = input.getManager().getEngine().newGradientCollector()) {
@@ -60,7 +64,9 @@ final class TestAttributors {
           c.backward(t.score(out).sum());
         }
         NDArray g = leaf.getGradient().abs();
-        return Attribution.builder("test-gradient", g, Layout.PIXEL).passes(input.getShape().get(0), input.getShape().get(0)).build();
+        return Attribution.builder("test-gradient", g, Layout.PIXEL)
+            .passes(input.getShape().get(0), input.getShape().get(0))
+            .build();
       }
     };
   }

@@ -54,8 +54,8 @@ final class TestModels {
   }
 
   /**
-   * (N,L) token ids to an (N,D) text embedding: one-hot, then a token-embedding table (layer
-   * {@code 02Linear}, output (N,L,D)), then the sum over tokens.
+   * (N,L) token ids to an (N,D) text embedding: one-hot, then a token-embedding table (layer {@code
+   * 02Linear}, output (N,L,D)), then the sum over tokens.
    *
    * @param m manager
    * @param table (V, D) embedding of each token id
@@ -67,7 +67,10 @@ final class TestModels {
     Linear embed = Linear.builder().setUnits(d).optBias(false).build();
     SequentialBlock block =
         new SequentialBlock()
-            .add(new LambdaBlock(x -> new NDList(x.singletonOrThrow().toType(DataType.INT64, false).oneHot(v)), "onehot"))
+            .add(
+                new LambdaBlock(
+                    x -> new NDList(x.singletonOrThrow().toType(DataType.INT64, false).oneHot(v)),
+                    "onehot"))
             .add(embed)
             .add(new LambdaBlock(x -> new NDList(x.singletonOrThrow().sum(new int[] {1})), "sum"));
     block.initialize(m, DataType.FLOAT32, new Shape(1, 3));

@@ -20,10 +20,17 @@ class ThroughputMetricsTest {
   void measuresSamplesPerSecondAndPassCounts() {
     try (NDManager m = NDManager.newBaseManager();
         BlockModel model = TestModels.weightedSum(m, LocalisationMetricsTest.MASK)) {
-      NDArray x = TestModels.images(m, LocalisationMetricsTest.A, LocalisationMetricsTest.B, LocalisationMetricsTest.A);
+      NDArray x =
+          TestModels.images(
+              m, LocalisationMetricsTest.A, LocalisationMetricsTest.B, LocalisationMetricsTest.A);
       Metric fps = MetricsUnderTest.get("fps");
-      MetricInput in = MetricInput.builder().model(model).inputs(x).target(Target.ofClass(0))
-          .attributor(TestAttributors.gradient(), null).build();
+      MetricInput in =
+          MetricInput.builder()
+              .model(model)
+              .inputs(x)
+              .target(Target.ofClass(0))
+              .attributor(TestAttributors.gradient(), null)
+              .build();
       long before = model.passes().forward();
       MetricResult r = fps.evaluate(in, fps.options().bind(Map.of("warmup", 2, "repeats", 4)));
       assertThat(fps.direction()).isEqualTo(Direction.HIGHER_IS_BETTER);

@@ -38,7 +38,9 @@ public final class AtomicFiles {
       this.file = file;
     }
 
-    /** @return the path as the caller gave it */
+    /**
+     * @return the path as the caller gave it
+     */
     public Path file() {
       return file;
     }
@@ -73,15 +75,18 @@ public final class AtomicFiles {
     try {
       Files.createDirectories(parent);
     } catch (IOException e) {
-      throw new WriteException(file, "cannot create its directory " + parent + " (" + obstacle(parent, e) + ")", e);
+      throw new WriteException(
+          file, "cannot create its directory " + parent + " (" + obstacle(parent, e) + ")", e);
     }
     Path tmp = temporarySibling(target);
     try {
-      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      try (OutputStream out =
+          Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         body.writeTo(out);
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -108,7 +113,13 @@ public final class AtomicFiles {
   // Files.createTempFile would force mode 0600; a plain CREATE_NEW honours the umask.
   private static Path temporarySibling(Path target) throws IOException {
     for (int attempt = 0; attempt < 100; attempt++) {
-      Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+      Path tmp =
+          target.resolveSibling(
+              "."
+                  + target.getFileName()
+                  + "."
+                  + Long.toHexString(ThreadLocalRandom.current().nextLong())
+                  + ".tmp");
       if (!Files.exists(tmp)) {
         return tmp;
       }
@@ -117,8 +128,8 @@ public final class AtomicFiles {
   }
 
   /**
-   * Why {@code dir} cannot be made: a file where the path needs a directory is named, as the part of
-   * the path to change ("cannot use /a/b: not a directory"); else the file system's reason.
+   * Why {@code dir} cannot be made: a file where the path needs a directory is named, as the part
+   * of the path to change ("cannot use /a/b: not a directory"); else the file system's reason.
    */
   private static String obstacle(Path dir, IOException e) {
     for (Path p = dir; p != null; p = p.getParent()) {
@@ -134,8 +145,12 @@ public final class AtomicFiles {
       if (fs.getReason() != null) {
         return fs.getReason();
       }
-      // e.g. AccessDeniedException carries only a path, maybe the temporary's: say what kind of failure instead
-      return e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2")
+      // e.g. AccessDeniedException carries only a path, maybe the temporary's: say what kind of
+      // failure instead
+      return e.getClass()
+          .getSimpleName()
+          .replace("Exception", "")
+          .replaceAll("([a-z])([A-Z])", "$1 $2")
           .toLowerCase(Locale.ROOT);
     }
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

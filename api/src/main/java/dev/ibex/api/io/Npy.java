@@ -37,7 +37,8 @@ public final class Npy {
    * @param file the file
    * @param manager where the array goes
    * @return the array, with the file's shape and data type
-   * @throws InvalidInputException if the file is missing, unreadable or not a supported {@code .npy}
+   * @throws InvalidInputException if the file is missing, unreadable or not a supported {@code
+   *     .npy}
    * @throws IOException on a read failure of the device
    */
   public static NDArray read(Path file, NDManager manager) throws IOException {
@@ -54,7 +55,12 @@ public final class Npy {
     try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(file))) {
       return read(in, manager, file.toString());
     } catch (java.nio.file.FileSystemException e) {
-      throw new InvalidInputException("cannot read " + file + ": " + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()), e);
+      throw new InvalidInputException(
+          "cannot read "
+              + file
+              + ": "
+              + (e.getReason() == null ? e.getClass().getSimpleName() : e.getReason()),
+          e);
     }
   }
 
@@ -88,7 +94,12 @@ public final class Npy {
     // refuse before allocating: a corrupt length would otherwise ask for gigabytes
     if (headerLen > MAX_HEADER) {
       throw new InvalidInputException(
-          what + ": .npy header length " + headerLen + " is implausible (more than " + MAX_HEADER + " bytes)");
+          what
+              + ": .npy header length "
+              + headerLen
+              + " is implausible (more than "
+              + MAX_HEADER
+              + " bytes)");
     }
     byte[] headerBytes = in.readNBytes((int) headerLen);
     if (headerBytes.length != headerLen) {
@@ -98,7 +109,8 @@ public final class Npy {
     String header = new String(headerBytes, StandardCharsets.ISO_8859_1);
     String descr = group(DESCR, header, what, "descr");
     if ("True".equals(group(FORTRAN, header, what, "fortran_order"))) {
-      throw new InvalidInputException(what + ": Fortran-order arrays are not supported; save with C order");
+      throw new InvalidInputException(
+          what + ": Fortran-order arrays are not supported; save with C order");
     }
     DataType type = typeOf(descr, what);
     long[] dims = dims(group(SHAPE, header, what, "shape"), what);
@@ -111,20 +123,33 @@ public final class Npy {
       }
       bytes = Math.multiplyExact(count, (long) type.getNumOfBytes());
     } catch (ArithmeticException e) {
-      throw new InvalidInputException(what + " is too large: shape " + shape + " overflows 64-bit sizes");
+      throw new InvalidInputException(
+          what + " is too large: shape " + shape + " overflows 64-bit sizes");
     }
     if (bytes > Integer.MAX_VALUE - 8) {
-      throw new InvalidInputException(what + " is too large: " + bytes + " data bytes for shape " + shape + " (at most 2 GiB)");
+      throw new InvalidInputException(
+          what + " is too large: " + bytes + " data bytes for shape " + shape + " (at most 2 GiB)");
     }
     // readNBytes grows its buffer as bytes arrive, so a short file never costs the declared size
     byte[] data = in.readNBytes((int) bytes);
     if (data.length != bytes) {
       throw new InvalidInputException(
-          what + " is truncated: " + data.length + " of " + bytes + " data bytes for shape " + shape);
+          what
+              + " is truncated: "
+              + data.length
+              + " of "
+              + bytes
+              + " data bytes for shape "
+              + shape);
     }
     if (in.read() != -1) {
       throw new InvalidInputException(
-          what + " has bytes after its " + bytes + " data bytes for shape " + shape + " (corrupt or not one array)");
+          what
+              + " has bytes after its "
+              + bytes
+              + " data bytes for shape "
+              + shape
+              + " (corrupt or not one array)");
     }
     ByteBuffer buf = ByteBuffer.allocateDirect(data.length).order(ByteOrder.nativeOrder());
     buf.put(data);
@@ -134,7 +159,8 @@ public final class Npy {
 
   private static long unsignedLittleEndian(byte[] b, int n, String what) {
     if (b.length != n) {
-      throw new InvalidInputException(what + " is truncated: it ends inside the .npy header length");
+      throw new InvalidInputException(
+          what + " is truncated: it ends inside the .npy header length");
     }
     long v = 0;
     for (int i = n - 1; i >= 0; i--) {
@@ -157,13 +183,19 @@ public final class Npy {
         break; // "()": a scalar
       }
       if (!p.matches("[0-9]{1,19}")) {
-        throw new InvalidInputException(what + ": .npy shape (" + tuple + ") has an invalid dimension '" + p
-            + "' (each must be a non-negative integer)");
+        throw new InvalidInputException(
+            what
+                + ": .npy shape ("
+                + tuple
+                + ") has an invalid dimension '"
+                + p
+                + "' (each must be a non-negative integer)");
       }
       try {
         dims[n++] = Long.parseLong(p);
       } catch (NumberFormatException e) {
-        throw new InvalidInputException(what + ": .npy shape (" + tuple + ") has a dimension too large: " + p);
+        throw new InvalidInputException(
+            what + ": .npy shape (" + tuple + ") has a dimension too large: " + p);
       }
     }
     return Arrays.copyOf(dims, n);
@@ -197,7 +229,8 @@ public final class Npy {
         file,
         out -> {
           out.write(MAGIC);
-          out.write(new byte[] {1, 0, (byte) (header.length() & 0xff), (byte) (header.length() >> 8)});
+          out.write(
+              new byte[] {1, 0, (byte) (header.length() & 0xff), (byte) (header.length() >> 8)});
           out.write(header.getBytes(StandardCharsets.ISO_8859_1));
           out.write(le.array());
         });
@@ -206,7 +239,8 @@ public final class Npy {
   private static String group(Pattern p, String header, String what, String key) {
     Matcher m = p.matcher(header);
     if (!m.find()) {
-      throw new InvalidInputException(what + ": .npy header has no '" + key + "': " + header.trim());
+      throw new InvalidInputException(
+          what + ": .npy header has no '" + key + "': " + header.trim());
     }
     return m.group(1);
   }
@@ -227,7 +261,10 @@ public final class Npy {
         return DataType.BOOLEAN;
       default:
         throw new InvalidInputException(
-            what + ": unsupported dtype '" + descr + "' (use float32, float64, int32, int64, uint8 or bool)");
+            what
+                + ": unsupported dtype '"
+                + descr
+                + "' (use float32, float64, int32, int64, uint8 or bool)");
     }
   }
 

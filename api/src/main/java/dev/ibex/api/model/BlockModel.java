@@ -19,10 +19,10 @@ import java.util.Optional;
 /**
  * Adapts an initialised DJL {@link Block} built in Java.
  *
- * <p>A {@link SequentialBlock} exposes its children as layers and stages automatically, under
- * DJL's child names ({@code 01Conv2d}, {@code 02LambdaBlock}, …): {@code toLayer(L, x)} runs the
- * children up to and including {@code L}. A ReLU stage is a child {@link LambdaBlock} named {@code
- * ReLU} (what {@code Activation.reluBlock()} builds) or one whose name is "relu" in any case.
+ * <p>A {@link SequentialBlock} exposes its children as layers and stages automatically, under DJL's
+ * child names ({@code 01Conv2d}, {@code 02LambdaBlock}, …): {@code toLayer(L, x)} runs the children
+ * up to and including {@code L}. A ReLU stage is a child {@link LambdaBlock} named {@code ReLU}
+ * (what {@code Activation.reluBlock()} builds) or one whose name is "relu" in any case.
  *
  * <p>The forward runs with {@code training=false} (eval semantics). While the adapter is open the
  * block's parameters are frozen so that attribution neither computes nor accumulates parameter
@@ -68,7 +68,9 @@ public final class BlockModel implements ExplainableModel {
     return new BlockModel(block, manager);
   }
 
-  /** @return the wrapped block */
+  /**
+   * @return the wrapped block
+   */
   public Block block() {
     return block;
   }

@@ -8,8 +8,8 @@ import java.util.Optional;
 
 /**
  * A model as attribution methods see it: a differentiable forward with eval semantics (batch-norm
- * uses running statistics, dropout is off), named split points for layer methods, and optionally the
- * chain of stages for segment-wise methods.
+ * uses running statistics, dropout is off), named split points for layer methods, and optionally
+ * the chain of stages for segment-wise methods.
  *
  * <p>Split-point contract: for every layer {@code L} in {@link #layers()}, {@code fromLayer(L,
  * toLayer(L, x))} equals {@code forward(x)}. Gradients are recorded when called inside a {@link
@@ -17,10 +17,14 @@ import java.util.Optional;
  * {@link TorchScriptModel} for TorchScript files.
  */
 public interface ExplainableModel extends AutoCloseable {
-  /** @return the manager that owns the model's parameters */
+  /**
+   * @return the manager that owns the model's parameters
+   */
   NDManager manager();
 
-  /** @return the device the model runs on; inputs must be on it */
+  /**
+   * @return the device the model runs on; inputs must be on it
+   */
   default Device device() {
     return manager().getDevice();
   }
@@ -33,7 +37,9 @@ public interface ExplainableModel extends AutoCloseable {
    */
   NDArray forward(NDArray input);
 
-  /** @return the split points this model is known to offer (immutable) */
+  /**
+   * @return the split points this model is known to offer (immutable)
+   */
   List<String> layers();
 
   /**
@@ -59,8 +65,8 @@ public interface ExplainableModel extends AutoCloseable {
 
   /**
    * The rest of the forward pass from a split point, for models whose tail also needs the original
-   * input (a CLIP text tower pools at the EOT position of the token ids). Batched methods pass the input
-   * row of each activation row. By default the input is not needed and this is {@link
+   * input (a CLIP text tower pools at the EOT position of the token ids). Batched methods pass the
+   * input row of each activation row. By default the input is not needed and this is {@link
    * #fromLayer(String, NDArray)}.
    *
    * @param layer a split point
@@ -72,13 +78,20 @@ public interface ExplainableModel extends AutoCloseable {
     return fromLayer(layer, activation);
   }
 
-  /** @return the model as a chain of stages (immutable), if the adapter can see inside it */
+  /**
+   * @return the model as a chain of stages (immutable), if the adapter can see inside it
+   */
   Optional<List<Stage>> stages();
 
-  /** @return the pass counter of this model */
+  /**
+   * @return the pass counter of this model
+   */
   PassCounter passes();
 
-  /** Releases what the adapter holds (the model itself for loaded files; parameter state for blocks). */
+  /**
+   * Releases what the adapter holds (the model itself for loaded files; parameter state for
+   * blocks).
+   */
   @Override
   void close();
 }

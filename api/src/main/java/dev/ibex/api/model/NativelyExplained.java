@@ -5,16 +5,18 @@ import java.util.Optional;
 
 /**
  * A capability of a trained model: it carries its own explanation, which a named attributor reads
- * (e.g. a model trained with the {@code aib} regularizer and its {@code aib-attention} map). A block
- * or an {@link ExplainableModel} implements it; hosts ask for the capability instead of testing
- * concrete model classes:
+ * (e.g. a model trained with the {@code aib} regularizer and its {@code aib-attention} map). A
+ * block or an {@link ExplainableModel} implements it; hosts ask for the capability instead of
+ * testing concrete model classes:
  *
  * <pre>{@code
  * String method = NativelyExplained.attributorFor(block).orElse("saliency");
  * }</pre>
  */
 public interface NativelyExplained {
-  /** @return the name of the attributor that explains this model natively, if it has one */
+  /**
+   * @return the name of the attributor that explains this model natively, if it has one
+   */
   Optional<String> nativeAttributor();
 
   /**
@@ -24,7 +26,9 @@ public interface NativelyExplained {
    * @return the attributor's name, or empty when the block has no native explanation
    */
   static Optional<String> attributorFor(Block block) {
-    return block instanceof NativelyExplained ? ((NativelyExplained) block).nativeAttributor() : Optional.empty();
+    return block instanceof NativelyExplained
+        ? ((NativelyExplained) block).nativeAttributor()
+        : Optional.empty();
   }
 
   /**
@@ -37,6 +41,8 @@ public interface NativelyExplained {
     if (model instanceof NativelyExplained) {
       return ((NativelyExplained) model).nativeAttributor();
     }
-    return model instanceof BlockModel ? attributorFor(((BlockModel) model).block()) : Optional.empty();
+    return model instanceof BlockModel
+        ? attributorFor(((BlockModel) model).block())
+        : Optional.empty();
   }
 }

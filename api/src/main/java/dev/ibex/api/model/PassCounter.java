@@ -10,22 +10,30 @@ public final class PassCounter {
   private final AtomicLong forward = new AtomicLong();
   private final AtomicLong backward = new AtomicLong();
 
-  /** @param rows rows that went forward through the whole model */
+  /**
+   * @param rows rows that went forward through the whole model
+   */
   public void countForward(long rows) {
     forward.addAndGet(rows);
   }
 
-  /** @param rows rows whose score was back-propagated */
+  /**
+   * @param rows rows whose score was back-propagated
+   */
   public void countBackward(long rows) {
     backward.addAndGet(rows);
   }
 
-  /** @return forward rows so far */
+  /**
+   * @return forward rows so far
+   */
   public long forward() {
     return forward.get();
   }
 
-  /** @return backward rows so far */
+  /**
+   * @return backward rows so far
+   */
   public long backward() {
     return backward.get();
   }
@@ -52,12 +60,16 @@ public final class PassCounter {
       this.backward0 = backward0;
     }
 
-    /** @return forward rows counted since the mark */
+    /**
+     * @return forward rows counted since the mark
+     */
     public long forward() {
       return counter.forward() - forward0;
     }
 
-    /** @return backward rows counted since the mark */
+    /**
+     * @return backward rows counted since the mark
+     */
     public long backward() {
       return counter.backward() - backward0;
     }

@@ -7,10 +7,14 @@ import ai.djl.ndarray.NDArray;
  * their own backward rule at certain operations (guided backprop at each ReLU) walk the chain.
  */
 public interface Stage {
-  /** @return the stage's name (the layer name of its output) */
+  /**
+   * @return the stage's name (the layer name of its output)
+   */
   String name();
 
-  /** @return whether this stage is exactly an element-wise ReLU */
+  /**
+   * @return whether this stage is exactly an element-wise ReLU
+   */
   boolean isRelu();
 
   /**

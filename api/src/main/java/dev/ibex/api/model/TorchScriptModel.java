@@ -30,10 +30,11 @@ import java.util.Optional;
  * method fails with {@link UnknownLayerException}; declared layers (see {@link #load(Path, Device,
  * List)}) are what {@link #layers()} reports.
  *
- * <p>A model with several entry points (a CLIP model's {@code encode_image} and {@code encode_text})
- * is adapted once per entry point with {@link #builder(Path)}: {@link Builder#forwardMethod} names
- * the method that plays {@code forward}, and {@link Builder#tailTakesInput} declares a tail {@code
- * from_<name>(z, x)} that also takes the input (a text tower pools at the EOT token of {@code x}).
+ * <p>A model with several entry points (a CLIP model's {@code encode_image} and {@code
+ * encode_text}) is adapted once per entry point with {@link #builder(Path)}: {@link
+ * Builder#forwardMethod} names the method that plays {@code forward}, and {@link
+ * Builder#tailTakesInput} declares a tail {@code from_<name>(z, x)} that also takes the input (a
+ * text tower pools at the EOT token of {@code x}).
  *
  * <p>Export the model in eval mode and frozen ({@code torch.jit.freeze}), so that batch-norm is
  * folded with its running statistics. The adapter loads it with trainable parameters, freezes them
@@ -155,7 +156,9 @@ public final class TorchScriptModel implements ExplainableModel {
       return out.get(0);
     } catch (EngineException e) {
       String msg = String.valueOf(e.getMessage());
-      if (method != null && msg.contains("is not defined") && (method.startsWith("to_") || method.startsWith("from_"))) {
+      if (method != null
+          && msg.contains("is not defined")
+          && (method.startsWith("to_") || method.startsWith("from_"))) {
         String layer = method.substring(method.indexOf('_') + 1);
         throw new UnknownLayerException(
             layer, declaredLayers, "the model exports no method '" + method + "'");
@@ -225,7 +228,8 @@ public final class TorchScriptModel implements ExplainableModel {
     }
 
     /**
-     * @param takesInput whether every {@code from_<name>} takes {@code (z, x)} rather than {@code (z)}
+     * @param takesInput whether every {@code from_<name>} takes {@code (z, x)} rather than {@code
+     *     (z)}
      * @return this builder
      */
     public Builder tailTakesInput(boolean takesInput) {
@@ -243,7 +247,8 @@ public final class TorchScriptModel implements ExplainableModel {
       if (!Files.isRegularFile(file)) {
         throw new IbexException("model file not found: " + file);
       }
-      Device d = device != null ? device : ai.djl.engine.Engine.getEngine("PyTorch").defaultDevice();
+      Device d =
+          device != null ? device : ai.djl.engine.Engine.getEngine("PyTorch").defaultDevice();
       Model model = Model.newInstance(file.getFileName().toString(), d, "PyTorch");
       try {
         model.load(file, null, Map.of("trainParam", "true"));
@@ -256,9 +261,9 @@ public final class TorchScriptModel implements ExplainableModel {
   }
 
   /**
-   * The engine's own reason: TorchScript's first line is only "The following operation failed in the
-   * TorchScript interpreter", the cause ("… expected input[2, 1, 32, 32] to have 3 channels …") is the
-   * last {@code RuntimeError:} line of its trace.
+   * The engine's own reason: TorchScript's first line is only "The following operation failed in
+   * the TorchScript interpreter", the cause ("… expected input[2, 1, 32, 32] to have 3 channels …")
+   * is the last {@code RuntimeError:} line of its trace.
    */
   private static String reason(Throwable e) {
     String m = String.valueOf(e.getMessage());

@@ -44,7 +44,9 @@ public final class OptionSchema {
     return new OptionSchema(b.build());
   }
 
-  /** @return the options in declaration order (immutable) */
+  /**
+   * @return the options in declaration order (immutable)
+   */
   public List<OptionSpec> specs() {
     return specs.values().asList();
   }
@@ -63,12 +65,16 @@ public final class OptionSchema {
           "unknown option '"
               + name
               + "'; "
-              + (specs.isEmpty() ? "this plugin takes no options" : "known: " + String.join(", ", specs.keySet())));
+              + (specs.isEmpty()
+                  ? "this plugin takes no options"
+                  : "known: " + String.join(", ", specs.keySet())));
     }
     return s;
   }
 
-  /** @return the options all at their defaults */
+  /**
+   * @return the options all at their defaults
+   */
   public Options defaults() {
     Map<String, Object> values = new LinkedHashMap<>();
     for (OptionSpec s : specs.values()) {
@@ -108,5 +114,4 @@ public final class OptionSchema {
     }
     return o;
   }
-
 }

@@ -58,7 +58,8 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec integer(String name, int defaultValue, String doc) {
-    return new OptionSpec(name, OptionType.INT, defaultValue, null, null, ImmutableList.of(), doc, null);
+    return new OptionSpec(
+        name, OptionType.INT, defaultValue, null, null, ImmutableList.of(), doc, null);
   }
 
   /**
@@ -70,7 +71,8 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec real(String name, double defaultValue, String doc) {
-    return new OptionSpec(name, OptionType.DOUBLE, defaultValue, null, null, ImmutableList.of(), doc, null);
+    return new OptionSpec(
+        name, OptionType.DOUBLE, defaultValue, null, null, ImmutableList.of(), doc, null);
   }
 
   /**
@@ -82,7 +84,8 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec bool(String name, boolean defaultValue, String doc) {
-    return new OptionSpec(name, OptionType.BOOLEAN, defaultValue, null, null, ImmutableList.of(), doc, null);
+    return new OptionSpec(
+        name, OptionType.BOOLEAN, defaultValue, null, null, ImmutableList.of(), doc, null);
   }
 
   /**
@@ -94,7 +97,8 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec text(String name, String defaultValue, String doc) {
-    return new OptionSpec(name, OptionType.STRING, defaultValue, null, null, ImmutableList.of(), doc, null);
+    return new OptionSpec(
+        name, OptionType.STRING, defaultValue, null, null, ImmutableList.of(), doc, null);
   }
 
   /**
@@ -106,9 +110,17 @@ public final class OptionSpec {
    * @param doc one line of documentation
    * @return the spec
    */
-  public static OptionSpec choice(String name, String defaultValue, List<String> choices, String doc) {
+  public static OptionSpec choice(
+      String name, String defaultValue, List<String> choices, String doc) {
     return new OptionSpec(
-        name, OptionType.CHOICE, defaultValue, null, null, ImmutableList.copyOf(choices), doc, null);
+        name,
+        OptionType.CHOICE,
+        defaultValue,
+        null,
+        null,
+        ImmutableList.copyOf(choices),
+        doc,
+        null);
   }
 
   /**
@@ -120,7 +132,8 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec value(String name, String defaultValue, String doc) {
-    return new OptionSpec(name, OptionType.VALUE, defaultValue, null, null, ImmutableList.of(), doc, null);
+    return new OptionSpec(
+        name, OptionType.VALUE, defaultValue, null, null, ImmutableList.of(), doc, null);
   }
 
   /**
@@ -131,7 +144,8 @@ public final class OptionSpec {
    * @return a new spec
    */
   public OptionSpec withRange(double lo, double hi) {
-    checkArgument(type == OptionType.INT || type == OptionType.DOUBLE, "range on non-numeric %s", name);
+    checkArgument(
+        type == OptionType.INT || type == OptionType.DOUBLE, "range on non-numeric %s", name);
     checkArgument(lo <= hi, "empty range for %s", name);
     return new OptionSpec(name, type, defaultValue, lo, hi, choices, doc, check);
   }
@@ -179,37 +193,51 @@ public final class OptionSpec {
     return withRange(lo, Double.POSITIVE_INFINITY);
   }
 
-  /** @return the kebab-case name */
+  /**
+   * @return the kebab-case name
+   */
   public String name() {
     return name;
   }
 
-  /** @return the value type */
+  /**
+   * @return the value type
+   */
   public OptionType type() {
     return type;
   }
 
-  /** @return the default value, or {@code null} when the option has none */
+  /**
+   * @return the default value, or {@code null} when the option has none
+   */
   public Object defaultValue() {
     return defaultValue;
   }
 
-  /** @return the inclusive lower bound, or {@code null} */
+  /**
+   * @return the inclusive lower bound, or {@code null}
+   */
   public Double min() {
     return min;
   }
 
-  /** @return the inclusive upper bound, or {@code null} */
+  /**
+   * @return the inclusive upper bound, or {@code null}
+   */
   public Double max() {
     return max;
   }
 
-  /** @return the allowed values of a {@link OptionType#CHOICE} option, else empty */
+  /**
+   * @return the allowed values of a {@link OptionType#CHOICE} option, else empty
+   */
   public List<String> choices() {
     return choices;
   }
 
-  /** @return one line of documentation */
+  /**
+   * @return one line of documentation
+   */
   public String doc() {
     return doc;
   }
@@ -315,7 +343,9 @@ public final class OptionSpec {
     }
   }
 
-  /** @return the allowed range as text, e.g. {@code [1, 10000]}, or empty when unbounded */
+  /**
+   * @return the allowed range as text, e.g. {@code [1, 10000]}, or empty when unbounded
+   */
   public String rangeText() {
     if (min == null && max == null) {
       return "";

@@ -46,12 +46,16 @@ public final class Options {
     return with(name, schema.spec(name).parse(text));
   }
 
-  /** @return the schema these options belong to */
+  /**
+   * @return the schema these options belong to
+   */
   public OptionSchema schema() {
     return schema;
   }
 
-  /** @return all set values, by name, in schema order of first setting */
+  /**
+   * @return all set values, by name, in schema order of first setting
+   */
   public Map<String, Object> asMap() {
     return values;
   }
@@ -103,7 +107,8 @@ public final class Options {
   public String getString(String name) {
     Object v = require(name);
     if (!(v instanceof String)) {
-      throw new InvalidOptionException("option '" + name + "' holds a " + v.getClass().getSimpleName() + ", not text");
+      throw new InvalidOptionException(
+          "option '" + name + "' holds a " + v.getClass().getSimpleName() + ", not text");
     }
     return (String) v;
   }

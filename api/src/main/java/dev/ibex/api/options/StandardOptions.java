@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * ibex's option vocabulary: the options that several plugins take, each with one name, one type
- * and one set of values across attributors and metrics. A plugin adopts one as it is or with its own
+ * ibex's option vocabulary: the options that several plugins take, each with one name, one type and
+ * one set of values across attributors and metrics. A plugin adopts one as it is or with its own
  * default ({@link OptionSpec#withDefault}) or documentation ({@link OptionSpec#withDoc}); {@link
  * Vocabulary#check} finds options that drift from it.
  */
@@ -15,20 +15,30 @@ public final class StandardOptions {
 
   /** The split point a layer method works at. */
   public static final OptionSpec LAYER =
-      OptionSpec.text("layer", null, "split point whose activation the method uses (required), e.g. conv3");
+      OptionSpec.text(
+          "layer", null, "split point whose activation the method uses (required), e.g. conv3");
 
   /** Per-map normalisation of a result: none, or min-max to [0, 1] per sample. */
   public static final OptionSpec NORMALISE =
-      OptionSpec.choice("normalise", "none", List.of("none", "minmax"),
+      OptionSpec.choice(
+          "normalise",
+          "none",
+          List.of("none", "minmax"),
           "per-map normalisation: none, or min-max to [0, 1] per sample");
 
-  /** Rows per model call when a method expands the batch (path points, masks, noise draws, curves). */
+  /**
+   * Rows per model call when a method expands the batch (path points, masks, noise draws, curves).
+   */
   public static final OptionSpec INTERNAL_BATCH_SIZE =
-      OptionSpec.integer("internal-batch-size", 64, "rows per model call (internal batching)").withRange(1, 1 << 20);
+      OptionSpec.integer("internal-batch-size", 64, "rows per model call (internal batching)")
+          .withRange(1, 1 << 20);
 
   /** What a class target's score is (see {@code dev.ibex.api.spi.ScoreMode}). */
   public static final OptionSpec SCORE =
-      OptionSpec.choice("score", "softmax", List.of("softmax", "target"),
+      OptionSpec.choice(
+          "score",
+          "softmax",
+          List.of("softmax", "target"),
           "score of a class target: its softmax probability, or the target itself (its logit);"
               + " metrics score a score-function target by its function, rise and mfaba ask for score=target");
 
@@ -39,12 +49,18 @@ public final class StandardOptions {
 
   /** Which tower of an image-text model an input belongs to. */
   public static final OptionSpec MODALITY =
-      OptionSpec.choice("modality", "image", List.of("image", "text"),
+      OptionSpec.choice(
+          "modality",
+          "image",
+          List.of("image", "text"),
           "image: (N, C, H, W) pixels; text: (N, L) token ids");
 
   /** How (N, C, H, W) attributions become one (H, W) map per sample. */
   public static final OptionSpec CHANNEL_REDUCTION =
-      OptionSpec.choice("channel-reduction", "sum", List.of("sum", "abs-sum", "mean", "max-abs"),
+      OptionSpec.choice(
+          "channel-reduction",
+          "sum",
+          List.of("sum", "abs-sum", "mean", "max-abs"),
           "how (N,C,H,W) attributions become one (H,W) map per sample");
 
   /**
@@ -55,7 +71,9 @@ public final class StandardOptions {
    * method refuses the kinds it cannot use.
    */
   public static final OptionSpec BASELINE =
-      OptionSpec.value("baseline", "zeros",
+      OptionSpec.value(
+              "baseline",
+              "zeros",
               "reference input: zeros, blur (a Gaussian blur of the input) or a constant such as 0.5")
           .withCheck(StandardOptions::baseline);
 

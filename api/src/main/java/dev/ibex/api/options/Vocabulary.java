@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * Checks plugins against {@link StandardOptions}: no drifting spelling of a standard option, a
  * standard option keeps its type and values, and one option name has one type across all plugins
- * (so {@code --set steps=10} never means an integer here and a word there). Hosts and plugin authors
- * run it over the plugins they ship.
+ * (so {@code --set steps=10} never means an integer here and a word there). Hosts and plugin
+ * authors run it over the plugins they ship.
  */
 public final class Vocabulary {
   private Vocabulary() {}
@@ -37,12 +37,18 @@ public final class Vocabulary {
         if (standard != null && o.type() != standard.type()) {
           problems.add(where + " is " + o.type() + "; the standard option is " + standard.type());
         } else if (standard != null && !o.choices().equals(standard.choices())) {
-          problems.add(where + " offers " + o.choices() + "; the standard option offers " + standard.choices());
+          problems.add(
+              where
+                  + " offers "
+                  + o.choices()
+                  + "; the standard option offers "
+                  + standard.choices());
         }
         OptionType seen = typeOf.putIfAbsent(o.name(), o.type());
         firstUse.putIfAbsent(o.name(), p.name());
         if (seen != null && seen != o.type()) {
-          problems.add(where + " is " + o.type() + " but " + seen + " in " + firstUse.get(o.name()));
+          problems.add(
+              where + " is " + o.type() + " but " + seen + " in " + firstUse.get(o.name()));
         }
       }
     }

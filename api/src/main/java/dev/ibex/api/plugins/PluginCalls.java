@@ -9,8 +9,8 @@ import dev.ibex.api.options.Options;
 
 /**
  * Calls into plugins that check what comes back: a plugin that breaks its contract is named (with
- * its jar) at the call, not found later as a null pointer. Hosts, wrappers and metrics that re-run an
- * attributor call through here.
+ * its jar) at the call, not found later as a null pointer. Hosts, wrappers and metrics that re-run
+ * an attributor call through here.
  */
 public final class PluginCalls {
   private PluginCalls() {}
@@ -27,11 +27,21 @@ public final class PluginCalls {
    * @throws PluginContractException if the attributor returned no attribution
    */
   public static Attribution attribute(
-      Attributor attributor, ExplainableModel model, NDArray input, Target target, Options options) {
+      Attributor attributor,
+      ExplainableModel model,
+      NDArray input,
+      Target target,
+      Options options) {
     Attribution a = attributor.attribute(model, input, target, options);
     if (a == null || a.values() == null) {
-      throw new PluginContractException("plugin " + attributor.name() + " (" + attributor.getClass().getName()
-          + " from " + PluginContractException.origin(attributor) + ") returned no attribution");
+      throw new PluginContractException(
+          "plugin "
+              + attributor.name()
+              + " ("
+              + attributor.getClass().getName()
+              + " from "
+              + PluginContractException.origin(attributor)
+              + ") returned no attribution");
     }
     return a;
   }

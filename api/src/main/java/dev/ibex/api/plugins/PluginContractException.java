@@ -22,6 +22,8 @@ public final class PluginContractException extends RuntimeException {
    */
   public static String origin(Object plugin) {
     java.security.CodeSource src = plugin.getClass().getProtectionDomain().getCodeSource();
-    return src == null || src.getLocation() == null ? "the class path" : src.getLocation().toString();
+    return src == null || src.getLocation() == null
+        ? "the class path"
+        : src.getLocation().toString();
   }
 }

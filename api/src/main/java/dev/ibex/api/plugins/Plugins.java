@@ -34,10 +34,10 @@ import java.util.stream.Stream;
  * optionally, from a directory of plugin jars (each jar gets its own class loader whose parent is
  * the host's, so a broken jar cannot hide the others).
  *
- * <p>Nothing a plugin does wrong stops discovery: a provider that cannot be loaded or
- * instantiated, a corrupt jar, an invalid name, or a name taken twice is recorded in {@link
- * #problems()} (which jar, which class, why) and the rest stay available. For a duplicate name the
- * first provider found wins: the host's class path before the plugin directory, jars in name order.
+ * <p>Nothing a plugin does wrong stops discovery: a provider that cannot be loaded or instantiated,
+ * a corrupt jar, an invalid name, or a name taken twice is recorded in {@link #problems()} (which
+ * jar, which class, why) and the rest stay available. For a duplicate name the first provider found
+ * wins: the host's class path before the plugin directory, jars in name order.
  *
  * <p>Plugins that compose others ({@link RegistryAware}) are given this registry once discovery is
  * done, so that they resolve names among everything found here.
@@ -49,7 +49,8 @@ public final class Plugins implements PluginRegistry {
   private final Map<PluginKind, ImmutableSortedMap<String, Plugin>> byKind;
   private final ImmutableList<PluginProblem> problems;
 
-  private Plugins(Map<PluginKind, ImmutableSortedMap<String, Plugin>> byKind, List<PluginProblem> problems) {
+  private Plugins(
+      Map<PluginKind, ImmutableSortedMap<String, Plugin>> byKind, List<PluginProblem> problems) {
     this.byKind = byKind;
     this.problems = ImmutableList.copyOf(problems);
     for (Plugin p : all()) {
@@ -89,7 +90,9 @@ public final class Plugins implements PluginRegistry {
     return new Plugins(byKind, c.problems);
   }
 
-  /** @return every plugin, by kind then name (immutable) */
+  /**
+   * @return every plugin, by kind then name (immutable)
+   */
   public List<Plugin> all() {
     ImmutableList.Builder<Plugin> b = ImmutableList.builder();
     for (PluginKind k : PluginKind.values()) {
@@ -114,8 +117,8 @@ public final class Plugins implements PluginRegistry {
    * @param kind the kind
    * @param name the name
    * @return the plugin
-   * @throws UnknownPluginException listing the names that exist, and a load failure that may be
-   *     the plugin asked for (one whose class name reads as the name, or a duplicate of it)
+   * @throws UnknownPluginException listing the names that exist, and a load failure that may be the
+   *     plugin asked for (one whose class name reads as the name, or a duplicate of it)
    */
   @Override
   public Plugin get(PluginKind kind, String name) {
@@ -142,12 +145,16 @@ public final class Plugins implements PluginRegistry {
     return PluginRegistry.super.metric(name);
   }
 
-  /** @return what went wrong during discovery (immutable); empty when nothing did */
+  /**
+   * @return what went wrong during discovery (immutable); empty when nothing did
+   */
   public List<PluginProblem> problems() {
     return problems;
   }
 
-  /** Whether a load problem may be the plugin of that name: it names it, or its class reads as it. */
+  /**
+   * Whether a load problem may be the plugin of that name: it names it, or its class reads as it.
+   */
   private static boolean concerns(PluginProblem problem, String name) {
     if (problem.reason().contains("'" + name + "'")) {
       return true;
@@ -155,7 +162,8 @@ public final class Plugins implements PluginRegistry {
     String cls = problem.className();
     String simple = cls.substring(Math.max(cls.lastIndexOf('.'), cls.lastIndexOf('$')) + 1);
     // GradientSign -> gradient-sign
-    String kebab = simple.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+    String kebab =
+        simple.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     return !cls.isEmpty() && kebab.equals(name);
   }
 
@@ -172,7 +180,11 @@ public final class Plugins implements PluginRegistry {
 
     void scanDirectory(Path dir, ClassLoader parent) {
       if (Files.exists(dir) && !Files.isDirectory(dir)) {
-        problems.add(new PluginProblem(dir.toString(), "", "not a directory (give the directory that holds the plugin jars)"));
+        problems.add(
+            new PluginProblem(
+                dir.toString(),
+                "",
+                "not a directory (give the directory that holds the plugin jars)"));
         return;
       }
       if (!Files.isDirectory(dir)) {
@@ -190,12 +202,15 @@ public final class Plugins implements PluginRegistry {
         try (JarFile check = new JarFile(jar.toFile())) {
           check.size();
         } catch (IOException | RuntimeException e) {
-          problems.add(new PluginProblem(jar.toString(), "", "not a readable jar: " + e.getMessage()));
+          problems.add(
+              new PluginProblem(jar.toString(), "", "not a readable jar: " + e.getMessage()));
           continue;
         }
         URLClassLoader jarLoader;
         try {
-          jarLoader = new URLClassLoader("ibex-plugin:" + jar.getFileName(), new URL[] {jar.toUri().toURL()}, parent);
+          jarLoader =
+              new URLClassLoader(
+                  "ibex-plugin:" + jar.getFileName(), new URL[] {jar.toUri().toURL()}, parent);
         } catch (MalformedURLException e) {
           problems.add(new PluginProblem(jar.toString(), "", e.getMessage()));
           continue;
@@ -206,8 +221,11 @@ public final class Plugins implements PluginRegistry {
       }
     }
 
-    /** Loads every provider; with {@code only} set, keeps providers defined by that loader alone. */
-    void load(PluginKind kind, ServiceLoader<? extends Plugin> loader, ClassLoader only, String source) {
+    /**
+     * Loads every provider; with {@code only} set, keeps providers defined by that loader alone.
+     */
+    void load(
+        PluginKind kind, ServiceLoader<? extends Plugin> loader, ClassLoader only, String source) {
       Iterator<? extends ServiceLoader.Provider<? extends Plugin>> it = loader.stream().iterator();
       int errors = 0;
       while (errors < MAX_CONSECUTIVE_ERRORS) {
@@ -236,7 +254,8 @@ public final class Plugins implements PluginRegistry {
           problems.add(new PluginProblem(source, className, describe(e)));
         }
       }
-      problems.add(new PluginProblem(source, "", "too many errors; gave up on " + kind.label() + "s here"));
+      problems.add(
+          new PluginProblem(source, "", "too many errors; gave up on " + kind.label() + "s here"));
     }
 
     void add(PluginKind kind, Plugin plugin, String source) {
@@ -251,15 +270,26 @@ public final class Plugins implements PluginRegistry {
         return;
       }
       if (name == null || !KEBAB.matcher(name).matches()) {
-        problems.add(new PluginProblem(source, cls, "invalid name '" + name + "': must be kebab-case"));
+        problems.add(
+            new PluginProblem(source, cls, "invalid name '" + name + "': must be kebab-case"));
         return;
       }
       Map<String, Plugin> names = found.get(kind);
       String key = kind + ":" + name;
       if (names.containsKey(name)) {
-        problems.add(new PluginProblem(source, cls, "duplicate " + kind.label() + " name '" + name
-            + "', already provided by " + names.get(name).getClass().getName() + " from " + origin.get(key)
-            + "; this one is ignored"));
+        problems.add(
+            new PluginProblem(
+                source,
+                cls,
+                "duplicate "
+                    + kind.label()
+                    + " name '"
+                    + name
+                    + "', already provided by "
+                    + names.get(name).getClass().getName()
+                    + " from "
+                    + origin.get(key)
+                    + "; this one is ignored"));
         return;
       }
       names.put(name, plugin);
@@ -276,7 +306,10 @@ public final class Plugins implements PluginRegistry {
       StringBuilder sb = new StringBuilder(e.getClass().getSimpleName() + ": " + e.getMessage());
       while (root.getCause() != null && root.getCause() != root) {
         root = root.getCause();
-        sb.append(" <- ").append(root.getClass().getSimpleName()).append(": ").append(root.getMessage());
+        sb.append(" <- ")
+            .append(root.getClass().getSimpleName())
+            .append(": ")
+            .append(root.getMessage());
       }
       return sb.toString();
     }

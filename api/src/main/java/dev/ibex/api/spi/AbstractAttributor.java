@@ -18,8 +18,8 @@ import java.util.Objects;
 /**
  * The template every attributor can follow: check options and input, run {@link #compute} in a
  * scratch scope that is closed afterwards, and wrap the values with metadata (passes, time,
- * options, diagnostics). A method names itself in its constructor and says only how it computes
- * its values:
+ * options, diagnostics). A method names itself in its constructor and says only how it computes its
+ * values:
  *
  * <pre>{@code
  * public final class GradientSign extends AbstractAttributor {
@@ -54,7 +54,8 @@ public abstract class AbstractAttributor extends AbstractPlugin implements Attri
   }
 
   @Override
-  public final Attribution attribute(ExplainableModel model, NDArray input, Target target, Options options) {
+  public final Attribution attribute(
+      ExplainableModel model, NDArray input, Target target, Options options) {
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(target, "target");

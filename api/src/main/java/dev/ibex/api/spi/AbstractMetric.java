@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  */
 public abstract class AbstractMetric extends AbstractPlugin implements Metric {
   /** Needs of a metric of the maps alone (complexity). */
-  protected static final Set<MetricInput.Part> ATTRIBUTIONS_ONLY = Set.of(MetricInput.Part.ATTRIBUTIONS);
+  protected static final Set<MetricInput.Part> ATTRIBUTIONS_ONLY =
+      Set.of(MetricInput.Part.ATTRIBUTIONS);
 
   /** Needs of a metric that compares maps with ground-truth masks (localisation). */
   protected static final Set<MetricInput.Part> MAPS_AND_MASKS =
@@ -35,16 +36,31 @@ public abstract class AbstractMetric extends AbstractPlugin implements Metric {
 
   /** Needs of a metric that scores modified inputs through the model (faithfulness). */
   protected static final Set<MetricInput.Part> MODEL_SCORED =
-      Set.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS);
+      Set.of(
+          MetricInput.Part.MODEL,
+          MetricInput.Part.INPUTS,
+          MetricInput.Part.TARGET,
+          MetricInput.Part.ATTRIBUTIONS);
 
   /** Needs of a metric that re-runs the attributor on modified inputs (consistency). */
   protected static final Set<MetricInput.Part> RE_ATTRIBUTED =
-      Set.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTIONS,
+      Set.of(
+          MetricInput.Part.MODEL,
+          MetricInput.Part.INPUTS,
+          MetricInput.Part.TARGET,
+          MetricInput.Part.ATTRIBUTIONS,
           MetricInput.Part.ATTRIBUTOR);
 
-  /** Needs of a metric that runs the attributor itself and reads no given maps (sanity, throughput). */
+  /**
+   * Needs of a metric that runs the attributor itself and reads no given maps (sanity, throughput).
+   */
   protected static final Set<MetricInput.Part> ATTRIBUTOR_RUN =
-      Set.of(MetricInput.Part.MODEL, MetricInput.Part.INPUTS, MetricInput.Part.TARGET, MetricInput.Part.ATTRIBUTOR);
+      Set.of(
+          MetricInput.Part.MODEL,
+          MetricInput.Part.INPUTS,
+          MetricInput.Part.TARGET,
+          MetricInput.Part.ATTRIBUTOR);
+
   private final Direction direction;
   private final Set<MetricInput.Part> needs;
 
@@ -56,7 +72,11 @@ public abstract class AbstractMetric extends AbstractPlugin implements Metric {
    * @param options the options it accepts
    */
   protected AbstractMetric(
-      String name, String description, Direction direction, Set<MetricInput.Part> needs, OptionSchema options) {
+      String name,
+      String description,
+      Direction direction,
+      Set<MetricInput.Part> needs,
+      OptionSchema options) {
     super(name, description, options);
     this.direction = Objects.requireNonNull(direction, "direction");
     this.needs = needs.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(needs));
@@ -70,8 +90,17 @@ public abstract class AbstractMetric extends AbstractPlugin implements Metric {
    * @param options the options it accepts, in order (none: no options)
    */
   protected AbstractMetric(
-      String name, String description, Direction direction, Set<MetricInput.Part> needs, OptionSpec... options) {
-    this(name, description, direction, needs, options.length == 0 ? OptionSchema.EMPTY : OptionSchema.of(options));
+      String name,
+      String description,
+      Direction direction,
+      Set<MetricInput.Part> needs,
+      OptionSpec... options) {
+    this(
+        name,
+        description,
+        direction,
+        needs,
+        options.length == 0 ? OptionSchema.EMPTY : OptionSchema.of(options));
   }
 
   @Override
@@ -91,16 +120,26 @@ public abstract class AbstractMetric extends AbstractPlugin implements Metric {
     requireOwnOptions(options);
     Set<MetricInput.Part> missing = input.missing(needs(options));
     if (!missing.isEmpty()) {
-      throw new InvalidInputException("metric '" + name() + "' needs "
-          + missing.stream().map(MetricInput.Part::label).collect(Collectors.joining(", ")));
+      throw new InvalidInputException(
+          "metric '"
+              + name()
+              + "' needs "
+              + missing.stream().map(MetricInput.Part::label).collect(Collectors.joining(", ")));
     }
-    NDArray anchor = input.attributions().or(input::inputs).orElseThrow(
-        () -> new InvalidInputException("metric '" + name() + "' needs attributions or inputs"));
+    NDArray anchor =
+        input
+            .attributions()
+            .or(input::inputs)
+            .orElseThrow(
+                () ->
+                    new InvalidInputException(
+                        "metric '" + name() + "' needs attributions or inputs"));
     try (NDManager scratch = anchor.getManager().newSubManager()) {
       MetricContext ctx = new MetricContext(name(), input, options, scratch);
       Scores scores = compute(ctx);
       return scores.batchValue().isPresent()
-          ? MetricResult.ofBatch(name(), direction(), scores.batchValue().getAsDouble(), scores.extras())
+          ? MetricResult.ofBatch(
+              name(), direction(), scores.batchValue().getAsDouble(), scores.extras())
           : MetricResult.of(name(), direction(), scores.perSample(), scores.extras());
     }
   }

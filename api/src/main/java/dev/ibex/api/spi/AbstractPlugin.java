@@ -7,8 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * A plugin's identity given once, in its constructor: name, one-line description and options. The
- * templates ({@link AbstractAttributor}, {@link AbstractMetric}, {@link AbstractRegularizer}) extend
- * it, so a plugin class carries no getters.
+ * templates ({@link AbstractAttributor}, {@link AbstractMetric}, {@link AbstractRegularizer})
+ * extend it, so a plugin class carries no getters.
  */
 public abstract class AbstractPlugin implements Plugin {
   private static final Pattern KEBAB = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");

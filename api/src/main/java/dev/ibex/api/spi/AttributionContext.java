@@ -22,7 +22,8 @@ public final class AttributionContext {
   private final Map<String, double[]> diagnostics = new LinkedHashMap<>();
   private ResolvedTarget resolved;
 
-  AttributionContext(ExplainableModel model, NDArray input, Target target, Options options, NDManager scratch) {
+  AttributionContext(
+      ExplainableModel model, NDArray input, Target target, Options options, NDManager scratch) {
     this.model = model;
     this.input = input;
     this.target = target;
@@ -30,32 +31,44 @@ public final class AttributionContext {
     this.scratch = scratch;
   }
 
-  /** @return the model */
+  /**
+   * @return the model
+   */
   public ExplainableModel model() {
     return model;
   }
 
-  /** @return the input batch: a copy of the caller's, owned by {@link #scratch()} */
+  /**
+   * @return the input batch: a copy of the caller's, owned by {@link #scratch()}
+   */
   public NDArray input() {
     return input;
   }
 
-  /** @return number of samples in the batch */
+  /**
+   * @return number of samples in the batch
+   */
   public int samples() {
     return (int) input.getShape().get(0);
   }
 
-  /** @return the options */
+  /**
+   * @return the options
+   */
   public Options options() {
     return options;
   }
 
-  /** @return the target as given */
+  /**
+   * @return the target as given
+   */
   public Target target() {
     return target;
   }
 
-  /** @return a manager for intermediates, closed when the attribution ends */
+  /**
+   * @return a manager for intermediates, closed when the attribution ends
+   */
   public NDManager scratch() {
     return scratch;
   }

@@ -12,8 +12,8 @@ import dev.ibex.api.options.StandardOptions;
  * activation {@code A} (N, C, h, w) and the gradient of the target score with respect to it, weigh
  * the activation, sum over channels, ReLU, upsample bilinearly (align_corners=false) to the input
  * size and optionally min-max normalise each map ({@code normalise=minmax}: as pytorch-grad-cam's
- * {@code scale_cam_image}, once at the layer resolution and once after upsampling). A method only defines its weights ({@link
- * #weights}): per channel (N, C), or per element (N, C, h, w).
+ * {@code scale_cam_image}, once at the layer resolution and once after upsampling). A method only
+ * defines its weights ({@link #weights}): per channel (N, C), or per element (N, C, h, w).
  *
  * <p>Output: (N, H, W) maps at input resolution, or (N, h, w) with {@code upsample=false}.
  *
@@ -38,9 +38,11 @@ public abstract class BaseCam extends AbstractAttributor {
   /** The options every CAM method takes. */
   protected static final OptionSchema CAM_OPTIONS =
       OptionSchema.of(
-          StandardOptions.LAYER.withDoc("split point whose activation is weighed (required), e.g. conv3"),
+          StandardOptions.LAYER.withDoc(
+              "split point whose activation is weighed (required), e.g. conv3"),
           StandardOptions.NORMALISE,
-          OptionSpec.bool("upsample", true, "upsample to the input size (true) or keep the layer resolution"));
+          OptionSpec.bool(
+              "upsample", true, "upsample to the input size (true) or keep the layer resolution"));
 
   /**
    * A CAM with the options every CAM takes ({@link #CAM_OPTIONS}).
@@ -63,7 +65,9 @@ public abstract class BaseCam extends AbstractAttributor {
     super(name, description, options);
   }
 
-  /** @return whether {@link #weights} needs the gradient (one backward pass per sample) */
+  /**
+   * @return whether {@link #weights} needs the gradient (one backward pass per sample)
+   */
   protected boolean usesGradients() {
     return true;
   }

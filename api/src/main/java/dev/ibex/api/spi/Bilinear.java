@@ -18,8 +18,8 @@ public final class Bilinear {
    *
    * <p>{@code alignCorners=false} (PyTorch's default, and OpenCV's {@code INTER_LINEAR}): pixel
    * centres are matched, source {@code = (dst + 0.5)·in/out − 0.5}, clamped at 0 on the left and
-   * repeated at the right edge. {@code alignCorners=true} ({@code nn.UpsamplingBilinear2d}): the end
-   * points are matched, source {@code = dst·(in − 1)/(out − 1)}.
+   * repeated at the right edge. {@code alignCorners=true} ({@code nn.UpsamplingBilinear2d}): the
+   * end points are matched, source {@code = dst·(in − 1)/(out − 1)}.
    *
    * @param in source length
    * @param out target length

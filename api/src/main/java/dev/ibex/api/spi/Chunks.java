@@ -63,8 +63,8 @@ public final class Chunks {
   }
 
   /**
-   * The sample of each row when rows cycle through the samples (node-major: node 0 of every
-   * sample, then node 1, …).
+   * The sample of each row when rows cycle through the samples (node-major: node 0 of every sample,
+   * then node 1, …).
    *
    * @param from first row
    * @param to one past the last row

@@ -46,7 +46,10 @@ public final class GaussianBlur {
     Shape s = x.getShape();
     checkArgument(s.dimension() == 4, "blur needs (N, C, H, W), got %s", s);
     double[] k = kernel(sigma);
-    NDArray ones = x.getManager().ones(new Shape(1, 1, s.get(2), s.get(3)), x.getDataType()).toDevice(x.getDevice(), false);
+    NDArray ones =
+        x.getManager()
+            .ones(new Shape(1, 1, s.get(2), s.get(3)), x.getDataType())
+            .toDevice(x.getDevice(), false);
     NDArray norm = separable(ones, k, 1);
     return separable(x, k, (int) s.get(1)).div(norm);
   }
@@ -54,7 +57,8 @@ public final class GaussianBlur {
   private static NDArray separable(NDArray x, double[] k, int channels) {
     int r = k.length / 2;
     // double weights cast to x's type: a float64 blur is not limited to float32 weights
-    NDArray base = x.getManager().create(k).toDevice(x.getDevice(), false).toType(x.getDataType(), false);
+    NDArray base =
+        x.getManager().create(k).toDevice(x.getDevice(), false).toType(x.getDataType(), false);
     NDArray vertical = base.reshape(1, 1, k.length, 1).repeat(0, channels);
     NDArray horizontal = base.reshape(1, 1, 1, k.length).repeat(0, channels);
     NDArray y = conv(x, vertical, new Shape(r, 0), channels);

@@ -33,14 +33,15 @@ public final class Gradients {
   }
 
   /**
-   * ∂score/∂input on the call's input, the target resolved with this very output (one forward
-   * and one backward pass per sample): the first step of every input-gradient method.
+   * ∂score/∂input on the call's input, the target resolved with this very output (one forward and
+   * one backward pass per sample): the first step of every input-gradient method.
    *
    * @param ctx the attribution call
    * @return gradient (shape of the input) and per-sample scores
    */
   public static Result ofInput(AttributionContext ctx) {
-    return ofInput(ctx.model(), ctx.input(), null, ctx::resolveWith, SampleRows.identity(ctx.samples()));
+    return ofInput(
+        ctx.model(), ctx.input(), null, ctx::resolveWith, SampleRows.identity(ctx.samples()));
   }
 
   /**

@@ -24,7 +24,12 @@ public final class Hsic {
     NDArray bn = normalise(b);
     NDArray k = an.matMul(an.transpose());
     NDArray l = bn.matMul(bn.transpose());
-    NDArray h = a.getManager().eye((int) n).sub(1.0 / n).toType(a.getDataType(), false).toDevice(a.getDevice(), false);
+    NDArray h =
+        a.getManager()
+            .eye((int) n)
+            .sub(1.0 / n)
+            .toType(a.getDataType(), false)
+            .toDevice(a.getDevice(), false);
     NDArray khlh = k.matMul(h).matMul(l).matMul(h);
     return trace(khlh).div(GraphConstants.scalar(khlh, (double) (n - 1) * (n - 1)));
   }
@@ -51,8 +56,12 @@ public final class Hsic {
   }
 
   private static NDArray trace(NDArray square) {
-    NDArray eye = square.getManager().eye((int) square.getShape().get(0))
-        .toType(square.getDataType(), false).toDevice(square.getDevice(), false);
+    NDArray eye =
+        square
+            .getManager()
+            .eye((int) square.getShape().get(0))
+            .toType(square.getDataType(), false)
+            .toDevice(square.getDevice(), false);
     return square.mul(eye).sum();
   }
 

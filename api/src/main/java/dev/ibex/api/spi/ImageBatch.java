@@ -39,17 +39,23 @@ public record ImageBatch(int samples, int channels, int height, int width, float
     return new ImageBatch(n, c, h, w, px);
   }
 
-  /** @return pixels per channel (H·W) */
+  /**
+   * @return pixels per channel (H·W)
+   */
   public int area() {
     return height * width;
   }
 
-  /** @return values per sample (C·H·W) */
+  /**
+   * @return values per sample (C·H·W)
+   */
   public int rowSize() {
     return channels * height * width;
   }
 
-  /** @return the shape of one sample (C, H, W) */
+  /**
+   * @return the shape of one sample (C, H, W)
+   */
   public Shape sampleShape() {
     return new Shape(channels, height, width);
   }

@@ -38,7 +38,8 @@ public record LayerCapture(NDArray activation, NDArray gradient, NDArray scores)
       NDArray scores = ctx.resolveWith(out).score(out, rows);
       return new LayerCapture(activation, null, scores);
     }
-    Gradients.Result r = Gradients.ofLayer(model, layer, activation, null, null, ctx::resolveWith, rows);
+    Gradients.Result r =
+        Gradients.ofLayer(model, layer, activation, null, null, ctx::resolveWith, rows);
     return new LayerCapture(activation, r.gradient(), r.scores());
   }
 }

@@ -4,8 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
-import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.MetricInput;
+import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.Options;
@@ -29,52 +29,72 @@ public final class MetricContext {
     this.scratch = scratch;
   }
 
-  /** @return the metric's name */
+  /**
+   * @return the metric's name
+   */
   public String metric() {
     return metric;
   }
 
-  /** @return the options */
+  /**
+   * @return the options
+   */
   public Options options() {
     return options;
   }
 
-  /** @return a manager for intermediates, closed when the call ends */
+  /**
+   * @return a manager for intermediates, closed when the call ends
+   */
   public NDManager scratch() {
     return scratch;
   }
 
-  /** @return the attributions (required) */
+  /**
+   * @return the attributions (required)
+   */
   public NDArray attributions() {
     return MetricInput.require(input.attributions(), metric, "attributions");
   }
 
-  /** @return the input batch (required) */
+  /**
+   * @return the input batch (required)
+   */
   public NDArray inputs() {
     return MetricInput.require(input.inputs(), metric, "the input batch");
   }
 
-  /** @return the model (required) */
+  /**
+   * @return the model (required)
+   */
   public ExplainableModel model() {
     return MetricInput.require(input.model(), metric, "the model");
   }
 
-  /** @return the target (required) */
+  /**
+   * @return the target (required)
+   */
   public Target target() {
     return MetricInput.require(input.target(), metric, "a target");
   }
 
-  /** @return ground-truth masks (required) */
+  /**
+   * @return ground-truth masks (required)
+   */
   public NDArray masks() {
     return MetricInput.require(input.masks(), metric, "ground-truth masks");
   }
 
-  /** @return the attributor that made the attributions (required) */
+  /**
+   * @return the attributor that made the attributions (required)
+   */
   public Attributor attributor() {
     return MetricInput.require(input.attributor(), metric, "the attributor (to re-run it)");
   }
 
-  /** @return the attributor's options (its defaults when not given) */
+  /**
+   * @return the attributor's options (its defaults when not given)
+   */
   public Options attributorOptions() {
     return MetricInput.require(input.attributorOptions(), metric, "the attributor (to re-run it)");
   }
@@ -168,8 +188,17 @@ public final class MetricContext {
     SpatialMaps maps = maps();
     if (maps.samples() != x.samples() || maps.height() != x.height() || maps.width() != x.width()) {
       throw new dev.ibex.api.InvalidInputException(
-          metric() + ": maps (" + maps.samples() + ", " + maps.height() + ", " + maps.width()
-              + ") do not match the input " + x.samples() + "x" + x.sampleShape());
+          metric()
+              + ": maps ("
+              + maps.samples()
+              + ", "
+              + maps.height()
+              + ", "
+              + maps.width()
+              + ") do not match the input "
+              + x.samples()
+              + "x"
+              + x.sampleShape());
     }
     return maps;
   }

@@ -22,9 +22,10 @@ public final class MinMax {
     NDArray flat = maps.reshape(s.get(0), -1);
     NDArray shifted = flat.sub(flat.min(new int[] {1}, true));
     NDArray range = shifted.max(new int[] {1}, true);
-    NDArray denominator = eps > 0
-        ? range.add(eps)
-        : range.add(range.eq(0).toType(range.getDataType(), false)); // 0/1 for a constant map
+    NDArray denominator =
+        eps > 0
+            ? range.add(eps)
+            : range.add(range.eq(0).toType(range.getDataType(), false)); // 0/1 for a constant map
     return shifted.div(denominator).reshape(s);
   }
 }

@@ -10,9 +10,9 @@ import java.util.function.IntFunction;
 
 /**
  * Scores rows through the model in batches: for a class target the softmax probability (or the
- * logit) of the sample's class; for a score-function target (e.g. {@code
- * Target.cosineSimilarity}) the function itself. Rows are built on demand so that a long curve of
- * perturbations never sits in memory at once.
+ * logit) of the sample's class; for a score-function target (e.g. {@code Target.cosineSimilarity})
+ * the function itself. Rows are built on demand so that a long curve of perturbations never sits in
+ * memory at once.
  */
 public final class ModelScorer {
   private final ExplainableModel model;
@@ -24,8 +24,13 @@ public final class ModelScorer {
   private final ai.djl.ndarray.types.DataType inputType;
 
   private ModelScorer(
-      ExplainableModel model, ResolvedTarget target, ScoreMode mode, int batchSize, NDManager scratch,
-      double[] original, ai.djl.ndarray.types.DataType inputType) {
+      ExplainableModel model,
+      ResolvedTarget target,
+      ScoreMode mode,
+      int batchSize,
+      NDManager scratch,
+      double[] original,
+      ai.djl.ndarray.types.DataType inputType) {
     this.model = model;
     this.target = target;
     this.mode = mode;
@@ -56,12 +61,16 @@ public final class ModelScorer {
     }
   }
 
-  /** @return the score of each original sample */
+  /**
+   * @return the score of each original sample
+   */
   public double[] original() {
     return original.clone();
   }
 
-  /** @return the resolved target */
+  /**
+   * @return the resolved target
+   */
   public ResolvedTarget target() {
     return target;
   }
@@ -74,7 +83,8 @@ public final class ModelScorer {
    * @return (rows) scores
    */
   public double[] scoreOutput(NDArray output, int[] sampleOfRow) {
-    float[] s = mode.score(target, output, sampleOfRow).toType(DataType.FLOAT32, false).toFloatArray();
+    float[] s =
+        mode.score(target, output, sampleOfRow).toType(DataType.FLOAT32, false).toFloatArray();
     double[] d = new double[s.length];
     for (int i = 0; i < s.length; i++) {
       d[i] = s[i];
@@ -93,17 +103,22 @@ public final class ModelScorer {
   public double[] scoreRows(ImageBatch images, IntFunction<float[]> row, int[] sampleOfRow) {
     int rows = sampleOfRow.length;
     double[] out = new double[rows];
-    Chunks.forEach(rows, batchSize, scratch, (start, end, m) -> {
-      float[][] chunk = new float[end - start][];
-      for (int r = start; r < end; r++) {
-        chunk[r - start] = row.apply(r);
-      }
-      int[] samples = java.util.Arrays.copyOfRange(sampleOfRow, start, end);
-      // rows are built as float32 in Java; the model gets them in the input's own type
-      NDArray x = images.stack(m, chunk).toType(inputType, false).toDevice(model.device(), false);
-      double[] s = scoreOutput(model.forward(x), samples);
-      System.arraycopy(s, 0, out, start, s.length);
-    });
+    Chunks.forEach(
+        rows,
+        batchSize,
+        scratch,
+        (start, end, m) -> {
+          float[][] chunk = new float[end - start][];
+          for (int r = start; r < end; r++) {
+            chunk[r - start] = row.apply(r);
+          }
+          int[] samples = java.util.Arrays.copyOfRange(sampleOfRow, start, end);
+          // rows are built as float32 in Java; the model gets them in the input's own type
+          NDArray x =
+              images.stack(m, chunk).toType(inputType, false).toDevice(model.device(), false);
+          double[] s = scoreOutput(model.forward(x), samples);
+          System.arraycopy(s, 0, out, start, s.length);
+        });
     return out;
   }
 

@@ -45,7 +45,8 @@ public final class SampleRows {
    * @param samples number of samples
    * @return (samples, …) sums
    */
-  public static NDArray weightedSum(NDArray values, int[] sampleOfRow, double[] weights, int samples) {
+  public static NDArray weightedSum(
+      NDArray values, int[] sampleOfRow, double[] weights, int samples) {
     int rows = sampleOfRow.length;
     // double weights, cast to the values' type: a float64 batch keeps float64 weights
     double[] w = new double[samples * rows];
@@ -53,9 +54,12 @@ public final class SampleRows {
       w[sampleOfRow[r] * rows + r] = weights[r];
     }
     Shape shape = values.getShape();
-    NDArray m = values.getManager().create(w, new Shape(samples, rows)).toDevice(values.getDevice(), false);
+    NDArray m =
+        values.getManager().create(w, new Shape(samples, rows)).toDevice(values.getDevice(), false);
     NDArray flat = values.reshape(rows, -1);
-    return m.toType(values.getDataType(), false).matMul(flat).reshape(new Shape(samples).addAll(shape.slice(1)));
+    return m.toType(values.getDataType(), false)
+        .matMul(flat)
+        .reshape(new Shape(samples).addAll(shape.slice(1)));
   }
 
   /**
@@ -70,7 +74,9 @@ public final class SampleRows {
     long[] dims = new long[rank];
     java.util.Arrays.fill(dims, 1);
     dims[0] = perRow.length;
-    return like.getManager().create(perRow, new Shape(dims)).toDevice(like.getDevice(), false)
+    return like.getManager()
+        .create(perRow, new Shape(dims))
+        .toDevice(like.getDevice(), false)
         .toType(like.getDataType(), false);
   }
 

@@ -10,10 +10,10 @@ import java.util.Locale;
 
 /**
  * What the {@code score} option means, for attributors and metrics alike: the score of a class
- * target is its softmax probability ({@link #SOFTMAX}, the RISE, MFABA and pytorch-grad-cam
- * metric authors' choice) or the target's own score, its logit ({@link #TARGET}). A score-function
- * target (e.g. {@code Target.cosineSimilarity}) is always scored by its function: a softmax over
- * embedding dimensions would mean nothing.
+ * target is its softmax probability ({@link #SOFTMAX}, the RISE, MFABA and pytorch-grad-cam metric
+ * authors' choice) or the target's own score, its logit ({@link #TARGET}). A score-function target
+ * (e.g. {@code Target.cosineSimilarity}) is always scored by its function: a softmax over embedding
+ * dimensions would mean nothing.
  */
 public enum ScoreMode {
   /** The softmax probability of the target class. */
@@ -44,7 +44,8 @@ public enum ScoreMode {
   public void requireClassTargetForSoftmax(Target target, String plugin) {
     if (this == SOFTMAX && !target.needsModelOutput()) {
       throw new InvalidOptionException(
-          plugin + ": score=softmax needs a class target; use score=target for a score-function target");
+          plugin
+              + ": score=softmax needs a class target; use score=target for a score-function target");
     }
   }
 

@@ -16,7 +16,9 @@ import dev.ibex.api.InvalidInputException;
  */
 public record SpatialMaps(int samples, int height, int width, double[][] values) {
 
-  /** @return pixels per map (H·W) */
+  /**
+   * @return pixels per map (H·W)
+   */
   public int size() {
     return height * width;
   }

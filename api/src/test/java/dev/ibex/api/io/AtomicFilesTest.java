@@ -35,23 +35,36 @@ class AtomicFilesTest {
   @Test
   void aFailingBodyLeavesNeitherTemporaryNorTargetAndKeepsTheOldFile() throws IOException {
     Path fresh = dir.resolve("fresh.json");
-    assertThatThrownBy(() -> AtomicFiles.write(fresh, out -> {
-      out.write(new byte[100]);
-      throw new IOException("No space left on device");
-    })).isInstanceOf(AtomicFiles.WriteException.class).hasMessage("cannot write " + fresh + ": No space left on device");
+    assertThatThrownBy(
+            () ->
+                AtomicFiles.write(
+                    fresh,
+                    out -> {
+                      out.write(new byte[100]);
+                      throw new IOException("No space left on device");
+                    }))
+        .isInstanceOf(AtomicFiles.WriteException.class)
+        .hasMessage("cannot write " + fresh + ": No space left on device");
     assertThat(entries(dir)).isEmpty();
 
     Path old = Files.writeString(dir.resolve("old.json"), "old", StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> AtomicFiles.write(old, out -> {
-      throw new IllegalStateException("a bug in the writer");
-    })).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(
+            () ->
+                AtomicFiles.write(
+                    old,
+                    out -> {
+                      throw new IllegalStateException("a bug in the writer");
+                    }))
+        .isInstanceOf(IllegalStateException.class);
     assertThat(entries(dir)).containsExactly("old.json");
     assertThat(Files.readString(old)).isEqualTo("old");
   }
 
   @Test
   void replacesAnExistingFile() throws IOException {
-    Path f = Files.writeString(dir.resolve("a.json"), "a much longer old content", StandardCharsets.UTF_8);
+    Path f =
+        Files.writeString(
+            dir.resolve("a.json"), "a much longer old content", StandardCharsets.UTF_8);
     AtomicFiles.write(f, "new".getBytes(StandardCharsets.UTF_8));
     assertThat(Files.readString(f)).isEqualTo("new");
     assertThat(entries(dir)).containsExactly("a.json");
@@ -74,7 +87,8 @@ class AtomicFilesTest {
     Path locked = Files.createDirectory(dir.resolve("locked"));
     Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("r-xr-xr-x"));
     try {
-      Assumptions.assumeFalse(Files.isWritable(locked), "running as root: every directory is writable");
+      Assumptions.assumeFalse(
+          Files.isWritable(locked), "running as root: every directory is writable");
       Path target = locked.resolve("r.json");
       assertThatThrownBy(() -> AtomicFiles.write(target, new byte[] {1}))
           .isInstanceOf(AtomicFiles.WriteException.class)

@@ -48,7 +48,8 @@ class NpyTest {
 
   @Test
   void roundTripsEveryTypeAndScalarShapes() throws IOException {
-    for (DataType t : new DataType[] {DataType.FLOAT32, DataType.FLOAT64, DataType.INT32, DataType.INT64}) {
+    for (DataType t :
+        new DataType[] {DataType.FLOAT32, DataType.FLOAT64, DataType.INT32, DataType.INT64}) {
       NDArray a = manager.arange(24f).reshape(2, 3, 4).toType(t, false);
       Path f = dir.resolve(t + ".npy");
       Npy.write(a, f);
@@ -68,7 +69,9 @@ class NpyTest {
     Npy.write(manager.zeros(new Shape(3, 5)), f);
     byte[] bytes = Files.readAllBytes(f);
     assertThat((bytes.length - 3 * 5 * 4) % 64).isZero();
-    assertThat(new String(Arrays.copyOfRange(bytes, 10, 70), java.nio.charset.StandardCharsets.ISO_8859_1))
+    assertThat(
+            new String(
+                Arrays.copyOfRange(bytes, 10, 70), java.nio.charset.StandardCharsets.ISO_8859_1))
         .contains("'shape': (3, 5)");
   }
 
@@ -99,8 +102,12 @@ class NpyTest {
     }
   }
 
-  /** A .npy file with the given version, header text and data bytes; the header length field is {@code len}. */
-  private Path npy(String name, int major, String header, long len, byte[] data) throws IOException {
+  /**
+   * A .npy file with the given version, header text and data bytes; the header length field is
+   * {@code len}.
+   */
+  private Path npy(String name, int major, String header, long len, byte[] data)
+      throws IOException {
     java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
     b.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) major, 0});
     int n = major == 1 ? 2 : 4;
@@ -130,22 +137,30 @@ class NpyTest {
   void rejectsCorruptHeadersNamingTheFile() throws IOException {
     assertRejected(npy("neg.npy", "(-1, 3)", new byte[12]), "invalid dimension '-1'");
     assertRejected(npy("long.npy", "(4L, 3)", new byte[48]), "invalid dimension '4L'");
-    assertRejected(npy("overflow.npy", "(4294967296, 4294967296, 16)", new byte[0]), "overflows 64-bit sizes");
+    assertRejected(
+        npy("overflow.npy", "(4294967296, 4294967296, 16)", new byte[0]), "overflows 64-bit sizes");
     assertRejected(npy("huge.npy", "(1000000, 1000000)", new byte[0]), "is too large");
     assertRejected(npy("junk.npy", "(2, x)", new byte[0]), "invalid dimension 'x'");
     String h = "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }\n";
-    // 0xFFFFFFF0 is refused from the length field alone: the file holds a few bytes, no 4 GiB buffer is asked for
-    assertRejected(npy("v2huge.npy", 2, h, 0xFFFFFFF0L, new byte[4]), "header length 4294967280 is implausible");
+    // 0xFFFFFFF0 is refused from the length field alone: the file holds a few bytes, no 4 GiB
+    // buffer is asked for
+    assertRejected(
+        npy("v2huge.npy", 2, h, 0xFFFFFFF0L, new byte[4]),
+        "header length 4294967280 is implausible");
     assertRejected(npy("v2short.npy", 2, h, h.length() + 100, new byte[4]), "truncated");
   }
 
   @Test
   void acceptsTheUsualShapeSpellings() throws IOException {
-    assertThat(Npy.read(npy("s.npy", "()", new byte[4]), manager).getShape()).isEqualTo(new Shape());
-    assertThat(Npy.read(npy("v.npy", "(3,)", new byte[12]), manager).getShape()).isEqualTo(new Shape(3));
-    assertThat(Npy.read(npy("m.npy", "(2, 0)", new byte[0]), manager).getShape()).isEqualTo(new Shape(2, 0));
+    assertThat(Npy.read(npy("s.npy", "()", new byte[4]), manager).getShape())
+        .isEqualTo(new Shape());
+    assertThat(Npy.read(npy("v.npy", "(3,)", new byte[12]), manager).getShape())
+        .isEqualTo(new Shape(3));
+    assertThat(Npy.read(npy("m.npy", "(2, 0)", new byte[0]), manager).getShape())
+        .isEqualTo(new Shape(2, 0));
     String h = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }\n";
-    assertThat(Npy.read(npy("v2.npy", 2, h, h.length(), new byte[8]), manager).getShape()).isEqualTo(new Shape(2));
+    assertThat(Npy.read(npy("v2.npy", 2, h, h.length(), new byte[8]), manager).getShape())
+        .isEqualTo(new Shape(2));
   }
 
   @Test

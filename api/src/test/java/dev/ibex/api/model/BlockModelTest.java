@@ -29,13 +29,19 @@ class BlockModelTest {
   void build() {
     manager = NDManager.newBaseManager();
     manager.getEngine().setRandomSeed(7);
-    net = new SequentialBlock()
-        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(4).build())
-        .add(BatchNorm.builder().build())
-        .add(Activation.reluBlock())
-        .add(Pool.globalAvgPool2dBlock())
-        .add(Blocks.batchFlattenBlock())
-        .add(Linear.builder().setUnits(3).build());
+    net =
+        new SequentialBlock()
+            .add(
+                Conv2d.builder()
+                    .setKernelShape(new Shape(3, 3))
+                    .optPadding(new Shape(1, 1))
+                    .setFilters(4)
+                    .build())
+            .add(BatchNorm.builder().build())
+            .add(Activation.reluBlock())
+            .add(Pool.globalAvgPool2dBlock())
+            .add(Blocks.batchFlattenBlock())
+            .add(Linear.builder().setUnits(3).build());
     net.initialize(manager, DataType.FLOAT32, new Shape(2, 1, 8, 8));
   }
 
@@ -54,7 +60,8 @@ class BlockModelTest {
       NDArray z = model.toLayer(relu, x);
       assertThat(z.getShape()).isEqualTo(new Shape(2, 4, 8, 8));
       assertThat(model.fromLayer(relu, z).sub(y).abs().max().getFloat()).isLessThan(1e-6f);
-      assertThat(model.stages().orElseThrow()).extracting(Stage::isRelu)
+      assertThat(model.stages().orElseThrow())
+          .extracting(Stage::isRelu)
           .containsExactly(false, false, true, false, false, false);
     }
   }
@@ -63,7 +70,8 @@ class BlockModelTest {
   void evalSemanticsBatchOfOneEqualsRowInBatch() {
     try (BlockModel model = BlockModel.of(net, manager)) {
       NDArray x = manager.randomNormal(new Shape(3, 1, 8, 8));
-      assertThat(model.forward(x.get("1:2")).sub(model.forward(x).get("1:2")).abs().max().getFloat())
+      assertThat(
+              model.forward(x.get("1:2")).sub(model.forward(x).get("1:2")).abs().max().getFloat())
           .isLessThan(1e-6f);
     }
   }
@@ -75,7 +83,8 @@ class BlockModelTest {
       assertThat(p.getValue().getArray().hasGradient()).as(p.getKey()).isFalse();
     }
     model.close();
-    long trainable = net.getParameters().stream().filter(p -> p.getValue().getArray().hasGradient()).count();
+    long trainable =
+        net.getParameters().stream().filter(p -> p.getValue().getArray().hasGradient()).count();
     assertThat(trainable).isGreaterThan(0);
   }
 

@@ -39,7 +39,8 @@ class TorchScriptModelTest {
   @ParameterizedTest
   @ValueSource(strings = {"plain", "residual-s2"})
   void reproducesPythonLogitsAndSplitsAtConv3(String fixture) throws IOException {
-    try (TorchScriptModel model = TorchScriptModel.load(resource(fixture + "/model.pt"), Device.cpu(), List.of("conv3"));
+    try (TorchScriptModel model =
+            TorchScriptModel.load(resource(fixture + "/model.pt"), Device.cpu(), List.of("conv3"));
         NDManager m = model.manager().newSubManager()) {
       NDArray x = Npy.read(resource(fixture + "/x.npy"), m);
       NDArray expected = Npy.read(resource(fixture + "/logits.npy"), m);
@@ -56,8 +57,10 @@ class TorchScriptModelTest {
 
   @Test
   void batchNormUsesRunningStatisticsWhatever() throws IOException {
-    // A batch of one and the same sample inside a batch of four must give the same logits: no batch statistics.
-    try (TorchScriptModel model = TorchScriptModel.load(resource("residual-s2/model.pt"), Device.cpu(), List.of());
+    // A batch of one and the same sample inside a batch of four must give the same logits: no batch
+    // statistics.
+    try (TorchScriptModel model =
+            TorchScriptModel.load(resource("residual-s2/model.pt"), Device.cpu(), List.of());
         NDManager m = model.manager().newSubManager()) {
       NDArray x = Npy.read(resource("residual-s2/x.npy"), m);
       NDArray alone = model.forward(x.get("0:1"));
@@ -68,12 +71,14 @@ class TorchScriptModelTest {
 
   @Test
   void unknownLayerAndBadInputAreTypedErrors() throws IOException {
-    try (TorchScriptModel model = TorchScriptModel.load(resource("plain/model.pt"), Device.cpu(), List.of("conv3"));
+    try (TorchScriptModel model =
+            TorchScriptModel.load(resource("plain/model.pt"), Device.cpu(), List.of("conv3"));
         NDManager m = model.manager().newSubManager()) {
       NDArray x = m.randomNormal(new Shape(2, 3, 32, 32));
       assertThatThrownBy(() -> model.toLayer("conv9", x))
           .isInstanceOf(UnknownLayerException.class)
-          .hasMessage("unknown layer 'conv9': the model exports no method 'to_conv9'; known layers: conv3");
+          .hasMessage(
+              "unknown layer 'conv9': the model exports no method 'to_conv9'; known layers: conv3");
       assertThatThrownBy(() -> model.forward(m.randomNormal(new Shape(2, 5, 32, 32))))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("rejected an input of shape (2, 5, 32, 32)");

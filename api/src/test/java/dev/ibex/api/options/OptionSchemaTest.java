@@ -14,7 +14,8 @@ class OptionSchemaTest {
           OptionSpec.integer("steps", 50, "integration steps").withRange(1, 10_000),
           OptionSpec.real("stdev", 0.15, "noise level").withRange(0, 10),
           OptionSpec.bool("abs", true, "absolute value"),
-          OptionSpec.choice("quadrature", "gausslegendre", List.of("riemann_left", "gausslegendre"), "rule"),
+          OptionSpec.choice(
+              "quadrature", "gausslegendre", List.of("riemann_left", "gausslegendre"), "rule"),
           OptionSpec.text("layer", null, "split point"));
 
   @Test
@@ -29,7 +30,8 @@ class OptionSchemaTest {
 
   @Test
   void parsesCommandLineText() {
-    Options o = schema.parse(Map.of("steps", "64", "stdev", "0.5", "abs", "FALSE", "layer", "conv3"));
+    Options o =
+        schema.parse(Map.of("steps", "64", "stdev", "0.5", "abs", "FALSE", "layer", "conv3"));
     assertThat(o.getInt("steps")).isEqualTo(64);
     assertThat(o.getDouble("stdev")).isEqualTo(0.5);
     assertThat(o.getBoolean("abs")).isFalse();
@@ -82,7 +84,8 @@ class OptionSchemaTest {
     assertThatThrownBy(() -> schema.defaults().with("stdev", Double.NaN))
         .hasMessageContaining("must not be NaN");
     assertThatThrownBy(() -> schema.parse(Map.of("quadrature", "simpson")))
-        .hasMessage("option 'quadrature' must be one of [riemann_left, gausslegendre], got 'simpson'");
+        .hasMessage(
+            "option 'quadrature' must be one of [riemann_left, gausslegendre], got 'simpson'");
   }
 
   @Test
@@ -94,10 +97,12 @@ class OptionSchemaTest {
 
   @Test
   void invalidSpecsFailAtDefinition() {
-    assertThatThrownBy(() -> OptionSpec.integer("Steps", 1, "x")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> OptionSpec.integer("Steps", 1, "x"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> OptionSpec.integer("steps", 0, "x").withRange(1, 5))
         .isInstanceOf(InvalidOptionException.class);
-    assertThatThrownBy(() -> OptionSchema.of(OptionSpec.bool("a", true, ""), OptionSpec.bool("a", false, "")))
+    assertThatThrownBy(
+            () -> OptionSchema.of(OptionSpec.bool("a", true, ""), OptionSpec.bool("a", false, "")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -31,25 +31,39 @@ class VocabularyTest {
 
   @Test
   void standardOptionsWithTheirOwnDefaultsAndDocsAgree() {
-    assertThat(Vocabulary.check(List.of(
-        plugin("a", StandardOptions.NORMALISE, StandardOptions.INTERNAL_BATCH_SIZE.withDefault(32)),
-        plugin("b", StandardOptions.NORMALISE.withDefault("minmax").withDoc("as the authors"), StandardOptions.SEED))))
+    assertThat(
+            Vocabulary.check(
+                List.of(
+                    plugin(
+                        "a",
+                        StandardOptions.NORMALISE,
+                        StandardOptions.INTERNAL_BATCH_SIZE.withDefault(32)),
+                    plugin(
+                        "b",
+                        StandardOptions.NORMALISE.withDefault("minmax").withDoc("as the authors"),
+                        StandardOptions.SEED))))
         .isEmpty();
   }
 
   @Test
   void driftingSpellingsValuesAndTypesAreNamed() {
-    List<String> problems = Vocabulary.check(List.of(
-        plugin("cam", OptionSpec.choice("normalize", "none", List.of("none", "minmax"), "x")),
-        plugin("metric", OptionSpec.integer("batch-size", 32, "x"),
-            OptionSpec.choice("normalise", "min-max", List.of("min-max", "none"), "x"),
-            OptionSpec.integer("steps", 3, "x")),
-        plugin("other", OptionSpec.text("steps", "3", "x"))));
-    assertThat(problems).containsExactly(
-        "option 'normalize' of cam: spell it 'normalise'",
-        "option 'batch-size' of metric: spell it 'internal-batch-size'",
-        "option 'normalise' of metric offers [min-max, none]; the standard option offers [none, minmax]",
-        "option 'steps' of other is STRING but INT in metric");
+    List<String> problems =
+        Vocabulary.check(
+            List.of(
+                plugin(
+                    "cam", OptionSpec.choice("normalize", "none", List.of("none", "minmax"), "x")),
+                plugin(
+                    "metric",
+                    OptionSpec.integer("batch-size", 32, "x"),
+                    OptionSpec.choice("normalise", "min-max", List.of("min-max", "none"), "x"),
+                    OptionSpec.integer("steps", 3, "x")),
+                plugin("other", OptionSpec.text("steps", "3", "x"))));
+    assertThat(problems)
+        .containsExactly(
+            "option 'normalize' of cam: spell it 'normalise'",
+            "option 'batch-size' of metric: spell it 'internal-batch-size'",
+            "option 'normalise' of metric offers [min-max, none]; the standard option offers [none, minmax]",
+            "option 'steps' of other is STRING but INT in metric");
   }
 
   @Test
@@ -60,7 +74,9 @@ class VocabularyTest {
     assertThat(o.withText("baseline", "0.5").get("baseline")).contains(0.5);
     assertThat(o.with("baseline", 2).get("baseline")).contains(2.0);
     assertThatThrownBy(() -> o.withText("baseline", "grey"))
-        .isInstanceOf(InvalidOptionException.class).hasMessageContaining("zeros, blur or a number");
-    assertThatThrownBy(() -> o.with("baseline", Double.NaN)).isInstanceOf(InvalidOptionException.class);
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("zeros, blur or a number");
+    assertThatThrownBy(() -> o.with("baseline", Double.NaN))
+        .isInstanceOf(InvalidOptionException.class);
   }
 }

@@ -23,11 +23,18 @@ class PluginsTest {
     Plugins plugins = Plugins.discover(getClass().getClassLoader());
     assertThat(plugins.attributor("test-good")).isInstanceOf(TestPlugins.Good.class);
     assertThat(plugins.of(PluginKind.METRIC)).isEmpty();
-    assertThat(plugins.problems()).extracting(PluginProblem::toString)
-        .anySatisfy(p -> assertThat(p).contains("TestPlugins$Throwing").contains("boom in constructor"))
-        .anySatisfy(p -> assertThat(p).contains("TestPlugins$Duplicate").contains("duplicate attributor name 'test-good'"))
+    assertThat(plugins.problems())
+        .extracting(PluginProblem::toString)
+        .anySatisfy(
+            p -> assertThat(p).contains("TestPlugins$Throwing").contains("boom in constructor"))
+        .anySatisfy(
+            p ->
+                assertThat(p)
+                    .contains("TestPlugins$Duplicate")
+                    .contains("duplicate attributor name 'test-good'"))
         .anySatisfy(p -> assertThat(p).contains("NoSuchClass").contains("not found"))
-        .anySatisfy(p -> assertThat(p).contains("TestPlugins$BadName").contains("invalid name 'Bad_Name'"));
+        .anySatisfy(
+            p -> assertThat(p).contains("TestPlugins$BadName").contains("invalid name 'Bad_Name'"));
     assertThat(plugins.problems()).hasSize(4);
   }
 
@@ -37,7 +44,8 @@ class PluginsTest {
     assertThatThrownBy(() -> plugins.attributor("nope"))
         .isInstanceOf(UnknownPluginException.class)
         .hasMessage("unknown attributor 'nope'; available: test-good");
-    assertThatThrownBy(() -> plugins.metric("x")).hasMessage("unknown metric 'x'; available: (none)");
+    assertThatThrownBy(() -> plugins.metric("x"))
+        .hasMessage("unknown metric 'x'; available: (none)");
   }
 
   @Test
@@ -54,15 +62,18 @@ class PluginsTest {
   @Test
   void pluginsThatComposeOthersAreGivenTheRegistryTheyWereFoundIn() {
     Plugins plugins = Plugins.discover(getClass().getClassLoader());
-    TestPlugins.Composing composing = (TestPlugins.Composing) plugins.get(PluginKind.REGULARIZER, "test-composing");
+    TestPlugins.Composing composing =
+        (TestPlugins.Composing) plugins.get(PluginKind.REGULARIZER, "test-composing");
     assertThat(composing.registry()).isSameAs(plugins);
-    assertThat(composing.registry().attributor("test-good")).isSameAs(plugins.attributor("test-good"));
+    assertThat(composing.registry().attributor("test-good"))
+        .isSameAs(plugins.attributor("test-good"));
   }
 
   @Test
   void corruptJarsAndMissingClassesInAPluginDirectoryAreReported() throws IOException {
     Files.write(dir.resolve("a-corrupt.jar"), new byte[] {1, 2, 3, 4, 5});
-    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(dir.resolve("b-missing-class.jar")))) {
+    try (JarOutputStream jar =
+        new JarOutputStream(Files.newOutputStream(dir.resolve("b-missing-class.jar")))) {
       jar.putNextEntry(new JarEntry("META-INF/services/dev.ibex.api.Attributor"));
       jar.write("com.example.Gone\n".getBytes(StandardCharsets.UTF_8));
       jar.closeEntry();
@@ -72,24 +83,34 @@ class PluginsTest {
     }
     Plugins plugins = Plugins.discover(getClass().getClassLoader(), dir);
     assertThat(plugins.attributor("test-good")).isNotNull();
-    assertThat(plugins.problems()).extracting(PluginProblem::toString)
+    assertThat(plugins.problems())
+        .extracting(PluginProblem::toString)
         .anySatisfy(p -> assertThat(p).contains("a-corrupt.jar").contains("not a readable jar"))
-        .anySatisfy(p -> assertThat(p).contains("b-missing-class.jar").contains("com.example.Gone"));
+        .anySatisfy(
+            p -> assertThat(p).contains("b-missing-class.jar").contains("com.example.Gone"));
   }
 
   @Test
   void missingPluginDirectoryIsAProblemNotACrash() {
     Plugins plugins = Plugins.discover(getClass().getClassLoader(), dir.resolve("absent"));
-    assertThat(plugins.problems()).extracting(PluginProblem::reason).contains("plugin directory does not exist");
+    assertThat(plugins.problems())
+        .extracting(PluginProblem::reason)
+        .contains("plugin directory does not exist");
     assertThat(plugins.all()).isNotEmpty();
   }
 
   @Test
   void aFileGivenAsPluginDirectoryIsSaidToBeNoDirectory() throws java.io.IOException {
-    java.nio.file.Path jar = java.nio.file.Files.writeString(dir.resolve("one.jar"), "a file, not a directory");
+    java.nio.file.Path jar =
+        java.nio.file.Files.writeString(dir.resolve("one.jar"), "a file, not a directory");
     Plugins plugins = Plugins.discover(getClass().getClassLoader(), jar);
-    assertThat(plugins.problems()).extracting(PluginProblem::toString).filteredOn(p -> p.contains("one.jar"))
-        .singleElement().asString().contains("not a directory").doesNotContain("does not exist");
+    assertThat(plugins.problems())
+        .extracting(PluginProblem::toString)
+        .filteredOn(p -> p.contains("one.jar"))
+        .singleElement()
+        .asString()
+        .contains("not a directory")
+        .doesNotContain("does not exist");
     assertThat(plugins.all()).isNotEmpty();
   }
 }

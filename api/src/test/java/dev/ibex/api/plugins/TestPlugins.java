@@ -30,7 +30,8 @@ final class TestPlugins {
     }
 
     @Override
-    public Attribution attribute(ExplainableModel model, NDArray input, Target target, Options options) {
+    public Attribution attribute(
+        ExplainableModel model, NDArray input, Target target, Options options) {
       return Attribution.builder(name(), input.duplicate(), Layout.PIXEL).build();
     }
   }

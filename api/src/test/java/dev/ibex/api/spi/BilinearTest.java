@@ -18,7 +18,9 @@ class BilinearTest {
       assertThat(up.toFloatArray()).containsExactly(0f, 0.25f, 0.75f, 1f);
       // 3 -> 5: sources -0.2 (clamped to 0), 0.4, 1.0, 1.6, 2.2 (right edge repeats)
       NDArray v = Bilinear.resize(m.create(new float[] {0, 10, 20}, new Shape(1, 3)), 1, 5, false);
-      assertThat(v.toFloatArray()).usingComparatorWithPrecision(1e-5f).containsExactly(0f, 4f, 10f, 16f, 20f);
+      assertThat(v.toFloatArray())
+          .usingComparatorWithPrecision(1e-5f)
+          .containsExactly(0f, 4f, 10f, 16f, 20f);
       // downsampling 4 -> 2 picks the mid-points (no anti-aliasing): [0.5, 2.5]
       NDArray d = Bilinear.resize(m.create(new float[] {0, 1, 2, 3}, new Shape(1, 4)), 1, 2, false);
       assertThat(d.toFloatArray()).containsExactly(0.5f, 2.5f);
@@ -30,7 +32,9 @@ class BilinearTest {
     // nn.UpsamplingBilinear2d(size=(1, 5)) on [0, 10, 20] -> [0, 5, 10, 15, 20]
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray v = Bilinear.resize(m.create(new float[] {0, 10, 20}, new Shape(1, 3)), 1, 5, true);
-      assertThat(v.toFloatArray()).usingComparatorWithPrecision(1e-5f).containsExactly(0f, 5f, 10f, 15f, 20f);
+      assertThat(v.toFloatArray())
+          .usingComparatorWithPrecision(1e-5f)
+          .containsExactly(0f, 5f, 10f, 15f, 20f);
     }
   }
 
@@ -44,7 +48,13 @@ class BilinearTest {
       NDArray rowsFirst = Bilinear.resize(Bilinear.resize(x, 8, 5, false), 8, 10, false);
       assertThat(y.sub(rowsFirst).abs().max().getFloat()).isLessThan(1e-6f);
       // a constant stays constant
-      assertThat(Bilinear.resize(m.full(new Shape(1, 3, 3), 2f), 7, 9, false).sub(2f).abs().max().getFloat()).isLessThan(1e-6f);
+      assertThat(
+              Bilinear.resize(m.full(new Shape(1, 3, 3), 2f), 7, 9, false)
+                  .sub(2f)
+                  .abs()
+                  .max()
+                  .getFloat())
+          .isLessThan(1e-6f);
     }
   }
 }

@@ -16,11 +16,15 @@ class ChunksTest {
     try (NDManager parent = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       List<int[]> seen = new ArrayList<>();
       List<NDManager> managers = new ArrayList<>();
-      Chunks.forEach(10, 4, parent, (from, to, chunk) -> {
-        seen.add(new int[] {from, to});
-        chunk.zeros(new Shape(2)); // intermediates of the chunk
-        managers.add(chunk);
-      });
+      Chunks.forEach(
+          10,
+          4,
+          parent,
+          (from, to, chunk) -> {
+            seen.add(new int[] {from, to});
+            chunk.zeros(new Shape(2)); // intermediates of the chunk
+            managers.add(chunk);
+          });
       assertThat(seen).containsExactly(new int[] {0, 4}, new int[] {4, 8}, new int[] {8, 10});
       assertThat(managers).allSatisfy(m -> assertThat(m.isOpen()).isFalse());
       assertThat(parent.getManagedArrays()).isEmpty();
@@ -37,7 +41,8 @@ class ChunksTest {
   void refusesAnEmptyChunkSize() {
     try (NDManager parent = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       assertThatThrownBy(() -> Chunks.forEach(3, 0, parent, (a, b, c) -> {}))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("at least 1");
     }
   }
 }

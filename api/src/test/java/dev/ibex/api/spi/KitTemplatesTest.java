@@ -28,7 +28,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The templates do the ceremony: identity from the constructor, option and input checks, passes, needs. */
+/**
+ * The templates do the ceremony: identity from the constructor, option and input checks, passes,
+ * needs.
+ */
 class KitTemplatesTest {
   /** Input × gradient in three lines: what a plugin author writes. */
   static final class Product extends AbstractAttributor {
@@ -38,20 +41,27 @@ class KitTemplatesTest {
 
     @Override
     protected NDArray compute(AttributionContext ctx) {
-      return Gradients.ofInput(ctx).gradient().mul(ctx.input()).mul(ctx.options().getDouble("scale"));
+      return Gradients.ofInput(ctx)
+          .gradient()
+          .mul(ctx.input())
+          .mul(ctx.options().getDouble("scale"));
     }
   }
 
   /** The mean of the maps, a metric that needs a model too (to show the upfront check). */
   static final class MeanMap extends AbstractMetric {
     MeanMap() {
-      super("mean-map", "mean of each map", Direction.HIGHER_IS_BETTER,
+      super(
+          "mean-map",
+          "mean of each map",
+          Direction.HIGHER_IS_BETTER,
           Set.of(MetricInput.Part.ATTRIBUTIONS, MetricInput.Part.MODEL));
     }
 
     @Override
     protected Scores compute(MetricContext ctx) {
-      return Scores.perSample(SampleRows.toDoubles(ctx.attributions().reshape(2, -1).mean(new int[] {1})));
+      return Scores.perSample(
+          SampleRows.toDoubles(ctx.attributions().reshape(2, -1).mean(new int[] {1})));
     }
   }
 
@@ -61,8 +71,10 @@ class KitTemplatesTest {
   @BeforeEach
   void linearModel() {
     manager = NDManager.newBaseManager();
-    SequentialBlock net = new SequentialBlock().add(Blocks.batchFlattenBlock())
-        .add(Linear.builder().setUnits(2).optBias(false).build());
+    SequentialBlock net =
+        new SequentialBlock()
+            .add(Blocks.batchFlattenBlock())
+            .add(Linear.builder().setUnits(2).optBias(false).build());
     net.initialize(manager, DataType.FLOAT32, new Shape(2, 1, 2, 2));
     for (Pair<String, Parameter> p : net.getParameters()) {
       p.getValue().getArray().set(new float[] {1, 2, 3, 4, -1, -2, -3, -4});
@@ -83,7 +95,9 @@ class KitTemplatesTest {
     assertThat(product.options().specs()).extracting(OptionSpec::name).containsExactly("scale");
     try (NDManager caller = manager.newSubManager()) {
       NDArray x = caller.create(new float[] {1, 1, 1, 1, 2, 2, 2, 2}, new Shape(2, 1, 2, 2));
-      Attribution a = product.attribute(model, x, Target.ofClass(0), product.options().defaults().with("scale", 2.0));
+      Attribution a =
+          product.attribute(
+              model, x, Target.ofClass(0), product.options().defaults().with("scale", 2.0));
       // d(w·x)/dx = w: x ⊙ w · 2
       assertThat(a.values().toFloatArray()).containsExactly(2, 4, 6, 8, 4, 8, 12, 16);
       assertThat(a.forwardPassesPerSample()).isEqualTo(1.0);
@@ -97,17 +111,29 @@ class KitTemplatesTest {
   void theTemplateRefusesForeignOptionsBadInputAndBadNames() {
     Product product = new Product();
     NDArray x = manager.ones(new Shape(2, 1, 2, 2));
-    assertThatThrownBy(() -> product.attribute(model, x, Target.ofClass(0), OptionSchema.of(
-        OptionSpec.real("scale", 1.0, "x")).defaults())).isInstanceOf(InvalidOptionException.class)
+    assertThatThrownBy(
+            () ->
+                product.attribute(
+                    model,
+                    x,
+                    Target.ofClass(0),
+                    OptionSchema.of(OptionSpec.real("scale", 1.0, "x")).defaults()))
+        .isInstanceOf(InvalidOptionException.class)
         .hasMessageContaining("own schema");
-    assertThatThrownBy(() -> product.attribute(model, manager.ones(new Shape(2, 4)), Target.ofClass(0)))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("rank 4");
-    assertThatThrownBy(() -> new AbstractAttributor("Bad Name", "x") {
-      @Override
-      protected NDArray compute(AttributionContext ctx) {
-        return ctx.input();
-      }
-    }).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kebab-case");
+    assertThatThrownBy(
+            () -> product.attribute(model, manager.ones(new Shape(2, 4)), Target.ofClass(0)))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("rank 4");
+    assertThatThrownBy(
+            () ->
+                new AbstractAttributor("Bad Name", "x") {
+                  @Override
+                  protected NDArray compute(AttributionContext ctx) {
+                    return ctx.input();
+                  }
+                })
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("kebab-case");
   }
 
   @Test
@@ -117,9 +143,11 @@ class KitTemplatesTest {
     MetricInput onlyMaps = MetricInput.builder().attributions(maps).build();
     assertThat(metric.needs(metric.options().defaults()))
         .containsExactlyInAnyOrder(MetricInput.Part.ATTRIBUTIONS, MetricInput.Part.MODEL);
-    assertThat(onlyMaps.missing(metric.needs(metric.options().defaults()))).containsExactly(MetricInput.Part.MODEL);
+    assertThat(onlyMaps.missing(metric.needs(metric.options().defaults())))
+        .containsExactly(MetricInput.Part.MODEL);
     assertThatThrownBy(() -> metric.evaluate(onlyMaps))
-        .isInstanceOf(InvalidInputException.class).hasMessage("metric 'mean-map' needs the model");
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessage("metric 'mean-map' needs the model");
     MetricResult r = metric.evaluate(onlyMaps.toBuilder().model(model).build());
     assertThat(r.perSample()).containsExactly(2.0, 5.0);
   }
@@ -128,12 +156,14 @@ class KitTemplatesTest {
   void aMetricInputComesFromAnAttributionInOneCall() {
     Product product = new Product();
     NDArray x = manager.ones(new Shape(2, 1, 2, 2));
-    Attribution a = product.attribute(model, x, Target.ofClass(1), product.options().defaults().with("scale", 3.0));
+    Attribution a =
+        product.attribute(
+            model, x, Target.ofClass(1), product.options().defaults().with("scale", 3.0));
     MetricInput in = MetricInput.of(a, product, model, x, Target.ofClass(1));
     assertThat(in.attributions()).containsSame(a.values());
     assertThat(in.attributor()).containsSame(product);
     assertThat(in.attributorOptions().orElseThrow().getDouble("scale")).isCloseTo(3.0, within(0.0));
-    assertThat(in.missing(Set.of(MetricInput.Part.values()))).containsExactly(
-        MetricInput.Part.TOKEN_IDS, MetricInput.Part.MASKS);
+    assertThat(in.missing(Set.of(MetricInput.Part.values())))
+        .containsExactly(MetricInput.Part.TOKEN_IDS, MetricInput.Part.MASKS);
   }
 }

@@ -34,10 +34,13 @@ class ScoreModeTest {
       NDArray out = m.create(new float[] {3, 4}, new Shape(1, 2));
       Target cosine = Target.cosineSimilarity(m.create(new float[] {3, 4}, new Shape(1, 2)));
       ResolvedTarget t = cosine.resolve(null);
-      assertThat(SampleRows.toDoubles(ScoreMode.SOFTMAX.score(t, out, new int[] {0}))[0]).isCloseTo(1, within(1e-6));
+      assertThat(SampleRows.toDoubles(ScoreMode.SOFTMAX.score(t, out, new int[] {0}))[0])
+          .isCloseTo(1, within(1e-6));
       ScoreMode.TARGET.requireClassTargetForSoftmax(cosine, "rise");
       assertThatThrownBy(() -> ScoreMode.SOFTMAX.requireClassTargetForSoftmax(cosine, "rise"))
-          .isInstanceOf(InvalidOptionException.class).hasMessageContaining("rise").hasMessageContaining("score=target");
+          .isInstanceOf(InvalidOptionException.class)
+          .hasMessageContaining("rise")
+          .hasMessageContaining("score=target");
     }
   }
 }

@@ -3,8 +3,8 @@ package dev.ibex.attribution.cam;
 import ai.djl.ndarray.NDArray;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
-import dev.ibex.api.spi.BaseCam;
 import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.BaseCam;
 import dev.ibex.api.spi.LayerCapture;
 
 /**
@@ -16,7 +16,8 @@ import dev.ibex.api.spi.LayerCapture;
 public final class GradCam extends BaseCam {
 
   public GradCam() {
-    super("grad-cam",
+    super(
+        "grad-cam",
         "Layer activations weighed by their spatially averaged gradients (Selvaraju et al. 2017)");
   }
 

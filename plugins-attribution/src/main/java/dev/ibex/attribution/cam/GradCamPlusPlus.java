@@ -3,21 +3,22 @@ package dev.ibex.attribution.cam;
 import ai.djl.ndarray.NDArray;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
-import dev.ibex.api.spi.BaseCam;
 import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.BaseCam;
 import dev.ibex.api.spi.LayerCapture;
 
 /**
- * Grad-CAM++ (Chattopadhay et al., 2018), with pytorch-grad-cam's closed form of eq. 19: {@code
- * α = g² / (2g² + Σ_hw A · g³ + 1e-6)}, channel weight {@code Σ_hw α · ReLU(g)}. One forward and
- * one backward pass per sample.
+ * Grad-CAM++ (Chattopadhay et al., 2018), with pytorch-grad-cam's closed form of eq. 19: {@code α =
+ * g² / (2g² + Σ_hw A · g³ + 1e-6)}, channel weight {@code Σ_hw α · ReLU(g)}. One forward and one
+ * backward pass per sample.
  */
 @AutoService(Attributor.class)
 public final class GradCamPlusPlus extends BaseCam {
   private static final double EPS = 1e-6;
 
   public GradCamPlusPlus() {
-    super("grad-cam-plus-plus",
+    super(
+        "grad-cam-plus-plus",
         "Grad-CAM with higher-order pixel weights (Chattopadhay et al. 2018)");
   }
 

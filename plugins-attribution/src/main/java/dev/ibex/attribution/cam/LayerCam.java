@@ -3,8 +3,8 @@ package dev.ibex.attribution.cam;
 import ai.djl.ndarray.NDArray;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
-import dev.ibex.api.spi.BaseCam;
 import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.BaseCam;
 import dev.ibex.api.spi.LayerCapture;
 
 /**
@@ -16,7 +16,8 @@ import dev.ibex.api.spi.LayerCapture;
 public final class LayerCam extends BaseCam {
 
   public LayerCam() {
-    super("layer-cam",
+    super(
+        "layer-cam",
         "Activations weighed element-wise by their positive gradients (Jiang et al. 2021)");
   }
 

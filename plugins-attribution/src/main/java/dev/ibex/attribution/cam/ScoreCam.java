@@ -1,38 +1,36 @@
 package dev.ibex.attribution.cam;
 
-import dev.ibex.api.options.StandardOptions;
-import dev.ibex.api.spi.Chunks;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
-import dev.ibex.api.spi.BaseCam;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.options.OptionSchema;
-import dev.ibex.api.options.OptionSpec;
-import dev.ibex.api.spi.MinMax;
+import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.BaseCam;
 import dev.ibex.api.spi.Bilinear;
+import dev.ibex.api.spi.Chunks;
 import dev.ibex.api.spi.LayerCapture;
+import dev.ibex.api.spi.MinMax;
 import dev.ibex.api.spi.SampleRows;
 
 /**
  * Score-CAM (Wang et al., 2020), as pytorch-grad-cam computes it: every channel of the activation
  * is upsampled to the input size (bilinear, align_corners=true), min-max scaled to [0, 1] ({@code
  * (a − min)/(max − min + 1e-8)}), multiplied into the input and scored by the model; the channel
- * weights are the softmax of those scores over the channels. No gradients; 1 + C forward passes
- * per sample, the masked inputs going through the model {@code internal-batch-size} at a time.
+ * weights are the softmax of those scores over the channels. No gradients; 1 + C forward passes per
+ * sample, the masked inputs going through the model {@code internal-batch-size} at a time.
  */
 @AutoService(Attributor.class)
 public final class ScoreCam extends BaseCam {
   private static final double EPS = 1e-8;
   private static final OptionSchema OPTIONS =
-      CAM_OPTIONS.plus(
-          StandardOptions.INTERNAL_BATCH_SIZE.withDoc("masked inputs per model call"));
+      CAM_OPTIONS.plus(StandardOptions.INTERNAL_BATCH_SIZE.withDoc("masked inputs per model call"));
 
   public ScoreCam() {
-    super("score-cam",
+    super(
+        "score-cam",
         "Channels weighed by the softmax of the scores of the input masked by each (Wang et al. 2020)",
         OPTIONS);
   }
@@ -55,17 +53,21 @@ public final class ScoreCam extends BaseCam {
     NDArray maps = capture.activation().reshape(n * channels, a.get(2), a.get(3));
     NDArray x = ctx.input();
     double[] scores = new double[n * channels];
-    Chunks.forEach((long) n * channels, batch, ctx.scratch(), (r0, r1, chunk) -> {
-      int[] sampleOfRow = Chunks.sampleMajor(r0, r1, channels);
-      NDArray rows = maps.get(r0 + ":" + r1);
-      rows.attach(chunk);
-      NDArray up = Bilinear.resize(rows, height, width, true);
-      NDArray masks = MinMax.perSample(up, EPS).reshape(r1 - r0, 1, height, width);
-      NDArray images = SampleRows.gather(x, sampleOfRow, chunk);
-      NDArray out = ctx.model().forward(masks.mul(images));
-      double[] s = SampleRows.toDoubles(target.score(out, sampleOfRow));
-      System.arraycopy(s, 0, scores, r0, s.length);
-    });
+    Chunks.forEach(
+        (long) n * channels,
+        batch,
+        ctx.scratch(),
+        (r0, r1, chunk) -> {
+          int[] sampleOfRow = Chunks.sampleMajor(r0, r1, channels);
+          NDArray rows = maps.get(r0 + ":" + r1);
+          rows.attach(chunk);
+          NDArray up = Bilinear.resize(rows, height, width, true);
+          NDArray masks = MinMax.perSample(up, EPS).reshape(r1 - r0, 1, height, width);
+          NDArray images = SampleRows.gather(x, sampleOfRow, chunk);
+          NDArray out = ctx.model().forward(masks.mul(images));
+          double[] s = SampleRows.toDoubles(target.score(out, sampleOfRow));
+          System.arraycopy(s, 0, scores, r0, s.length);
+        });
     return ctx.scratch()
         .create(scores, new Shape(n, channels))
         .toDevice(x.getDevice(), false)

@@ -3,8 +3,8 @@ package dev.ibex.attribution.cam;
 import ai.djl.ndarray.NDArray;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
-import dev.ibex.api.spi.BaseCam;
 import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.BaseCam;
 import dev.ibex.api.spi.LayerCapture;
 
 /**
@@ -17,8 +17,7 @@ public final class XGradCam extends BaseCam {
   private static final double EPS = 1e-7;
 
   public XGradCam() {
-    super("x-grad-cam",
-        "Grad-CAM with activation-normalised gradient weights (Fu et al. 2020)");
+    super("x-grad-cam", "Grad-CAM with activation-normalised gradient weights (Fu et al. 2020)");
   }
 
   @Override

@@ -36,26 +36,36 @@ public final class PathIntegral {
    * @return (N, …) the weighted gradient sum, on start's manager
    */
   public static NDArray weightedGradients(
-      NDArray start, NDArray direction, double[] alphas, double[] weights, RowGradient gradient, int batch) {
+      NDArray start,
+      NDArray direction,
+      double[] alphas,
+      double[] weights,
+      RowGradient gradient,
+      int batch) {
     int n = (int) start.getShape().get(0);
     int rank = start.getShape().dimension();
     long total = (long) n * alphas.length;
     NDArray sum = start.zerosLike();
-    Chunks.forEach(total, batch, start.getManager(), (from, to, chunk) -> {
-      int[] sampleOfRow = Chunks.nodeMajor(from, to, n);
-      // doubles: the nodes and weights reach a float64 path unrounded
-      double[] alpha = new double[to - from];
-      double[] weight = new double[to - from];
-      for (int r = from; r < to; r++) {
-        alpha[r - from] = alphas[r / n];
-        weight[r - from] = weights[r / n];
-      }
-      NDArray offsets = SampleRows.gather(direction, sampleOfRow, chunk);
-      NDArray points =
-          SampleRows.gather(start, sampleOfRow, chunk).add(offsets.mul(SampleRows.column(offsets, alpha, rank)));
-      NDArray grad = gradient.at(points, sampleOfRow);
-      sum.addi(SampleRows.weightedSum(grad, sampleOfRow, weight, n));
-    });
+    Chunks.forEach(
+        total,
+        batch,
+        start.getManager(),
+        (from, to, chunk) -> {
+          int[] sampleOfRow = Chunks.nodeMajor(from, to, n);
+          // doubles: the nodes and weights reach a float64 path unrounded
+          double[] alpha = new double[to - from];
+          double[] weight = new double[to - from];
+          for (int r = from; r < to; r++) {
+            alpha[r - from] = alphas[r / n];
+            weight[r - from] = weights[r / n];
+          }
+          NDArray offsets = SampleRows.gather(direction, sampleOfRow, chunk);
+          NDArray points =
+              SampleRows.gather(start, sampleOfRow, chunk)
+                  .add(offsets.mul(SampleRows.column(offsets, alpha, rank)));
+          NDArray grad = gradient.at(points, sampleOfRow);
+          sum.addi(SampleRows.weightedSum(grad, sampleOfRow, weight, n));
+        });
     return sum;
   }
 }

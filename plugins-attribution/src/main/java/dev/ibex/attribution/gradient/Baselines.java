@@ -10,8 +10,8 @@ import java.util.Locale;
 /**
  * The reference point of a path method, from the {@code baseline} option: the text {@code zeros},
  * {@code blur} (the input Gaussian-blurred with σ = {@code blur-sigma} pixels) or a number (a
- * constant image); from Java also a {@link Number} or an {@link NDArray} of the input's shape,
- * of its shape without the batch axis, or with a batch axis of 1.
+ * constant image); from Java also a {@link Number} or an {@link NDArray} of the input's shape, of
+ * its shape without the batch axis, or with a batch axis of 1.
  */
 final class Baselines {
   private Baselines() {}
@@ -46,7 +46,9 @@ final class Baselines {
       c = Double.parseDouble(text);
     } catch (NumberFormatException e) {
       throw new InvalidOptionException(
-          "option 'baseline' must be zeros, blur, a number or (from Java) an NDArray, got '" + value + "'");
+          "option 'baseline' must be zeros, blur, a number or (from Java) an NDArray, got '"
+              + value
+              + "'");
     }
     return constant(c, x, scratch);
   }
@@ -62,16 +64,28 @@ final class Baselines {
   private static NDArray fromTensor(NDArray b, NDArray x, NDManager scratch) {
     Shape xs = x.getShape();
     Shape bs = b.getShape();
-    boolean sameRank = bs.dimension() == xs.dimension()
-        && (bs.get(0) == xs.get(0) || bs.get(0) == 1)
-        && bs.slice(1).equals(xs.slice(1));
+    boolean sameRank =
+        bs.dimension() == xs.dimension()
+            && (bs.get(0) == xs.get(0) || bs.get(0) == 1)
+            && bs.slice(1).equals(xs.slice(1));
     boolean noBatch = bs.equals(xs.slice(1));
     if (!sameRank && !noBatch) {
       throw new InvalidOptionException(
-          "baseline tensor of shape " + bs + " does not fit input " + xs + " (give " + xs + ", (1, " + xs.slice(1) + ") or " + xs.slice(1) + ")");
+          "baseline tensor of shape "
+              + bs
+              + " does not fit input "
+              + xs
+              + " (give "
+              + xs
+              + ", (1, "
+              + xs.slice(1)
+              + ") or "
+              + xs.slice(1)
+              + ")");
     }
     if (!b.getDataType().isFloating()) {
-      throw new InvalidOptionException("baseline tensor must be floating point, got " + b.getDataType());
+      throw new InvalidOptionException(
+          "baseline tensor must be floating point, got " + b.getDataType());
     }
     NDArray copy = b.toDevice(x.getDevice(), true).toType(x.getDataType(), false);
     copy.attach(scratch);

@@ -14,8 +14,8 @@ import dev.ibex.api.spi.SampleRows;
  *
  * <p>For a nonnegatively homogeneous model, {@code F(αx) = αF(x)} for α ≥ 0 (e.g. a ReLU network
  * without bias terms, the paper's X-DNNs), the gradient is constant along the ray from 0 to x, so
- * this equals integrated gradients with the zero baseline exactly, and Euler's identity
- * {@code Σ x ⊙ ∂F/∂x = F(x)} holds. On other models it is input × gradient, an approximation.
+ * this equals integrated gradients with the zero baseline exactly, and Euler's identity {@code Σ x
+ * ⊙ ∂F/∂x = F(x)} holds. On other models it is input × gradient, an approximation.
  *
  * <p>Diagnostic {@code homogeneity-gap} = Σ attribution − F(x) per sample, free (F(x) comes with
  * the gradient): zero when the model is nonnegatively homogeneous at x, so it tells whether the
@@ -25,7 +25,8 @@ import dev.ibex.api.spi.SampleRows;
 public final class FastIG extends AbstractAttributor {
 
   public FastIG() {
-    super("fast-ig",
+    super(
+        "fast-ig",
         "FastIG: input x gradient, exact integrated gradients on nonnegatively homogeneous models (Hesse et al. 2021)");
   }
 

@@ -16,8 +16,8 @@ import java.util.List;
 
 /**
  * Guided backpropagation (Springenberg et al., 2015): the gradient of the target score w.r.t. the
- * input where every ReLU passes back only positive gradients at positive inputs,
- * {@code grad_in = relu(grad_out) ⊙ 1[input > 0]} (as Captum's {@code GuidedBackprop}).
+ * input where every ReLU passes back only positive gradients at positive inputs, {@code grad_in =
+ * relu(grad_out) ⊙ 1[input > 0]} (as Captum's {@code GuidedBackprop}).
  *
  * <p>DJL has no backward hooks, so the model is walked as its chain of {@link Stage}s: one forward
  * records each segment between ReLUs from a fresh leaf, then the backward runs segment by segment
@@ -31,7 +31,8 @@ import java.util.List;
 public final class GuidedBackprop extends AbstractAttributor {
 
   public GuidedBackprop() {
-    super("guided-backprop",
+    super(
+        "guided-backprop",
         "Guided backpropagation: only positive gradients pass each ReLU (Springenberg et al. 2015)");
   }
 
@@ -39,7 +40,8 @@ public final class GuidedBackprop extends AbstractAttributor {
   protected NDArray compute(AttributionContext ctx) {
     ExplainableModel model = ctx.model();
     List<Stage> stages =
-        model.stages()
+        model
+            .stages()
             .orElseThrow(
                 () ->
                     new InvalidInputException(

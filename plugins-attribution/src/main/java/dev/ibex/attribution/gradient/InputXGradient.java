@@ -8,15 +8,14 @@ import dev.ibex.api.spi.AttributionContext;
 import dev.ibex.api.spi.Gradients;
 
 /**
- * Input × gradient (Shrikumar et al., 2016; Captum's {@code InputXGradient}): {@code x ⊙ ∂score/∂x}.
- * One forward and one backward pass per sample.
+ * Input × gradient (Shrikumar et al., 2016; Captum's {@code InputXGradient}): {@code x ⊙
+ * ∂score/∂x}. One forward and one backward pass per sample.
  */
 @AutoService(Attributor.class)
 public final class InputXGradient extends AbstractAttributor {
 
   public InputXGradient() {
-    super("input-x-gradient",
-        "Input times the gradient of the target score w.r.t. the input");
+    super("input-x-gradient", "Input times the gradient of the target score w.r.t. the input");
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.ibex.attribution.gradient;
 
-import dev.ibex.api.options.StandardOptions;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -10,16 +9,17 @@ import dev.ibex.api.Attributor;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
+import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.AbstractAttributor;
 import dev.ibex.api.spi.AttributionContext;
 import dev.ibex.api.spi.Gradients;
-import dev.ibex.attribution.core.PathIntegral;
 import dev.ibex.api.spi.SampleRows;
+import dev.ibex.attribution.core.PathIntegral;
 import java.util.Arrays;
 
 /**
- * Integrated gradients (Sundararajan et al., 2017): {@code (x − x') ⊙ ∫₀¹ ∂F(x' + α(x − x'))/∂x dα},
- * the integral approximated by a {@link Quadrature} rule with Captum's nodes and weights.
+ * Integrated gradients (Sundararajan et al., 2017): {@code (x − x') ⊙ ∫₀¹ ∂F(x' + α(x − x'))/∂x
+ * dα}, the integral approximated by a {@link Quadrature} rule with Captum's nodes and weights.
  *
  * <p>Batching: the {@code steps × N} path points are laid out step-major (as Captum) and go through
  * the model {@code internal-batch-size} rows at a time, each chunk one forward and one backward.
@@ -36,19 +36,24 @@ import java.util.Arrays;
 public final class IntegratedGradients extends AbstractAttributor {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          OptionSpec.integer("steps", 50, "number of quadrature nodes along the path").withRange(1, 100_000),
+          OptionSpec.integer("steps", 50, "number of quadrature nodes along the path")
+              .withRange(1, 100_000),
           StandardOptions.BASELINE.withDoc(
               "reference input: zeros, blur (Gaussian-blurred input), a constant such as 0.5; from Java also a Number or an NDArray of the input's shape"),
-          OptionSpec.real("blur-sigma", 5.0, "σ in pixels of the blur baseline").withRange(1e-3, 1e4),
+          OptionSpec.real("blur-sigma", 5.0, "σ in pixels of the blur baseline")
+              .withRange(1e-3, 1e4),
           OptionSpec.choice(
               "quadrature",
               "gausslegendre",
-              Arrays.stream(Quadrature.values()).map(Quadrature::optionName).collect(ImmutableList.toImmutableList()),
+              Arrays.stream(Quadrature.values())
+                  .map(Quadrature::optionName)
+                  .collect(ImmutableList.toImmutableList()),
               "integration rule, with Captum's nodes and weights"),
           StandardOptions.INTERNAL_BATCH_SIZE.withDoc("path points per forward/backward pass"));
 
   public IntegratedGradients() {
-    super("integrated-gradients",
+    super(
+        "integrated-gradients",
         "Integrated gradients from a baseline, Captum's quadrature rules (Sundararajan et al. 2017)",
         OPTIONS);
   }
@@ -62,9 +67,13 @@ public final class IntegratedGradients extends AbstractAttributor {
     int n = ctx.samples();
     NDArray baseline =
         Baselines.resolve(
-            ctx.options().get("baseline").orElseThrow(), ctx.options().getDouble("blur-sigma"), x, ctx.scratch());
+            ctx.options().get("baseline").orElseThrow(),
+            ctx.options().getDouble("blur-sigma"),
+            x,
+            ctx.scratch());
 
-    // endpoints first, in one batch without gradient: F(x) resolves the target, F(x') closes the gap
+    // endpoints first, in one batch without gradient: F(x) resolves the target, F(x') closes the
+    // gap
     NDArray ends = ctx.model().forward(NDArrays.concat(new NDList(x, baseline)));
     ResolvedTarget target = ctx.resolveWith(ends.get("0:" + n));
     int[] rows = SampleRows.identity(n);
@@ -72,8 +81,15 @@ public final class IntegratedGradients extends AbstractAttributor {
     double[] fb = SampleRows.toDoubles(target.score(ends.get(n + ":"), rows));
 
     NDArray diff = x.sub(baseline);
-    NDArray integral = PathIntegral.weightedGradients(baseline, diff, rule[0], rule[1],
-        (points, pointRows) -> Gradients.ofInput(ctx.model(), points, target, null, pointRows).gradient(), batch);
+    NDArray integral =
+        PathIntegral.weightedGradients(
+            baseline,
+            diff,
+            rule[0],
+            rule[1],
+            (points, pointRows) ->
+                Gradients.ofInput(ctx.model(), points, target, null, pointRows).gradient(),
+            batch);
     NDArray attribution = integral.mul(diff);
 
     double[] sums = SampleRows.sumPerSample(attribution);

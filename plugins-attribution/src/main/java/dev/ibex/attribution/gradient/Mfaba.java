@@ -4,9 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.ibex.api.spi.GradientScope;
-import dev.ibex.api.spi.ScoreMode;
-import dev.ibex.api.options.StandardOptions;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.InvalidOptionException;
@@ -14,9 +11,12 @@ import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
+import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.AbstractAttributor;
 import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.GradientScope;
 import dev.ibex.api.spi.SampleRows;
+import dev.ibex.api.spi.ScoreMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -30,23 +30,24 @@ import java.util.List;
  * <p>Steps, as the authors' code ({@code saliency/core/mfaba.py}, FGSMGrad):
  *
  * <ul>
- *   <li>{@code smooth} (MFABA-SMOOTH): {@code x_{t+1} = clamp(x + clip(x_t − α·sign(g_t) − x, ±ε))};
- *   <li>{@code sharp} (MFABA-SHARP): {@code x_{t+1} = clamp(x_t − 100·α·g_t / ‖g_t‖₂)} (ε unused, as
- *       the authors; a zero gradient gives a zero step instead of their NaN);
+ *   <li>{@code smooth} (MFABA-SMOOTH): {@code x_{t+1} = clamp(x + clip(x_t − α·sign(g_t) − x,
+ *       ±ε))};
+ *   <li>{@code sharp} (MFABA-SHARP): {@code x_{t+1} = clamp(x_t − 100·α·g_t / ‖g_t‖₂)} (ε unused,
+ *       as the authors; a zero gradient gives a zero step instead of their NaN);
  * </ul>
  *
  * where clamp is to [{@code clamp-min}, {@code clamp-max}] (the authors use [0, 1] on unnormalised
  * images; the default here does not clamp). S is the softmax probability of the target class
  * ({@code score=softmax}, the authors' default; class targets only) or the target score itself
  * ({@code score=target}: the logit, or any score function, as NIB's CLIP adaptation uses with 10
- * steps of 0.01, no ε, no early stop). With {@code early-stop} a sample's path ends at the first point no longer classified
- * as the target class (class targets only; score targets run all steps).
+ * steps of 0.01, no ε, no early stop). With {@code early-stop} a sample's path ends at the first
+ * point no longer classified as the target class (class targets only; score targets run all steps).
  *
  * <p>Batching and passes: each step runs all still-active samples as one batch; the forward at x_t
- * serves both the gradient and the early-stop check of x_t, so a sample whose path has K steps costs
- * K + 1 forward rows and, when it stopped early, K + 1 backward rows (the backward of its last point
- * runs in the same batch and is discarded), else K. At most {@code steps} + 1 of each per sample;
- * the authors' code takes 2·steps + 1 forward and steps + 1 backward.
+ * serves both the gradient and the early-stop check of x_t, so a sample whose path has K steps
+ * costs K + 1 forward rows and, when it stopped early, K + 1 backward rows (the backward of its
+ * last point runs in the same batch and is discarded), else K. At most {@code steps} + 1 of each
+ * per sample; the authors' code takes 2·steps + 1 forward and steps + 1 backward.
  *
  * <p>Diagnostics per sample: {@code completeness-gap} = ΣA − (S(x) − S(x_K)), {@code path-steps} =
  * K, {@code boundary-crossed} = 1 when the path ended at a point classified otherwise (class
@@ -56,21 +57,38 @@ import java.util.List;
 public final class Mfaba extends AbstractAttributor {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          OptionSpec.choice("variant", "smooth", List.of("smooth", "sharp"),
+          OptionSpec.choice(
+              "variant",
+              "smooth",
+              List.of("smooth", "sharp"),
               "smooth: sign steps in an L-inf ball (MFABA-SMOOTH); sharp: L2-normalised gradient steps (MFABA-SHARP)"),
-          OptionSpec.integer("steps", 50, "maximum number of steps of the adversarial path").withRange(1, 100_000),
-          OptionSpec.real("step-size", 0.001,
-              "alpha: smooth moves each element by alpha; sharp moves by 100*alpha along the unit gradient (authors' scaling)")
+          OptionSpec.integer("steps", 50, "maximum number of steps of the adversarial path")
+              .withRange(1, 100_000),
+          OptionSpec.real(
+                  "step-size",
+                  0.001,
+                  "alpha: smooth moves each element by alpha; sharp moves by 100*alpha along the unit gradient (authors' scaling)")
               .withRange(1e-12, 1e6),
-          OptionSpec.real("epsilon", 0.3, "L-inf bound of x_t - x for the smooth variant (authors: 0.3)").withMin(0),
-          StandardOptions.SCORE.withDoc("descended score: softmax probability of the target class (authors) or the"
-              + " target score itself (a logit, or a score function: give score=target for one)"),
-          OptionSpec.bool("early-stop", true, "end a sample's path once it is no longer classified as the target class"),
-          OptionSpec.real("clamp-min", Double.NEGATIVE_INFINITY, "lower bound of the data range (authors: 0 for unnormalised images)"),
-          OptionSpec.real("clamp-max", Double.POSITIVE_INFINITY, "upper bound of the data range (authors: 1)"));
+          OptionSpec.real(
+                  "epsilon", 0.3, "L-inf bound of x_t - x for the smooth variant (authors: 0.3)")
+              .withMin(0),
+          StandardOptions.SCORE.withDoc(
+              "descended score: softmax probability of the target class (authors) or the"
+                  + " target score itself (a logit, or a score function: give score=target for one)"),
+          OptionSpec.bool(
+              "early-stop",
+              true,
+              "end a sample's path once it is no longer classified as the target class"),
+          OptionSpec.real(
+              "clamp-min",
+              Double.NEGATIVE_INFINITY,
+              "lower bound of the data range (authors: 0 for unnormalised images)"),
+          OptionSpec.real(
+              "clamp-max", Double.POSITIVE_INFINITY, "upper bound of the data range (authors: 1)"));
 
   public Mfaba() {
-    super("mfaba",
+    super(
+        "mfaba",
         "MFABA: attribution along an adversarial path to the decision boundary (Zhu et al. 2024)",
         OPTIONS);
   }
@@ -116,8 +134,10 @@ public final class Mfaba extends AbstractAttributor {
           grad = leaf.getGradient();
         }
         double[] scores = SampleRows.toDoubles(score.stopGradient());
-        int[] predicted = classes == null ? null
-            : out.stopGradient().argMax(1).toType(DataType.INT32, false).toIntArray();
+        int[] predicted =
+            classes == null
+                ? null
+                : out.stopGradient().argMax(1).toType(DataType.INT32, false).toIntArray();
         List<Integer> keep = new ArrayList<>();
         for (int r = 0; r < active.length; r++) {
           int sample = active[r];
@@ -187,7 +207,8 @@ public final class Mfaba extends AbstractAttributor {
       lo = o.getDouble("clamp-min");
       hi = o.getDouble("clamp-max");
       if (lo >= hi) {
-        throw new InvalidOptionException("clamp-min (" + lo + ") must be below clamp-max (" + hi + ")");
+        throw new InvalidOptionException(
+            "clamp-min (" + lo + ") must be below clamp-max (" + hi + ")");
       }
     }
 
@@ -213,10 +234,12 @@ public final class Mfaba extends AbstractAttributor {
         to = from.sub(unit.mul(100 * alpha));
       }
       if (Double.isFinite(lo) || Double.isFinite(hi)) {
-        to = to.clip(Double.isFinite(lo) ? lo : -Double.MAX_VALUE, Double.isFinite(hi) ? hi : Double.MAX_VALUE);
+        to =
+            to.clip(
+                Double.isFinite(lo) ? lo : -Double.MAX_VALUE,
+                Double.isFinite(hi) ? hi : Double.MAX_VALUE);
       }
       return to;
     }
   }
-
 }

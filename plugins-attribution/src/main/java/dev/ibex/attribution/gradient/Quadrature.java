@@ -5,9 +5,9 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Quadrature rules for the path integral of integrated gradients, with Captum's conventions
- * ({@code captum/attr/_utils/approximation_methods.py}): nodes α ∈ [0, 1] along the path from the
- * baseline (α = 0) to the input (α = 1) and step weights that sum to one.
+ * Quadrature rules for the path integral of integrated gradients, with Captum's conventions ({@code
+ * captum/attr/_utils/approximation_methods.py}): nodes α ∈ [0, 1] along the path from the baseline
+ * (α = 0) to the input (α = 1) and step weights that sum to one.
  *
  * <ul>
  *   <li>{@code riemann_left}: α = linspace(0, 1 − 1/n, n), weights 1/n.
@@ -15,8 +15,8 @@ import java.util.Locale;
  *   <li>{@code riemann_middle}: α = linspace(1/(2n), 1 − 1/(2n), n), weights 1/n.
  *   <li>{@code riemann_trapezoid}: α = linspace(0, 1, n), weights 1/n except 1/(2n) at both ends
  *       (as Captum; these weights sum to 1 − 1/n, not 1).
- *   <li>{@code gausslegendre}: the n-point Gauss–Legendre rule mapped from [−1, 1] to [0, 1]:
- *       α = (1 + x)/2, weights w/2.
+ *   <li>{@code gausslegendre}: the n-point Gauss–Legendre rule mapped from [−1, 1] to [0, 1]: α =
+ *       (1 + x)/2, weights w/2.
  * </ul>
  *
  * Riemann rules need n ≥ 2 (Captum asserts it); Gauss–Legendre needs n ≥ 1.
@@ -33,7 +33,9 @@ public enum Quadrature {
   /** Gauss–Legendre rule (Captum's default). */
   GAUSSLEGENDRE;
 
-  /** @return the option value, e.g. {@code riemann_right} */
+  /**
+   * @return the option value, e.g. {@code riemann_right}
+   */
   public String optionName() {
     return name().toLowerCase(Locale.ROOT);
   }

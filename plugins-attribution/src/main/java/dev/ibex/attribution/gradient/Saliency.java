@@ -10,17 +10,19 @@ import dev.ibex.api.spi.AttributionContext;
 import dev.ibex.api.spi.Gradients;
 
 /**
- * Saliency (Simonyan et al., 2014): the gradient of the target score with respect to the input,
- * in absolute value by default (as Captum's {@code Saliency(abs=True)}). One forward and one
- * backward pass per sample.
+ * Saliency (Simonyan et al., 2014): the gradient of the target score with respect to the input, in
+ * absolute value by default (as Captum's {@code Saliency(abs=True)}). One forward and one backward
+ * pass per sample.
  */
 @AutoService(Attributor.class)
 public final class Saliency extends AbstractAttributor {
   private static final OptionSchema OPTIONS =
-      OptionSchema.of(OptionSpec.bool("abs", true, "return |gradient| (true) or the signed gradient"));
+      OptionSchema.of(
+          OptionSpec.bool("abs", true, "return |gradient| (true) or the signed gradient"));
 
   public Saliency() {
-    super("saliency",
+    super(
+        "saliency",
         "Gradient of the target score w.r.t. the input (Simonyan et al. 2014)",
         OPTIONS);
   }

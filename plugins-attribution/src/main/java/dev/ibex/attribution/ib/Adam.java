@@ -33,7 +33,8 @@ final class Adam {
     NDArray g = grad.duplicate();
     g.attach(owner);
     NDArray newM = m == null ? g.mul(1 - BETA1) : m.mul(BETA1).add(g.mul(1 - BETA1));
-    NDArray newV = v == null ? g.square().mul(1 - BETA2) : v.mul(BETA2).add(g.square().mul(1 - BETA2));
+    NDArray newV =
+        v == null ? g.square().mul(1 - BETA2) : v.mul(BETA2).add(g.square().mul(1 - BETA2));
     newM.attach(owner);
     newV.attach(owner);
     if (m != null) {

@@ -3,8 +3,6 @@ package dev.ibex.attribution.ib;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.ibex.api.spi.Chunks;
-import dev.ibex.api.spi.GradientScope;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.GraphConstants;
@@ -12,50 +10,62 @@ import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
-import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.options.Options;
+import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.Chunks;
+import dev.ibex.api.spi.GradientScope;
 import dev.ibex.api.spi.SampleRows;
 import java.util.List;
 import java.util.Random;
 
 /**
- * M2IB, the multi-modal information bottleneck (Wang et al., NeurIPS 2023), as its authors' code does
- * it: a per-element bottleneck on the activation h of {@code layer}, λ = sigmoid(α) with α
+ * M2IB, the multi-modal information bottleneck (Wang et al., NeurIPS 2023), as its authors' code
+ * does it: a per-element bottleneck on the activation h of {@code layer}, λ = sigmoid(α) with α
  * initialised to {@code init}, Z = λ⊙h + (1−λ)⊙ε; capacity per element KL(N(λh, (1−λ)²) ‖ N(0,1));
  * loss = β·mean(capacity) − mean(score over the noise draws); α fitted per sample with Adam (lr
- * {@code lr}) over {@code steps} steps of {@code draws} noise draws each. The map is the capacity the
- * authors' code buffers in its last forward pass — after {@code steps − 1} updates; the last step
- * cannot change it and is skipped, so a sample costs {@code (steps − 1) · draws} forward and backward
- * passes — summed over features (image: class token dropped, patch grid upsampled to the input; text:
- * per token), min-max scaled.
+ * {@code lr}) over {@code steps} steps of {@code draws} noise draws each. The map is the capacity
+ * the authors' code buffers in its last forward pass — after {@code steps − 1} updates; the last
+ * step cannot change it and is skipped, so a sample costs {@code (steps − 1) · draws} forward and
+ * backward passes — summed over features (image: class token dropped, patch grid upsampled to the
+ * input; text: per token), min-max scaled.
  *
  * <p>The authors' code draws ε ~ N(0, 1) although it fits the activations' mean and standard
- * deviation (a bug: Schulz et al.'s IBA standardises with them). {@code noise=standard} reproduces the
- * code; {@code noise=fitted} standardises h with the per-feature mean and deviation over the batch's
- * tokens, as the method intends. Noise is drawn from a seeded generator, so a seed gives one result.
- * The β of the code is parsed as an integer (another bug); here it is a real number.
+ * deviation (a bug: Schulz et al.'s IBA standardises with them). {@code noise=standard} reproduces
+ * the code; {@code noise=fitted} standardises h with the per-feature mean and deviation over the
+ * batch's tokens, as the method intends. Noise is drawn from a seeded generator, so a seed gives
+ * one result. The β of the code is parsed as an integer (another bug); here it is a real number.
  */
 @AutoService(Attributor.class)
 public final class MultiModalBottleneck extends TokenAttributor {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          StandardOptions.LAYER.withDoc("split point: the bottleneck sits on this activation (required)"),
-          OptionSpec.real("beta", 0.1, "weight of the capacity term (the authors use 0.1)").withRange(0, 1e6),
+          StandardOptions.LAYER.withDoc(
+              "split point: the bottleneck sits on this activation (required)"),
+          OptionSpec.real("beta", 0.1, "weight of the capacity term (the authors use 0.1)")
+              .withRange(0, 1e6),
           OptionSpec.integer("steps", 10, "Adam steps per sample").withRange(1, 10_000),
-          OptionSpec.integer("draws", 10, "noise draws per step (the authors' batch of 10)").withRange(1, 10_000),
+          OptionSpec.integer("draws", 10, "noise draws per step (the authors' batch of 10)")
+              .withRange(1, 10_000),
           OptionSpec.real("lr", 1.0, "Adam learning rate").withRange(1e-9, 1e3),
-          OptionSpec.real("init", 5.0, "initial α (λ = sigmoid(α) starts near 1: everything passes)").withRange(-50, 50),
-          OptionSpec.choice("noise", "standard", List.of("standard", "fitted"),
+          OptionSpec.real(
+                  "init", 5.0, "initial α (λ = sigmoid(α) starts near 1: everything passes)")
+              .withRange(-50, 50),
+          OptionSpec.choice(
+              "noise",
+              "standard",
+              List.of("standard", "fitted"),
               "standard: ε ~ N(0,1) as the authors' code; fitted: standardise h by its per-feature batch statistics"),
-          OptionSpec.real("noise-scale", 1.0, "multiplies ε (0: a deterministic bottleneck)").withRange(0, 100),
+          OptionSpec.real("noise-scale", 1.0, "multiplies ε (0: a deterministic bottleneck)")
+              .withRange(0, 100),
           StandardOptions.SEED.withDoc("seed of the noise draws"),
           MODALITY,
           CLASS_TOKEN,
           NORMALISE);
 
   public MultiModalBottleneck() {
-    super("m2ib",
+    super(
+        "m2ib",
         "Multi-modal information bottleneck (Wang et al. NeurIPS 2023): per-sample fitted noise bottleneck",
         OPTIONS);
   }
@@ -77,8 +87,14 @@ public final class MultiModalBottleneck extends TokenAttributor {
 
   /** Fits α for every sample at once and returns the final per-element capacity (N, …). */
   private static NDArray fit(
-      ExplainableModel model, String layer, NDArray x, NDArray h, Standardizer standardizer, ResolvedTarget target,
-      Options o, NDManager scratch) {
+      ExplainableModel model,
+      String layer,
+      NDArray x,
+      NDArray h,
+      Standardizer standardizer,
+      ResolvedTarget target,
+      Options o,
+      NDManager scratch) {
     NDArray standardized = standardizer == null ? h : standardizer.apply(h);
     int samples = (int) h.getShape().get(0);
     int draws = o.getInt("draws");
@@ -94,25 +110,32 @@ public final class MultiModalBottleneck extends TokenAttributor {
       NDArray xRows = SampleRows.gather(x, sampleOfRow, loop);
       Shape rowShape = zRows.getShape();
       // The authors' map is the capacity buffered in the forward pass of the last step, before that
-      // step's update: λ after steps − 1 updates. The last step's forward, backward and update cannot
+      // step's update: λ after steps − 1 updates. The last step's forward, backward and update
+      // cannot
       // change it, so they are not run.
       for (int step = 0; step < o.getInt("steps") - 1; step++) {
         try (NDManager stepScope = loop.newSubManager()) {
-          NDArray eps = gaussian(stepScope, rowShape, random, scale).toDevice(h.getDevice(), false).toType(h.getDataType(), false);
+          NDArray eps =
+              gaussian(stepScope, rowShape, random, scale)
+                  .toDevice(h.getDevice(), false)
+                  .toType(h.getDataType(), false);
           NDArray leaf = alpha.duplicate();
           leaf.attach(stepScope);
           leaf.setRequiresGradient(true);
           try (GradientScope scope = GradientScope.open(model)) {
             NDArray lambda = leaf.getNDArrayInternal().sigmoid();
             NDArray lambdaRows = SampleRows.gather(lambda, sampleOfRow, stepScope);
-            // Z = λ⊙h + (1−λ)⊙ε, in the standardised space when noise=fitted, mapped back for the tail
+            // Z = λ⊙h + (1−λ)⊙ε, in the standardised space when noise=fitted, mapped back for the
+            // tail
             NDArray z = lambdaRows.mul(zRows).add(lambdaRows.neg().add(1).mul(eps));
             NDArray tailInput = standardizer == null ? z : standardizer.invert(z);
             NDArray scores = target.score(model.fromLayer(layer, tailInput, xRows), sampleOfRow);
             // constants through GraphConstants: DJL's mul(Number) frees the number before backward
             NDArray mean = capacity(lambda, standardized).mean();
-            NDArray loss = mean.mul(GraphConstants.scalar(mean, beta)).mul(GraphConstants.scalar(mean, samples))
-                .sub(scores.sum().div(GraphConstants.scalar(mean, draws)));
+            NDArray loss =
+                mean.mul(GraphConstants.scalar(mean, beta))
+                    .mul(GraphConstants.scalar(mean, samples))
+                    .sub(scores.sum().div(GraphConstants.scalar(mean, draws)));
             scope.backward(loss, sampleOfRow.length);
           }
           NDArray updated = adam.step(alpha, leaf.getGradient(), scratch);
@@ -128,7 +151,11 @@ public final class MultiModalBottleneck extends TokenAttributor {
   static NDArray capacity(NDArray lambda, NDArray h) {
     NDArray mean = lambda.mul(h);
     NDArray std = lambda.neg().add(1).maximum(GraphConstants.scalar(lambda, 1e-12));
-    return std.square().add(mean.square()).sub(1).mul(GraphConstants.scalar(lambda, 0.5)).sub(std.log());
+    return std.square()
+        .add(mean.square())
+        .sub(1)
+        .mul(GraphConstants.scalar(lambda, 0.5))
+        .sub(std.log());
   }
 
   /** Standard normal draws from the call's seeded generator (the same on every device), scaled. */

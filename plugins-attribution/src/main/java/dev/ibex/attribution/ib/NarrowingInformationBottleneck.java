@@ -7,23 +7,24 @@ import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
-import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.options.Options;
+import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.AttributionContext;
 import dev.ibex.api.spi.Gradients;
-import dev.ibex.attribution.core.PathIntegral;
 import dev.ibex.api.spi.SampleRows;
+import dev.ibex.attribution.core.PathIntegral;
 
 /**
- * NIB, the Narrowing Information Bottleneck attribution for image-text models (Zhu et al., ICLR 2025),
- * as the authors' code computes it: at the hidden state h entering transformer block {@code layer},
- * {@code A = Σ_{i=1..n} h ⊙ ∇_{h'} score(tail(h'))|_{h'=(i/n)·h} / n} — a right Riemann sum of
- * integrated gradients from a zero baseline over the whole token tensor — summed over channels. The
- * score is usually {@code Target.cosineSimilarity(otherTowerEmbeddings)}. Image: class token dropped,
- * patch grid upsampled bilinearly to the input; text: one score per token (SOT/EOT included);
- * per-sample min-max. Deterministic. All {@code steps} scales of all samples go through the model in
- * batches of {@code internal-batch-size} rows: {@code steps} forward and backward passes per sample
- * through the tail, plus one forward to resolve a class target (none for a score target).
+ * NIB, the Narrowing Information Bottleneck attribution for image-text models (Zhu et al., ICLR
+ * 2025), as the authors' code computes it: at the hidden state h entering transformer block {@code
+ * layer}, {@code A = Σ_{i=1..n} h ⊙ ∇_{h'} score(tail(h'))|_{h'=(i/n)·h} / n} — a right Riemann sum
+ * of integrated gradients from a zero baseline over the whole token tensor — summed over channels.
+ * The score is usually {@code Target.cosineSimilarity(otherTowerEmbeddings)}. Image: class token
+ * dropped, patch grid upsampled bilinearly to the input; text: one score per token (SOT/EOT
+ * included); per-sample min-max. Deterministic. All {@code steps} scales of all samples go through
+ * the model in batches of {@code internal-batch-size} rows: {@code steps} forward and backward
+ * passes per sample through the tail, plus one forward to resolve a class target (none for a score
+ * target).
  *
  * <p>The model must offer the layer as a split point; a text tower whose tail needs the token ids
  * (EOT pooling) declares {@code tailTakesInput} (see {@link dev.ibex.api.model.TorchScriptModel}).
@@ -32,15 +33,18 @@ import dev.ibex.api.spi.SampleRows;
 public final class NarrowingInformationBottleneck extends TokenAttributor {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          StandardOptions.LAYER.withDoc("split point: the hidden state entering this block (required)"),
-          OptionSpec.integer("steps", 10, "scales i/steps, i = 1..steps (the paper's num_steps)").withRange(1, 10_000),
+          StandardOptions.LAYER.withDoc(
+              "split point: the hidden state entering this block (required)"),
+          OptionSpec.integer("steps", 10, "scales i/steps, i = 1..steps (the paper's num_steps)")
+              .withRange(1, 10_000),
           MODALITY,
           CLASS_TOKEN,
           NORMALISE,
           StandardOptions.INTERNAL_BATCH_SIZE.withDoc("rows (sample × scale) per model call"));
 
   public NarrowingInformationBottleneck() {
-    super("nib",
+    super(
+        "nib",
         "Narrowing Information Bottleneck for image-text models (Zhu et al. ICLR 2025), image or text side",
         OPTIONS);
   }
@@ -62,10 +66,23 @@ public final class NarrowingInformationBottleneck extends TokenAttributor {
       alphas[i] = (i + 1) / (double) steps;
       weights[i] = 1.0 / steps;
     }
-    NDArray sum = PathIntegral.weightedGradients(h.zerosLike(), h, alphas, weights,
-        (points, rows) -> Gradients.ofLayer(model, layer, points, SampleRows.gather(x, rows, points.getManager()),
-            target, null, rows).gradient(),
-        o.getInt("internal-batch-size"));
+    NDArray sum =
+        PathIntegral.weightedGradients(
+            h.zerosLike(),
+            h,
+            alphas,
+            weights,
+            (points, rows) ->
+                Gradients.ofLayer(
+                        model,
+                        layer,
+                        points,
+                        SampleRows.gather(x, rows, points.getManager()),
+                        target,
+                        null,
+                        rows)
+                    .gradient(),
+            o.getInt("internal-batch-size"));
     NDArray tokens = sum.mul(h).sum(new int[] {-1}); // h ⊙ Σ w ∇, summed over channels -> (N, T)
     return toMap(tokens, ctx);
   }

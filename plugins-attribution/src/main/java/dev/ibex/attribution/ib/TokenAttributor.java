@@ -3,26 +3,27 @@ package dev.ibex.attribution.ib;
 import ai.djl.ndarray.NDArray;
 import dev.ibex.api.Inputs;
 import dev.ibex.api.InvalidInputException;
-import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.OptionSchema;
-import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
+import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.AbstractAttributor;
 import dev.ibex.api.spi.AttributionContext;
 import dev.ibex.api.spi.MinMax;
-import java.util.List;
 
 /**
  * What the transformer-token methods (NIB, M2IB) share: an input that is either pixels (N, C, H, W)
  * for an image tower or integer token ids (N, L) for a text tower, per-token scores at a layer, and
- * the authors' way of turning them into maps (options {@code modality}, {@code class-token},
- * {@code normalise}; see {@link TokenMaps}).
+ * the authors' way of turning them into maps (options {@code modality}, {@code class-token}, {@code
+ * normalise}; see {@link TokenMaps}).
  */
 abstract class TokenAttributor extends AbstractAttributor {
-  static final OptionSpec MODALITY = StandardOptions.MODALITY.withDoc(
-      "image: drop the class token and upsample the patch grid to the input; text: per token");
+  static final OptionSpec MODALITY =
+      StandardOptions.MODALITY.withDoc(
+          "image: drop the class token and upsample the patch grid to the input; text: per token");
   static final OptionSpec CLASS_TOKEN =
-      OptionSpec.bool("class-token", true, "image: token 0 is a class token (dropped from the map)");
+      OptionSpec.bool(
+          "class-token", true, "image: token 0 is a class token (dropped from the map)");
   static final OptionSpec NORMALISE =
       StandardOptions.NORMALISE.withDefault("minmax").withDoc("per-sample min-max, as the authors");
 
@@ -49,15 +50,19 @@ abstract class TokenAttributor extends AbstractAttributor {
     String modality = ctx.options().getString("modality");
     boolean image = modality.equals("image");
     if (image != (ctx.input().getShape().dimension() == 4)) {
-      throw new InvalidInputException("modality '" + modality + "' does not fit an input of shape "
-          + ctx.input().getShape() + (image ? ": use modality=text for token ids" : ": use modality=image for pixels"));
+      throw new InvalidInputException(
+          "modality '"
+              + modality
+              + "' does not fit an input of shape "
+              + ctx.input().getShape()
+              + (image ? ": use modality=text for token ids" : ": use modality=image for pixels"));
     }
     return image;
   }
 
   /**
-   * Per-token scores to the returned map: image side on the input's pixel grid, text side per token,
-   * then min-max unless {@code normalise=none}.
+   * Per-token scores to the returned map: image side on the input's pixel grid, text side per
+   * token, then min-max unless {@code normalise=none}.
    *
    * @param tokens (N, T) scores
    * @param ctx the call
@@ -66,9 +71,14 @@ abstract class TokenAttributor extends AbstractAttributor {
   static NDArray toMap(NDArray tokens, AttributionContext ctx) {
     Options o = ctx.options();
     NDArray x = ctx.input();
-    NDArray map = imageSide(ctx)
-        ? TokenMaps.image(tokens, o.getBoolean("class-token"), (int) x.getShape().get(2), (int) x.getShape().get(3))
-        : tokens;
+    NDArray map =
+        imageSide(ctx)
+            ? TokenMaps.image(
+                tokens,
+                o.getBoolean("class-token"),
+                (int) x.getShape().get(2),
+                (int) x.getShape().get(3))
+            : tokens;
     return o.getString("normalise").equals("minmax") ? MinMax.perSample(map, 0f) : map;
   }
 }

@@ -27,7 +27,9 @@ final class TokenMaps {
     int side = (int) Math.round(Math.sqrt(n));
     if ((long) side * side != n) {
       throw new InvalidInputException(
-          n + " patch tokens do not form a square grid" + (dropFirst ? "" : " (is token 0 a class token?)"));
+          n
+              + " patch tokens do not form a square grid"
+              + (dropFirst ? "" : " (is token 0 a class token?)"));
     }
     NDArray grid = patches.reshape(patches.getShape().get(0), side, side);
     return Bilinear.resize(grid, height, width, false);

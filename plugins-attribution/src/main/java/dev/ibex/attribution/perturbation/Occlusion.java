@@ -1,8 +1,5 @@
 package dev.ibex.attribution.perturbation;
 
-import dev.ibex.api.InvalidOptionException;
-import dev.ibex.api.options.StandardOptions;
-import dev.ibex.api.spi.Chunks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -10,13 +7,15 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
+import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
+import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.AbstractAttributor;
 import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.Chunks;
 import dev.ibex.api.spi.SampleRows;
-import java.util.stream.IntStream;
 
 /**
  * Occlusion (Zeiler and Fergus, 2014) with Captum's semantics: a box slides over the (C, H, W)
@@ -30,13 +29,19 @@ import java.util.stream.IntStream;
 public final class Occlusion extends AbstractAttributor {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          OptionSpec.text("window", null, "occluding box, CxHxW or HxW (all channels), e.g. 3x8x8 (required)"),
-          OptionSpec.text("stride", "1", "box step, CxHxW, HxW (channel step = box depth) or one integer for all axes"),
-          StandardOptions.BASELINE.withDoc("value the occluded elements are set to: zeros or a constant"),
+          OptionSpec.text(
+              "window", null, "occluding box, CxHxW or HxW (all channels), e.g. 3x8x8 (required)"),
+          OptionSpec.text(
+              "stride",
+              "1",
+              "box step, CxHxW, HxW (channel step = box depth) or one integer for all axes"),
+          StandardOptions.BASELINE.withDoc(
+              "value the occluded elements are set to: zeros or a constant"),
           StandardOptions.INTERNAL_BATCH_SIZE.withDoc("occluded inputs per model call"));
 
   public Occlusion() {
-    super("occlusion",
+    super(
+        "occlusion",
         "Mean score drop when a sliding box over the input is set to a baseline (Zeiler & Fergus 2014)",
         OPTIONS);
   }
@@ -47,7 +52,8 @@ public final class Occlusion extends AbstractAttributor {
     int n = (int) in.get(0);
     int[] dims = {(int) in.get(1), (int) in.get(2), (int) in.get(3)};
     SlidingWindow window =
-        SlidingWindow.parse(ctx.options().getString("window"), ctx.options().getString("stride"), dims);
+        SlidingWindow.parse(
+            ctx.options().getString("window"), ctx.options().getString("stride"), dims);
     double baseline = constantBaseline(ctx.options().get("baseline").orElseThrow());
     int batch = ctx.options().getInt("internal-batch-size");
     NDArray x = ctx.input();
@@ -60,30 +66,39 @@ public final class Occlusion extends AbstractAttributor {
       total[j] = x.get(j).zerosLike().expandDims(0);
     }
     // rows are (sample, position) pairs, sample-major, cut into model calls of `batch` rows
-    Chunks.forEach((long) n * positions, batch, ctx.scratch(), (r0, r1, chunk) -> {
-      int[] sampleOfRow = Chunks.sampleMajor(r0, r1, positions);
-      NDArray masks = masks(window, r0, r1, positions, dims, chunk).toType(x.getDataType(), false);
-      NDArray images = SampleRows.gather(x, sampleOfRow, chunk);
-      NDArray occluded = images.sub(masks.mul(images.sub(baseline)));
-      NDArray scores = target.score(ctx.model().forward(occluded), sampleOfRow);
-      NDArray drop = SampleRows.gather(base, sampleOfRow, chunk).sub(scores);
-      NDArray credit = masks.mul(drop.reshape(r1 - r0, 1, 1, 1));
-      for (int a = r0; a < r1; ) {
-        int j = a / positions;
-        int b = Math.min(r1, (j + 1) * positions);
-        total[j].addi(credit.get((a - r0) + ":" + (b - r0)).sum(new int[] {0}, true));
-        a = b;
-      }
-    });
+    Chunks.forEach(
+        (long) n * positions,
+        batch,
+        ctx.scratch(),
+        (r0, r1, chunk) -> {
+          int[] sampleOfRow = Chunks.sampleMajor(r0, r1, positions);
+          NDArray masks =
+              masks(window, r0, r1, positions, dims, chunk).toType(x.getDataType(), false);
+          NDArray images = SampleRows.gather(x, sampleOfRow, chunk);
+          NDArray occluded = images.sub(masks.mul(images.sub(baseline)));
+          NDArray scores = target.score(ctx.model().forward(occluded), sampleOfRow);
+          NDArray drop = SampleRows.gather(base, sampleOfRow, chunk).sub(scores);
+          NDArray credit = masks.mul(drop.reshape(r1 - r0, 1, 1, 1));
+          for (int a = r0; a < r1; ) {
+            int j = a / positions;
+            int b = Math.min(r1, (j + 1) * positions);
+            total[j].addi(credit.get((a - r0) + ":" + (b - r0)).sum(new int[] {0}, true));
+            a = b;
+          }
+        });
     NDArray coverage = outer(window, ctx.scratch(), x.getDevice()).toType(x.getDataType(), false);
     return NDArrays.concat(new NDList(total)).div(coverage);
   }
 
   /** Occlusion fills its box with one number: {@code zeros} or a constant within float range. */
   private static double constantBaseline(Object value) {
-    double v = value instanceof Number ? ((Number) value).doubleValue() : "zeros".equals(value) ? 0 : Double.NaN;
+    double v =
+        value instanceof Number
+            ? ((Number) value).doubleValue()
+            : "zeros".equals(value) ? 0 : Double.NaN;
     if (Double.isNaN(v)) {
-      throw new InvalidOptionException("option 'baseline' of occlusion must be zeros or a number, got '" + value + "'");
+      throw new InvalidOptionException(
+          "option 'baseline' of occlusion must be zeros or a number, got '" + value + "'");
     }
     if (Math.abs(v) > Float.MAX_VALUE) {
       throw new InvalidOptionException("option 'baseline' = " + v + " is beyond the float range");
@@ -92,7 +107,8 @@ public final class Occlusion extends AbstractAttributor {
   }
 
   /** The (rows, C, H, W) 0/1 boxes of rows r0..r1, built from per-axis indicators on the device. */
-  private static NDArray masks(SlidingWindow window, int r0, int r1, int positions, int[] dims, NDManager m) {
+  private static NDArray masks(
+      SlidingWindow window, int r0, int r1, int positions, int[] dims, NDManager m) {
     int b = r1 - r0;
     float[][] axes = new float[3][];
     for (int d = 0; d < 3; d++) {
@@ -100,7 +116,8 @@ public final class Occlusion extends AbstractAttributor {
     }
     for (int r = r0; r < r1; r++) {
       for (int d = 0; d < 3; d++) {
-        System.arraycopy(window.indicator(r % positions, d), 0, axes[d], (r - r0) * dims[d], dims[d]);
+        System.arraycopy(
+            window.indicator(r % positions, d), 0, axes[d], (r - r0) * dims[d], dims[d]);
       }
     }
     NDArray c = m.create(axes[0], new Shape(b, dims[0], 1, 1));
@@ -114,7 +131,8 @@ public final class Occlusion extends AbstractAttributor {
     float[] c = window.coverage(0);
     float[] h = window.coverage(1);
     float[] w = window.coverage(2);
-    return m.create(c, new Shape(1, c.length, 1, 1)).toDevice(device, false)
+    return m.create(c, new Shape(1, c.length, 1, 1))
+        .toDevice(device, false)
         .mul(m.create(h, new Shape(1, 1, h.length, 1)).toDevice(device, false))
         .mul(m.create(w, new Shape(1, 1, 1, w.length)).toDevice(device, false));
   }

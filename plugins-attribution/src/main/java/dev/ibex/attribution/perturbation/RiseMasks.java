@@ -66,11 +66,14 @@ public final class RiseMasks {
    * @param width mask width
    * @return the mask set
    */
-  public static RiseMasks generate(long seed, int count, int cells, double p, int height, int width) {
+  public static RiseMasks generate(
+      long seed, int count, int cells, double p, int height, int width) {
     return new RiseMasks(seed, count, cells, p, height, width);
   }
 
-  /** @return number of masks */
+  /**
+   * @return number of masks
+   */
   public int count() {
     return count;
   }
@@ -84,7 +87,8 @@ public final class RiseMasks {
    * @return (to − from, H, W) masks with values in [0, 1]
    */
   public NDArray masks(int from, int to, NDManager manager) {
-    checkArgument(0 <= from && from < to && to <= count, "mask range [%s, %s) of %s", from, to, count);
+    checkArgument(
+        0 <= from && from < to && to <= count, "mask range [%s, %s) of %s", from, to, count);
     int b = to - from;
     float[] rows = new float[b * height * cells];
     float[] colsT = new float[b * cells * width];

@@ -38,7 +38,8 @@ final class SlidingWindow {
     if (w.length == 2) {
       w = new int[] {dims[0], w[0], w[1]};
     } else if (w.length != 3) {
-      throw new InvalidOptionException("option 'window' must be CxHxW or HxW, got '" + window + "'");
+      throw new InvalidOptionException(
+          "option 'window' must be CxHxW or HxW, got '" + window + "'");
     }
     int[] s = ints("stride", stride);
     if (s.length == 1) {
@@ -46,7 +47,8 @@ final class SlidingWindow {
     } else if (s.length == 2) {
       s = new int[] {w[0], s[0], s[1]};
     } else if (s.length != 3) {
-      throw new InvalidOptionException("option 'stride' must be CxHxW, HxW or one integer, got '" + stride + "'");
+      throw new InvalidOptionException(
+          "option 'stride' must be CxHxW, HxW or one integer, got '" + stride + "'");
     }
     String[] axis = {"channel", "height", "width"};
     for (int d = 0; d < 3; d++) {
@@ -56,7 +58,13 @@ final class SlidingWindow {
       }
       if (s[d] < 1 || (s[d] > w[d] && w[d] < dims[d])) {
         throw new InvalidOptionException(
-            "stride " + axis[d] + " " + s[d] + " must be in [1, window " + w[d] + "] (gaps would leave elements unexplained)");
+            "stride "
+                + axis[d]
+                + " "
+                + s[d]
+                + " must be in [1, window "
+                + w[d]
+                + "] (gaps would leave elements unexplained)");
       }
     }
     return new SlidingWindow(dims, w, s);
@@ -70,7 +78,8 @@ final class SlidingWindow {
         v[i] = Integer.parseInt(parts[i].trim());
       }
     } catch (NumberFormatException e) {
-      throw new InvalidOptionException("option '" + option + "' must be integers joined by 'x', got '" + text + "'");
+      throw new InvalidOptionException(
+          "option '" + option + "' must be integers joined by 'x', got '" + text + "'");
     }
     return v;
   }
@@ -79,7 +88,9 @@ final class SlidingWindow {
     return (a + b - 1) / b;
   }
 
-  /** @return the number of window positions */
+  /**
+   * @return the number of window positions
+   */
   int count() {
     return positions[0] * positions[1] * positions[2];
   }

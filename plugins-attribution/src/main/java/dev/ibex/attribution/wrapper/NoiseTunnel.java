@@ -1,10 +1,6 @@
 package dev.ibex.attribution.wrapper;
 
-import dev.ibex.api.plugins.PluginCalls;
-import dev.ibex.api.options.StandardOptions;
-import dev.ibex.api.spi.Chunks;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
@@ -15,8 +11,11 @@ import dev.ibex.api.Target;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
+import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.plugins.PluginCalls;
 import dev.ibex.api.spi.AbstractAttributor;
 import dev.ibex.api.spi.AttributionContext;
+import dev.ibex.api.spi.Chunks;
 import dev.ibex.api.spi.SampleRows;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,21 +36,28 @@ import java.util.Random;
  *   <li>{@code vargrad}: their variance, mean of squares − square of the mean (as Captum).
  * </ul>
  *
- * <p>Noise is drawn in Java from {@code java.util.Random(seed)}, row by row in a fixed order, so the
- * same seed gives the same result on any device and for any {@code internal-batch-size}. The noisy
- * rows go to the base method in batches of {@code internal-batch-size} rows (every attributor treats
- * rows independently), each row scored for the target of the sample it came from. The target is
- * resolved once on the clean input (one forward pass per sample, so "predicted" means the clean
+ * <p>Noise is drawn in Java from {@code java.util.Random(seed)}, row by row in a fixed order, so
+ * the same seed gives the same result on any device and for any {@code internal-batch-size}. The
+ * noisy rows go to the base method in batches of {@code internal-batch-size} rows (every attributor
+ * treats rows independently), each row scored for the target of the sample it came from. The target
+ * is resolved once on the clean input (one forward pass per sample, so "predicted" means the clean
  * prediction); the rest of the passes are the base method's, {@code samples} times over. The base
  * method's per-row diagnostics are averaged per sample and reported under the same names.
  */
 public final class NoiseTunnel extends AbstractAttributor {
   /** The options of every noise tunnel. */
   static final OptionSpec[] NOISE_OPTIONS = {
-    OptionSpec.choice("variant", "smoothgrad", List.of("smoothgrad", "smoothgrad-sq", "vargrad"),
+    OptionSpec.choice(
+        "variant",
+        "smoothgrad",
+        List.of("smoothgrad", "smoothgrad-sq", "vargrad"),
         "how the noisy attributions combine: mean, mean of squares, or variance"),
     OptionSpec.integer("samples", 50, "noisy copies per input").withRange(1, 100_000),
-    OptionSpec.real("stdev", 0.15, "noise standard deviation relative to the input range max - min of each sample").withRange(0, 1e6),
+    OptionSpec.real(
+            "stdev",
+            0.15,
+            "noise standard deviation relative to the input range max - min of each sample")
+        .withRange(0, 1e6),
     StandardOptions.SEED.withDoc("seed of the noise; the same seed gives the same result"),
     StandardOptions.INTERNAL_BATCH_SIZE.withDoc("noisy rows per call of the base method")
   };
@@ -77,8 +83,10 @@ public final class NoiseTunnel extends AbstractAttributor {
    * @param baseOptions the options it runs with, from {@code base.options()}
    */
   public NoiseTunnel(Attributor base, Options baseOptions) {
-    super("noise-tunnel",
-        "Noise tunnel (SmoothGrad, SmoothGrad-squared, VarGrad) around " + Objects.requireNonNull(base, "base").name(),
+    super(
+        "noise-tunnel",
+        "Noise tunnel (SmoothGrad, SmoothGrad-squared, VarGrad) around "
+            + Objects.requireNonNull(base, "base").name(),
         OPTIONS);
     this.base = base;
     this.baseOptions = Objects.requireNonNull(baseOptions, "baseOptions");
@@ -96,14 +104,15 @@ public final class NoiseTunnel extends AbstractAttributor {
 
   static void validate(NDArray input) {
     if (input.getShape().dimension() < 2) {
-      throw new InvalidInputException("input must be a batch (N, ...) of rank >= 2, got " + input.getShape());
+      throw new InvalidInputException(
+          "input must be a batch (N, ...) of rank >= 2, got " + input.getShape());
     }
     Inputs.requireFinite(input, "input");
   }
 
   /**
-   * The noise tunnel itself, reading the noise options from {@code ctx.options()} (shared by
-   * {@link NoiseTunnel} and the {@code smoothgrad} plugin).
+   * The noise tunnel itself, reading the noise options from {@code ctx.options()} (shared by {@link
+   * NoiseTunnel} and the {@code smoothgrad} plugin).
    */
   static NDArray smooth(AttributionContext ctx, Attributor base, Options baseOptions) {
     Options o = ctx.options();
@@ -129,42 +138,56 @@ public final class NoiseTunnel extends AbstractAttributor {
 
     NDArray[] sums = new NDArray[2]; // mean and mean of squares, per sample
     Map<String, double[]> diagnostics = new LinkedHashMap<>();
-    Chunks.forEach((long) n * draws, batch, ctx.scratch(), (from, to, chunk) -> {
-      int rows = to - from;
-      int[] sampleOfRow = Chunks.sampleMajor(from, to, draws);
-      float[] noise = new float[rows * size];
-      for (int r = 0; r < rows; r++) {
-        float s = sigma[sampleOfRow[r]];
-        for (int k = 0; k < size; k++) {
-          noise[r * size + k] = (float) random.nextGaussian() * s;
-        }
-      }
-      NDArray eps = chunk.create(noise, new Shape(rows).addAll(rowShape)).toDevice(x.getDevice(), false)
-          .toType(x.getDataType(), false);
-      NDArray noisy = SampleRows.gather(x, sampleOfRow, chunk).add(eps);
-      Attribution a = PluginCalls.attribute(
-          base, ctx.model(), noisy, rowTarget(ctx.target(), resolved, sampleOfRow), baseOptions);
-      NDArray v = a.values();
-      double[] ones = new double[rows];
-      Arrays.fill(ones, 1.0 / draws);
-      NDArray mean = SampleRows.weightedSum(v, sampleOfRow, ones, n);
-      NDArray meanSq = SampleRows.weightedSum(v.mul(v), sampleOfRow, ones, n);
-      if (sums[0] == null) {
-        sums[0] = mean;
-        sums[1] = meanSq;
-        mean.attach(ctx.scratch());
-        meanSq.attach(ctx.scratch());
-      } else {
-        sums[0].addi(mean);
-        sums[1].addi(meanSq);
-      }
-      a.diagnostics().forEach((name, perRow) -> {
-        double[] acc = diagnostics.computeIfAbsent(name, k -> new double[n]);
-        for (int r = 0; r < perRow.length; r++) {
-          acc[sampleOfRow[r]] += perRow[r] / draws;
-        }
-      });
-    });
+    Chunks.forEach(
+        (long) n * draws,
+        batch,
+        ctx.scratch(),
+        (from, to, chunk) -> {
+          int rows = to - from;
+          int[] sampleOfRow = Chunks.sampleMajor(from, to, draws);
+          float[] noise = new float[rows * size];
+          for (int r = 0; r < rows; r++) {
+            float s = sigma[sampleOfRow[r]];
+            for (int k = 0; k < size; k++) {
+              noise[r * size + k] = (float) random.nextGaussian() * s;
+            }
+          }
+          NDArray eps =
+              chunk
+                  .create(noise, new Shape(rows).addAll(rowShape))
+                  .toDevice(x.getDevice(), false)
+                  .toType(x.getDataType(), false);
+          NDArray noisy = SampleRows.gather(x, sampleOfRow, chunk).add(eps);
+          Attribution a =
+              PluginCalls.attribute(
+                  base,
+                  ctx.model(),
+                  noisy,
+                  rowTarget(ctx.target(), resolved, sampleOfRow),
+                  baseOptions);
+          NDArray v = a.values();
+          double[] ones = new double[rows];
+          Arrays.fill(ones, 1.0 / draws);
+          NDArray mean = SampleRows.weightedSum(v, sampleOfRow, ones, n);
+          NDArray meanSq = SampleRows.weightedSum(v.mul(v), sampleOfRow, ones, n);
+          if (sums[0] == null) {
+            sums[0] = mean;
+            sums[1] = meanSq;
+            mean.attach(ctx.scratch());
+            meanSq.attach(ctx.scratch());
+          } else {
+            sums[0].addi(mean);
+            sums[1].addi(meanSq);
+          }
+          a.diagnostics()
+              .forEach(
+                  (name, perRow) -> {
+                    double[] acc = diagnostics.computeIfAbsent(name, k -> new double[n]);
+                    for (int r = 0; r < perRow.length; r++) {
+                      acc[sampleOfRow[r]] += perRow[r] / draws;
+                    }
+                  });
+        });
     diagnostics.forEach(ctx::diagnostic);
     switch (variant) {
       case "smoothgrad":
@@ -182,7 +205,9 @@ public final class NoiseTunnel extends AbstractAttributor {
       int[] cls = resolved.classes().get();
       return Target.perSample(Arrays.stream(sampleOfRow).map(s -> cls[s]).toArray());
     }
-    return Target.score(original.describe(), (output, rows) ->
-        resolved.score(output, Arrays.stream(rows).map(r -> sampleOfRow[r]).toArray()));
+    return Target.score(
+        original.describe(),
+        (output, rows) ->
+            resolved.score(output, Arrays.stream(rows).map(r -> sampleOfRow[r]).toArray()));
   }
 }

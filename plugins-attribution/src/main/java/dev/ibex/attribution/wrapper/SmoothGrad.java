@@ -35,15 +35,20 @@ public final class SmoothGrad extends AbstractAttributor implements RegistryAwar
   private static final OptionSchema OPTIONS =
       OptionSchema.of(NoiseTunnel.NOISE_OPTIONS)
           .plus(
-              OptionSpec.value("base", "saliency",
+              OptionSpec.value(
+                  "base",
+                  "saliency",
                   "name of the attributor to smooth (any the host knows); from Java also an Attributor"),
-              OptionSpec.value("base-options", "",
+              OptionSpec.value(
+                  "base-options",
+                  "",
                   "options of the base attributor as key=value,key=value; from Java also its Options"));
 
   private volatile PluginRegistry registry;
 
   public SmoothGrad() {
-    super("smoothgrad",
+    super(
+        "smoothgrad",
         "Noise tunnel around any attributor: SmoothGrad, SmoothGrad-squared or VarGrad (Smilkov et al. 2017)",
         OPTIONS);
   }
@@ -66,7 +71,8 @@ public final class SmoothGrad extends AbstractAttributor implements RegistryAwar
     if (given instanceof Options) {
       baseOptions = (Options) given;
       if (baseOptions.schema() != base.options()) {
-        throw new InvalidOptionException("option 'base-options': options of another schema than " + base.name() + "'s");
+        throw new InvalidOptionException(
+            "option 'base-options': options of another schema than " + base.name() + "'s");
       }
     } else {
       baseOptions = base.options().parse(parse(given.toString()));
@@ -109,7 +115,10 @@ public final class SmoothGrad extends AbstractAttributor implements RegistryAwar
     for (String pair : Splitter.on(',').trimResults().omitEmptyStrings().split(text)) {
       int eq = pair.indexOf('=');
       if (eq <= 0) {
-        throw new InvalidOptionException("option 'base-options' must be key=value pairs separated by commas, got '" + pair + "'");
+        throw new InvalidOptionException(
+            "option 'base-options' must be key=value pairs separated by commas, got '"
+                + pair
+                + "'");
       }
       String key = pair.substring(0, eq).trim();
       if (m.put(key, pair.substring(eq + 1).trim()) != null) {

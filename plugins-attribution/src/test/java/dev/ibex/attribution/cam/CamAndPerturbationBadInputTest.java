@@ -1,7 +1,5 @@
 package dev.ibex.attribution.cam;
 
-import dev.ibex.api.spi.BaseCam;
-import dev.ibex.attribution.fixtures.SeededInputs;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
@@ -15,18 +13,21 @@ import dev.ibex.api.UnknownLayerException;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.api.options.Options;
+import dev.ibex.api.spi.BaseCam;
 import dev.ibex.attribution.fixtures.ParityFixture;
+import dev.ibex.attribution.fixtures.SeededInputs;
 import dev.ibex.attribution.fixtures.SmallCnns;
 import dev.ibex.attribution.perturbation.Occlusion;
 import dev.ibex.attribution.perturbation.Rise;
-import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-/** Bad layers, inputs and options fail with the typed exceptions of dev.ibex.api, naming the problem. */
+/**
+ * Bad layers, inputs and options fail with the typed exceptions of dev.ibex.api, naming the
+ * problem.
+ */
 class CamAndPerturbationBadInputTest {
   private static NDManager manager;
   private static BlockModel model;
@@ -52,7 +53,13 @@ class CamAndPerturbationBadInputTest {
   @Test
   void unknownLayerListsTheKnownOnes() {
     for (BaseCam cam : List.of(new GradCam(), new ScoreCam(), new LayerCam())) {
-      assertThatThrownBy(() -> cam.attribute(model, image(), Target.ofClass(0), cam.options().defaults().with("layer", "conv9")))
+      assertThatThrownBy(
+              () ->
+                  cam.attribute(
+                      model,
+                      image(),
+                      Target.ofClass(0),
+                      cam.options().defaults().with("layer", "conv9")))
           .isInstanceOf(UnknownLayerException.class)
           .hasMessageContaining("conv9")
           .hasMessageContaining(layer);
@@ -65,7 +72,10 @@ class CamAndPerturbationBadInputTest {
       TorchScriptModel ts = fixture.model;
       GradCam cam = new GradCam();
       NDArray x = SeededInputs.normal(manager, 114, new Shape(1, 3, 32, 32));
-      assertThatThrownBy(() -> cam.attribute(ts, x, Target.ofClass(0), cam.options().defaults().with("layer", "conv9")))
+      assertThatThrownBy(
+              () ->
+                  cam.attribute(
+                      ts, x, Target.ofClass(0), cam.options().defaults().with("layer", "conv9")))
           .isInstanceOf(UnknownLayerException.class)
           .hasMessageContaining("to_conv9")
           .hasMessageContaining("known layers: conv3");
@@ -79,7 +89,13 @@ class CamAndPerturbationBadInputTest {
         .isInstanceOf(InvalidOptionException.class)
         .hasMessageContaining("'layer' must be set");
     String pooled = model.layers().get(5);
-    assertThatThrownBy(() -> cam.attribute(model, image(), Target.ofClass(0), cam.options().defaults().with("layer", pooled)))
+    assertThatThrownBy(
+            () ->
+                cam.attribute(
+                    model,
+                    image(),
+                    Target.ofClass(0),
+                    cam.options().defaults().with("layer", pooled)))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("(N, C, h, w)");
   }
@@ -116,11 +132,16 @@ class CamAndPerturbationBadInputTest {
   @Test
   void optionsOutOfRange() {
     Options cam = new GradCam().options().defaults();
-    assertThatThrownBy(() -> cam.with("normalise", "softmax")).isInstanceOf(InvalidOptionException.class).hasMessageContaining("minmax");
+    assertThatThrownBy(() -> cam.with("normalise", "softmax"))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("minmax");
     Options score = new ScoreCam().options().defaults();
-    assertThatThrownBy(() -> score.with("internal-batch-size", 0)).isInstanceOf(InvalidOptionException.class);
+    assertThatThrownBy(() -> score.with("internal-batch-size", 0))
+        .isInstanceOf(InvalidOptionException.class);
     Options rise = new Rise().options().defaults();
-    assertThatThrownBy(() -> rise.with("p", 0.0)).isInstanceOf(InvalidOptionException.class).hasMessageContaining("'p'");
+    assertThatThrownBy(() -> rise.with("p", 0.0))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("'p'");
     assertThatThrownBy(() -> rise.with("p", 1.5)).isInstanceOf(InvalidOptionException.class);
     assertThatThrownBy(() -> rise.with("masks", 0)).isInstanceOf(InvalidOptionException.class);
     assertThatThrownBy(() -> rise.with("seed", -1)).isInstanceOf(InvalidOptionException.class);
@@ -147,7 +168,13 @@ class CamAndPerturbationBadInputTest {
           {"4x4", "5x1", "stride height 5"},
           {"4x4", "1x2x3x4", "stride"}
         }) {
-      assertThatThrownBy(() -> occ.attribute(model, image(), Target.ofClass(0), o.with("window", bad[0]).with("stride", bad[1])))
+      assertThatThrownBy(
+              () ->
+                  occ.attribute(
+                      model,
+                      image(),
+                      Target.ofClass(0),
+                      o.with("window", bad[0]).with("stride", bad[1])))
           .as(bad[0] + " / " + bad[1])
           .isInstanceOf(InvalidOptionException.class)
           .hasMessageContaining(bad[2]);
@@ -156,11 +183,16 @@ class CamAndPerturbationBadInputTest {
 
   @Test
   void perturbationOptionsThatCannotGiveAMapAreRefused() {
-    assertThatThrownBy(() -> new Occlusion().options().defaults().with("baseline", Double.POSITIVE_INFINITY))
-        .isInstanceOf(InvalidOptionException.class).hasMessageContaining("'baseline'");
+    assertThatThrownBy(
+            () -> new Occlusion().options().defaults().with("baseline", Double.POSITIVE_INFINITY))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("'baseline'");
     Rise rise = new Rise();
     Target cosine = Target.cosineSimilarity(manager.ones(new Shape(2, 3)));
-    assertThatThrownBy(() -> rise.attribute(model, image(), cosine, rise.options().defaults().with("masks", 4)))
-        .isInstanceOf(InvalidOptionException.class).hasMessageContaining("score=target");
+    assertThatThrownBy(
+            () ->
+                rise.attribute(model, image(), cosine, rise.options().defaults().with("masks", 4)))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("score=target");
   }
 }

@@ -1,7 +1,5 @@
 package dev.ibex.attribution.cam;
 
-import dev.ibex.api.spi.BaseCam;
-import dev.ibex.attribution.fixtures.SeededInputs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -10,6 +8,8 @@ import ai.djl.ndarray.NDManager;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
+import dev.ibex.api.spi.BaseCam;
+import dev.ibex.attribution.fixtures.SeededInputs;
 import dev.ibex.attribution.fixtures.SmallCnns;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,8 +17,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The CAM family on a Java-built {@link BlockModel}. The CNN's head is global average pooling and
- * a linear layer, so the gradient of class k's logit w.r.t. the layer activation is known in closed
+ * The CAM family on a Java-built {@link BlockModel}. The CNN's head is global average pooling and a
+ * linear layer, so the gradient of class k's logit w.r.t. the layer activation is known in closed
  * form, {@code W[k, c] / (h·w)} at every position: the references below use that, not autograd.
  */
 class CamOnBlockModelTest {
@@ -28,7 +28,8 @@ class CamOnBlockModelTest {
   void weightsMatchTheClosedFormGradientOfAPooledLinearHead() {
     try (NDManager manager = NDManager.newBaseManager();
         BlockModel model = SmallCnns.random(manager, SIZE)) {
-      NDArray x = SeededInputs.normal(manager, 109, new ai.djl.ndarray.types.Shape(3, 3, SIZE, SIZE));
+      NDArray x =
+          SeededInputs.normal(manager, 109, new ai.djl.ndarray.types.Shape(3, 3, SIZE, SIZE));
       String layer = model.layers().get(SmallCnns.CAM_LAYER);
       int[] classes = {0, 2, 1};
       float[][] w = head(model); // (3 classes, 6 channels)
@@ -38,9 +39,15 @@ class CamOnBlockModelTest {
       for (String method : List.of("grad-cam", "layer-cam", "x-grad-cam", "grad-cam-plus-plus")) {
         BaseCam cam = cam(method);
         Attribution r =
-            cam.attribute(model, x, Target.perSample(classes), cam.options().defaults().with("layer", layer).with("upsample", false));
+            cam.attribute(
+                model,
+                x,
+                Target.perSample(classes),
+                cam.options().defaults().with("layer", layer).with("upsample", false));
         float[][][] got = to3(r.values());
-        assertThat(r.values().max().getFloat()).as("%s gives a non-trivial map", method).isGreaterThan(0f);
+        assertThat(r.values().max().getFloat())
+            .as("%s gives a non-trivial map", method)
+            .isGreaterThan(0f);
         for (int n = 0; n < 3; n++) {
           for (int i = 0; i < 8; i++) {
             for (int j = 0; j < 8; j++) {
@@ -64,12 +71,15 @@ class CamOnBlockModelTest {
                   case "x-grad-cam":
                     weight = g * sumA / (sumA + 1e-7);
                     break;
-                  default: // Grad-CAM++ with a spatially constant gradient: Σ_hw relu(g)·g²/(2g² + ΣA·g³)
+                  default: // Grad-CAM++ with a spatially constant gradient: Σ_hw relu(g)·g²/(2g² +
+                    // ΣA·g³)
                     weight = g > 0 ? hw * g * g * g / (2 * g * g + sumA * g * g * g + 1e-6) : 0;
                 }
                 v += weight * a[n][c][i][j];
               }
-              assertThat((double) got[n][i][j]).as("%s sample %d at (%d,%d)", method, n, i, j).isCloseTo(Math.max(v, 0), within(1e-5));
+              assertThat((double) got[n][i][j])
+                  .as("%s sample %d at (%d,%d)", method, n, i, j)
+                  .isCloseTo(Math.max(v, 0), within(1e-5));
             }
           }
         }
@@ -89,15 +99,21 @@ class CamOnBlockModelTest {
       BaseCam cam = cam(method);
       for (int[] at : new int[][] {{2, 3}, {15, 12}, {8, 17}}) {
         NDArray x = SmallCnns.square(manager, size, at[0], at[1], 5);
-        NDArray map = cam.attribute(model, x, Target.ofClass(1), cam.options().defaults().with("layer", layer)).values();
+        NDArray map =
+            cam.attribute(
+                    model, x, Target.ofClass(1), cam.options().defaults().with("layer", layer))
+                .values();
         assertThat(map.getShape().getShape()).containsExactly(1, size, size);
         int peak = (int) map.reshape(-1).argMax().getLong();
         int py = peak / size;
         int px = peak % size;
-        assertThat(py).as("%s peak row for a square at %s", method, at[0]).isBetween(at[0], at[0] + 4);
+        assertThat(py)
+            .as("%s peak row for a square at %s", method, at[0])
+            .isBetween(at[0], at[0] + 4);
         assertThat(px).as("%s peak column", method).isBetween(at[1], at[1] + 4);
         // far from the square, nothing
-        assertThat(map.get(at[0] > 10 ? "0, 0:3, 0:3" : "0, 21:, 21:").max().getFloat()).isEqualTo(0f);
+        assertThat(map.get(at[0] > 10 ? "0, 0:3, 0:3" : "0, 21:, 21:").max().getFloat())
+            .isEqualTo(0f);
       }
     }
   }
@@ -106,12 +122,20 @@ class CamOnBlockModelTest {
   void minmaxScalesEachMapToTheUnitInterval() {
     try (NDManager manager = NDManager.newBaseManager();
         BlockModel model = SmallCnns.random(manager, SIZE)) {
-      NDArray x = SeededInputs.normal(manager, 110, new ai.djl.ndarray.types.Shape(4, 3, SIZE, SIZE));
+      NDArray x =
+          SeededInputs.normal(manager, 110, new ai.djl.ndarray.types.Shape(4, 3, SIZE, SIZE));
       GradCam cam = new GradCam();
       String layer = model.layers().get(SmallCnns.CAM_LAYER);
-      NDArray raw = cam.attribute(model, x, Target.predicted(), cam.options().defaults().with("layer", layer)).values();
+      NDArray raw =
+          cam.attribute(model, x, Target.predicted(), cam.options().defaults().with("layer", layer))
+              .values();
       NDArray norm =
-          cam.attribute(model, x, Target.predicted(), cam.options().defaults().with("layer", layer).with("normalise", "minmax")).values();
+          cam.attribute(
+                  model,
+                  x,
+                  Target.predicted(),
+                  cam.options().defaults().with("layer", layer).with("normalise", "minmax"))
+              .values();
       int checked = 0;
       for (int n = 0; n < 4; n++) {
         NDArray r = raw.get(n);
@@ -124,7 +148,9 @@ class CamOnBlockModelTest {
           checked++;
         }
       }
-      assertThat(checked).as("maps that were not constant, so min-max was actually checked").isGreaterThan(0);
+      assertThat(checked)
+          .as("maps that were not constant, so min-max was actually checked")
+          .isGreaterThan(0);
     }
   }
 
@@ -132,12 +158,18 @@ class CamOnBlockModelTest {
   void scoreCamCostsOneForwardPerChannelPlusOne() {
     try (NDManager manager = NDManager.newBaseManager();
         BlockModel model = SmallCnns.random(manager, SIZE)) {
-      NDArray x = SeededInputs.normal(manager, 111, new ai.djl.ndarray.types.Shape(2, 3, SIZE, SIZE));
+      NDArray x =
+          SeededInputs.normal(manager, 111, new ai.djl.ndarray.types.Shape(2, 3, SIZE, SIZE));
       ScoreCam cam = new ScoreCam();
       String layer = model.layers().get(SmallCnns.CAM_LAYER);
       Attribution small =
-          cam.attribute(model, x, Target.ofClass(0), cam.options().defaults().with("layer", layer).with("internal-batch-size", 5));
-      Attribution large = cam.attribute(model, x, Target.ofClass(0), cam.options().defaults().with("layer", layer));
+          cam.attribute(
+              model,
+              x,
+              Target.ofClass(0),
+              cam.options().defaults().with("layer", layer).with("internal-batch-size", 5));
+      Attribution large =
+          cam.attribute(model, x, Target.ofClass(0), cam.options().defaults().with("layer", layer));
       assertThat(small.forwardPassesPerSample()).isEqualTo(1 + 6);
       assertThat(small.backwardPasses()).isZero();
       // batching does not change the result
@@ -164,7 +196,14 @@ class CamOnBlockModelTest {
 
   private static float[][] head(BlockModel model) {
     NDArray weight =
-        model.block().getChildren().get(SmallCnns.HEAD).getValue().getParameters().get("weight").getArray();
+        model
+            .block()
+            .getChildren()
+            .get(SmallCnns.HEAD)
+            .getValue()
+            .getParameters()
+            .get("weight")
+            .getArray();
     long rows = weight.getShape().get(0);
     long cols = weight.getShape().get(1);
     float[] flat = weight.toFloatArray();

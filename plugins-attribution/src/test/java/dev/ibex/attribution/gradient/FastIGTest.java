@@ -1,8 +1,5 @@
 package dev.ibex.attribution.gradient;
 
-import dev.ibex.attribution.fixtures.TinyNets;
-import dev.ibex.attribution.fixtures.SeededInputs;
-import dev.ibex.attribution.fixtures.ParityFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.Device;
@@ -12,6 +9,9 @@ import ai.djl.ndarray.types.Shape;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
+import dev.ibex.attribution.fixtures.ParityFixture;
+import dev.ibex.attribution.fixtures.SeededInputs;
+import dev.ibex.attribution.fixtures.TinyNets;
 import org.junit.jupiter.api.Test;
 
 /** FastIG is exact IG on a nonnegatively homogeneous (bias-free ReLU) network, and only there. */

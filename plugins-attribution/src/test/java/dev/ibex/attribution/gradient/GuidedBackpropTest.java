@@ -1,8 +1,5 @@
 package dev.ibex.attribution.gradient;
 
-import dev.ibex.attribution.fixtures.TinyNets;
-import dev.ibex.attribution.fixtures.SeededInputs;
-import dev.ibex.attribution.fixtures.ParityFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -19,6 +16,9 @@ import dev.ibex.api.Attribution;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
+import dev.ibex.attribution.fixtures.ParityFixture;
+import dev.ibex.attribution.fixtures.SeededInputs;
+import dev.ibex.attribution.fixtures.TinyNets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -46,7 +46,8 @@ class GuidedBackpropTest {
     float[] w2 = {1.5f, -2, 0.5f, -1, 1, 0.25f}; // (2, 3)
     float[][] xs = {{1, 0.5f, -1, 2}, {-1, 1, 0.2f, -0.3f}};
     SequentialBlock net = TinyNets.mlp(manager, w1, w2);
-    NDArray x = manager.create(new float[] {1, 0.5f, -1, 2, -1, 1, 0.2f, -0.3f}, new Shape(2, 1, 2, 2));
+    NDArray x =
+        manager.create(new float[] {1, 0.5f, -1, 2, -1, 1, 0.2f, -0.3f}, new Shape(2, 1, 2, 2));
     int cls = 0;
     try (BlockModel model = BlockModel.of(net, manager)) {
       Attribution a = new GuidedBackprop().attribute(model, x, Target.ofClass(cls));
@@ -64,7 +65,9 @@ class GuidedBackpropTest {
           }
         }
         for (int i = 0; i < 4; i++) {
-          assertThat(got[s * 4 + i]).as("sample %d input %d", s, i).isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
+          assertThat(got[s * 4 + i])
+              .as("sample %d input %d", s, i)
+              .isCloseTo(expected[i], org.assertj.core.data.Offset.offset(1e-5f));
         }
       }
       assertThat(a.forwardPassesPerSample()).isEqualTo(1.0);
@@ -99,7 +102,8 @@ class GuidedBackpropTest {
         NDArray in = inputs.get(i);
         if (children.get(i).toString().toLowerCase().contains("relu") || isRelu(children.get(i))) {
           relus++;
-          assertThat(g.maximum(0f).mul(in.gt(0f).toType(g.getDataType(), false)).min().getFloat()).isGreaterThanOrEqualTo(0f);
+          assertThat(g.maximum(0f).mul(in.gt(0f).toType(g.getDataType(), false)).min().getFloat())
+              .isGreaterThanOrEqualTo(0f);
           g = g.maximum(0f).mul(in.gt(0f).toType(g.getDataType(), false));
           continue;
         }
@@ -116,8 +120,14 @@ class GuidedBackpropTest {
       assertThat(err).isLessThan(1e-6);
 
       // it is not the plain gradient: the rule changed something
-      NDArray plain = new Saliency().attribute(model, x, Target.perSample(classes),
-          new Saliency().options().defaults().with("abs", false)).values();
+      NDArray plain =
+          new Saliency()
+              .attribute(
+                  model,
+                  x,
+                  Target.perSample(classes),
+                  new Saliency().options().defaults().with("abs", false))
+              .values();
       assertThat(plain.sub(guided).abs().max().getFloat()).isGreaterThan(1e-3f);
     }
   }
@@ -130,7 +140,8 @@ class GuidedBackpropTest {
     try (BlockModel model = BlockModel.of(net, manager)) {
       NDArray a = new GuidedBackprop().attribute(model, x, Target.ofClass(2)).values();
       assertThat(a.min().getFloat()).isGreaterThanOrEqualTo(0f);
-      assertThat(a.mul(x.lte(0f).toType(a.getDataType(), false)).abs().max().getFloat()).isEqualTo(0f);
+      assertThat(a.mul(x.lte(0f).toType(a.getDataType(), false)).abs().max().getFloat())
+          .isEqualTo(0f);
       assertThat(a.max().getFloat()).isGreaterThan(0f);
     }
   }
@@ -146,6 +157,7 @@ class GuidedBackpropTest {
   }
 
   private static boolean isRelu(Block b) {
-    return b instanceof ai.djl.nn.LambdaBlock && ((ai.djl.nn.LambdaBlock) b).getName().equalsIgnoreCase("relu");
+    return b instanceof ai.djl.nn.LambdaBlock
+        && ((ai.djl.nn.LambdaBlock) b).getName().equalsIgnoreCase("relu");
   }
 }

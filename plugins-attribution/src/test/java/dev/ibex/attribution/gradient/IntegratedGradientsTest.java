@@ -1,8 +1,5 @@
 package dev.ibex.attribution.gradient;
 
-import dev.ibex.attribution.fixtures.TinyNets;
-import dev.ibex.attribution.fixtures.SeededInputs;
-import dev.ibex.attribution.fixtures.ParityFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +13,9 @@ import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.options.Options;
 import dev.ibex.api.spi.GaussianBlur;
+import dev.ibex.attribution.fixtures.ParityFixture;
+import dev.ibex.attribution.fixtures.SeededInputs;
+import dev.ibex.attribution.fixtures.TinyNets;
 import org.junit.jupiter.api.Test;
 
 /** Integrated gradients: completeness, quadrature rules, baselines, batching and option errors. */
@@ -31,13 +31,21 @@ class IntegratedGradientsTest {
     for (String dir : ParityFixture.ALL) {
       try (ParityFixture f = new ParityFixture(dir)) {
         for (String q : new String[] {"gausslegendre", "riemann_middle"}) {
-          Options o = ig.options().defaults().with("steps", 256).with("quadrature", q).with("internal-batch-size", 256);
+          Options o =
+              ig.options()
+                  .defaults()
+                  .with("steps", 256)
+                  .with("quadrature", q)
+                  .with("internal-batch-size", 256);
           Attribution a = ig.attribute(f.model, f.x, Target.perSample(f.y), o);
           double[] gap = a.diagnostics().get("completeness-gap");
           double[] delta = a.diagnostics().get("score-difference");
           for (int i = 0; i < gap.length; i++) {
-            System.out.printf("completeness %s %s sample %d: gap %.3g of %.3g%n", dir, q, i, gap[i], delta[i]);
-            assertThat(Math.abs(gap[i])).as("%s %s sample %d", dir, q, i).isLessThan(0.01 * Math.abs(delta[i]));
+            System.out.printf(
+                "completeness %s %s sample %d: gap %.3g of %.3g%n", dir, q, i, gap[i], delta[i]);
+            assertThat(Math.abs(gap[i]))
+                .as("%s %s sample %d", dir, q, i)
+                .isLessThan(0.01 * Math.abs(delta[i]));
           }
         }
       }
@@ -71,8 +79,10 @@ class IntegratedGradientsTest {
     }
     assertThat(integral).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-13));
     double[][] g64 = Quadrature.GAUSSLEGENDRE.rule(64);
-    assertThat(java.util.Arrays.stream(g64[1]).sum()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-13));
-    assertThatThrownBy(() -> Quadrature.RIEMANN_RIGHT.rule(1)).isInstanceOf(InvalidOptionException.class);
+    assertThat(java.util.Arrays.stream(g64[1]).sum())
+        .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-13));
+    assertThatThrownBy(() -> Quadrature.RIEMANN_RIGHT.rule(1))
+        .isInstanceOf(InvalidOptionException.class);
   }
 
   /** The internal batch size changes how rows are chunked, never the result. */
@@ -80,9 +90,15 @@ class IntegratedGradientsTest {
   void batchingDoesNotChangeTheResult() {
     try (ParityFixture f = new ParityFixture("plain")) {
       Options o = ig.options().defaults().with("steps", 10);
-      NDArray one = ig.attribute(f.model, f.x, Target.perSample(f.y), o.with("internal-batch-size", 1)).values();
-      NDArray all = ig.attribute(f.model, f.x, Target.perSample(f.y), o.with("internal-batch-size", 40)).values();
-      NDArray odd = ig.attribute(f.model, f.x, Target.perSample(f.y), o.with("internal-batch-size", 7)).values();
+      NDArray one =
+          ig.attribute(f.model, f.x, Target.perSample(f.y), o.with("internal-batch-size", 1))
+              .values();
+      NDArray all =
+          ig.attribute(f.model, f.x, Target.perSample(f.y), o.with("internal-batch-size", 40))
+              .values();
+      NDArray odd =
+          ig.attribute(f.model, f.x, Target.perSample(f.y), o.with("internal-batch-size", 7))
+              .values();
       assertThat(ParityFixture.relativeLinf(one, all)).isLessThan(1e-5);
       assertThat(ParityFixture.relativeLinf(odd, all)).isLessThan(1e-5);
     }
@@ -95,15 +111,24 @@ class IntegratedGradientsTest {
       Target t = Target.perSample(f.y);
       NDArray text = ig.attribute(f.model, f.x, t, o.with("baseline", "0.5")).values();
       NDArray number = ig.attribute(f.model, f.x, t, o.with("baseline", 0.5)).values();
-      NDArray tensor = ig.attribute(f.model, f.x, t, o.with("baseline", f.manager.full(new Shape(3, 32, 32), 0.5f))).values();
+      NDArray tensor =
+          ig.attribute(
+                  f.model, f.x, t, o.with("baseline", f.manager.full(new Shape(3, 32, 32), 0.5f)))
+              .values();
       assertThat(ParityFixture.relativeLinf(number, text)).isEqualTo(0.0);
       assertThat(ParityFixture.relativeLinf(tensor, text)).isLessThan(1e-6);
       NDArray zeros = ig.attribute(f.model, f.x, t, o).values();
       assertThat(zeros.sub(text).abs().max().getDouble()).isGreaterThan(0.0);
       // the blur baseline: attributions of x against blur(x); completeness still holds
-      Attribution blur = ig.attribute(f.model, f.x, t, o.with("baseline", "blur").with("blur-sigma", 2.0).with("steps", 128));
+      Attribution blur =
+          ig.attribute(
+              f.model,
+              f.x,
+              t,
+              o.with("baseline", "blur").with("blur-sigma", 2.0).with("steps", 128));
       NDArray blurred = GaussianBlur.blur(f.x, 2.0);
-      NDArray explicit = ig.attribute(f.model, f.x, t, o.with("baseline", blurred).with("steps", 128)).values();
+      NDArray explicit =
+          ig.attribute(f.model, f.x, t, o.with("baseline", blurred).with("steps", 128)).values();
       assertThat(ParityFixture.relativeLinf(blur.values(), explicit)).isLessThan(1e-6);
       double[] gap = blur.diagnostics().get("completeness-gap");
       double[] delta = blur.diagnostics().get("score-difference");
@@ -123,7 +148,8 @@ class IntegratedGradientsTest {
       z += Math.exp(-0.5 * i * i);
     }
     assertThat((double) k[3]).isCloseTo(1 / z, org.assertj.core.data.Offset.offset(1e-7));
-    assertThat((double) k[4]).isCloseTo(Math.exp(-0.5) / z, org.assertj.core.data.Offset.offset(1e-7));
+    assertThat((double) k[4])
+        .isCloseTo(Math.exp(-0.5) / z, org.assertj.core.data.Offset.offset(1e-7));
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       NDArray c = m.full(new Shape(2, 3, 9, 7), 0.7f);
       assertThat(GaussianBlur.blur(c, 1.5).sub(0.7f).abs().max().getFloat()).isLessThan(1e-6f);
@@ -131,10 +157,13 @@ class IntegratedGradientsTest {
       NDArray impulse = m.zeros(new Shape(1, 1, 9, 9));
       impulse.set(new ai.djl.ndarray.index.NDIndex("0, 0, 4, 4"), 1f);
       NDArray b = GaussianBlur.blur(impulse, 1.0);
-      assertThat((double) b.get("0, 0, 4, 5").getFloat()).isCloseTo(k[3] * k[4], org.assertj.core.data.Offset.offset(1e-7));
-      assertThat((double) b.get("0, 0, 3, 5").getFloat()).isCloseTo(k[2] * k[4], org.assertj.core.data.Offset.offset(1e-7));
+      assertThat((double) b.get("0, 0, 4, 5").getFloat())
+          .isCloseTo(k[3] * k[4], org.assertj.core.data.Offset.offset(1e-7));
+      assertThat((double) b.get("0, 0, 3, 5").getFloat())
+          .isCloseTo(k[2] * k[4], org.assertj.core.data.Offset.offset(1e-7));
       // row 2's window reaches one row past the border: the kernel is renormalised by 1 - k[0]
-      assertThat((double) b.get("0, 0, 2, 5").getFloat()).isCloseTo(k[1] * k[4] / (1 - k[0]), org.assertj.core.data.Offset.offset(1e-7));
+      assertThat((double) b.get("0, 0, 2, 5").getFloat())
+          .isCloseTo(k[1] * k[4] / (1 - k[0]), org.assertj.core.data.Offset.offset(1e-7));
     }
   }
 
@@ -143,7 +172,8 @@ class IntegratedGradientsTest {
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
         BlockModel model = BlockModel.of(TinyNets.cnn(m, true, 3), m)) {
       NDArray x = SeededInputs.normal(m, 101, new Shape(2, 3, 8, 8));
-      Attribution a = ig.attribute(model, x, Target.predicted(), ig.options().defaults().with("steps", 200));
+      Attribution a =
+          ig.attribute(model, x, Target.predicted(), ig.options().defaults().with("steps", 200));
       assertThat(a.values().getShape()).isEqualTo(x.getShape());
       double[] gap = a.diagnostics().get("completeness-gap");
       double[] delta = a.diagnostics().get("score-difference");
@@ -158,14 +188,27 @@ class IntegratedGradientsTest {
     try (ParityFixture f = new ParityFixture("plain")) {
       Options d = ig.options().defaults();
       Target t = Target.ofClass(0);
-      assertThatThrownBy(() -> d.with("quadrature", "simpson")).isInstanceOf(InvalidOptionException.class).hasMessageContaining("quadrature");
-      assertThatThrownBy(() -> d.with("steps", 0)).isInstanceOf(InvalidOptionException.class).hasMessageContaining("steps");
-      assertThatThrownBy(() -> ig.attribute(f.model, f.x, t, d.with("steps", 1).with("quadrature", "riemann_left")))
-          .isInstanceOf(InvalidOptionException.class).hasMessageContaining("steps >= 2");
+      assertThatThrownBy(() -> d.with("quadrature", "simpson"))
+          .isInstanceOf(InvalidOptionException.class)
+          .hasMessageContaining("quadrature");
+      assertThatThrownBy(() -> d.with("steps", 0))
+          .isInstanceOf(InvalidOptionException.class)
+          .hasMessageContaining("steps");
+      assertThatThrownBy(
+              () ->
+                  ig.attribute(
+                      f.model, f.x, t, d.with("steps", 1).with("quadrature", "riemann_left")))
+          .isInstanceOf(InvalidOptionException.class)
+          .hasMessageContaining("steps >= 2");
       assertThatThrownBy(() -> ig.attribute(f.model, f.x, t, d.with("baseline", "grey")))
-          .isInstanceOf(InvalidOptionException.class).hasMessageContaining("baseline");
-      assertThatThrownBy(() -> ig.attribute(f.model, f.x, t, d.with("baseline", f.manager.zeros(new Shape(3, 16, 16)))))
-          .isInstanceOf(InvalidOptionException.class).hasMessageContaining("does not fit");
+          .isInstanceOf(InvalidOptionException.class)
+          .hasMessageContaining("baseline");
+      assertThatThrownBy(
+              () ->
+                  ig.attribute(
+                      f.model, f.x, t, d.with("baseline", f.manager.zeros(new Shape(3, 16, 16)))))
+          .isInstanceOf(InvalidOptionException.class)
+          .hasMessageContaining("does not fit");
       assertThatThrownBy(() -> ig.attribute(f.model, f.x, t, new Saliency().options().defaults()))
           .isInstanceOf(InvalidOptionException.class);
     }

@@ -1,7 +1,5 @@
 package dev.ibex.attribution.gradient;
 
-import dev.ibex.attribution.fixtures.TinyNets;
-import dev.ibex.attribution.fixtures.ParityFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,9 +8,11 @@ import dev.ibex.api.Attribution;
 import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Target;
 import dev.ibex.api.options.Options;
+import dev.ibex.attribution.fixtures.ParityFixture;
+import dev.ibex.attribution.fixtures.TinyNets;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * MFABA against an independent PyTorch re-implementation (src/test/python/gen_mfaba_reference.py:
@@ -34,12 +34,30 @@ class MfabaTest {
   void matchesTheReferenceImplementation(String dir) {
     try (ParityFixture f = new ParityFixture(dir)) {
       Options d = mfaba.options().defaults();
-      check(f, "mfaba.smooth", d.with("variant", "smooth").with("steps", 12).with("step-size", 0.08)
-          .with("epsilon", 0.5).with("clamp-min", -2.5).with("clamp-max", 2.5));
-      Attribution sharp = check(f, "mfaba.sharp", d.with("variant", "sharp").with("steps", 12).with("step-size", 0.06));
-      check(f, "mfaba.target-score", d.with("steps", 10).with("step-size", 0.01)
-          .with("epsilon", Double.POSITIVE_INFINITY).with("score", "target").with("early-stop", false));
-      // early stop: every path that ended before 12 steps crossed the boundary, and then costs K + 1 passes
+      check(
+          f,
+          "mfaba.smooth",
+          d.with("variant", "smooth")
+              .with("steps", 12)
+              .with("step-size", 0.08)
+              .with("epsilon", 0.5)
+              .with("clamp-min", -2.5)
+              .with("clamp-max", 2.5));
+      Attribution sharp =
+          check(
+              f,
+              "mfaba.sharp",
+              d.with("variant", "sharp").with("steps", 12).with("step-size", 0.06));
+      check(
+          f,
+          "mfaba.target-score",
+          d.with("steps", 10)
+              .with("step-size", 0.01)
+              .with("epsilon", Double.POSITIVE_INFINITY)
+              .with("score", "target")
+              .with("early-stop", false));
+      // early stop: every path that ended before 12 steps crossed the boundary, and then costs K +
+      // 1 passes
       double[] steps = sharp.diagnostics().get("path-steps");
       double[] crossed = sharp.diagnostics().get("boundary-crossed");
       double forward = 0;
@@ -53,7 +71,10 @@ class MfabaTest {
 
   private Attribution check(ParityFixture f, String name, Options o) {
     Attribution a = mfaba.attribute(f.model, f.x, Target.predicted(), o);
-    System.out.printf("mfaba %s %s: steps %s, gap %s%n", f.dir, name,
+    System.out.printf(
+        "mfaba %s %s: steps %s, gap %s%n",
+        f.dir,
+        name,
         java.util.Arrays.toString(a.diagnostics().get("path-steps")),
         java.util.Arrays.toString(a.diagnostics().get("completeness-gap")));
     f.check("mfaba/" + name, a.values(), TOLERANCE);
@@ -64,9 +85,20 @@ class MfabaTest {
   @Test
   void smallerStepsCloseTheGap() {
     try (ParityFixture f = new ParityFixture("plain")) {
-      Options o = mfaba.options().defaults().with("score", "target").with("early-stop", false).with("epsilon", 1e9);
-      double coarse = maxGap(mfaba.attribute(f.model, f.x, Target.predicted(), o.with("steps", 4).with("step-size", 0.02)));
-      Attribution fine = mfaba.attribute(f.model, f.x, Target.predicted(), o.with("steps", 16).with("step-size", 0.005));
+      Options o =
+          mfaba
+              .options()
+              .defaults()
+              .with("score", "target")
+              .with("early-stop", false)
+              .with("epsilon", 1e9);
+      double coarse =
+          maxGap(
+              mfaba.attribute(
+                  f.model, f.x, Target.predicted(), o.with("steps", 4).with("step-size", 0.02)));
+      Attribution fine =
+          mfaba.attribute(
+              f.model, f.x, Target.predicted(), o.with("steps", 16).with("step-size", 0.005));
       assertThat(maxGap(fine)).isLessThan(coarse / 2);
       assertThat(fine.forwardPassesPerSample()).isEqualTo(17.0);
       assertThat(fine.backwardPassesPerSample()).isEqualTo(16.0);
@@ -76,16 +108,26 @@ class MfabaTest {
   /** On a Java block model too: the path ends at the boundary and the first-order rule holds. */
   @Test
   void worksOnAJavaBlockModel() {
-    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch");
-        dev.ibex.api.model.BlockModel model = dev.ibex.api.model.BlockModel.of(TinyNets.cnn(m, true, 21), m)) {
-      // a seeded input: the global torch generator would make the path (and the test) vary run to run
+    try (ai.djl.ndarray.NDManager m =
+            ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch");
+        dev.ibex.api.model.BlockModel model =
+            dev.ibex.api.model.BlockModel.of(TinyNets.cnn(m, true, 21), m)) {
+      // a seeded input: the global torch generator would make the path (and the test) vary run to
+      // run
       java.util.Random random = new java.util.Random(11);
       float[] v = new float[3 * 3 * 8 * 8];
       for (int i = 0; i < v.length; i++) {
         v[i] = (float) random.nextGaussian();
       }
       NDArray x = m.create(v, new ai.djl.ndarray.types.Shape(3, 3, 8, 8));
-      Options o = mfaba.options().defaults().with("variant", "sharp").with("steps", 3000).with("step-size", 0.0003).with("score", "target");
+      Options o =
+          mfaba
+              .options()
+              .defaults()
+              .with("variant", "sharp")
+              .with("steps", 3000)
+              .with("step-size", 0.0003)
+              .with("score", "target");
       Attribution a = mfaba.attribute(model, x, Target.predicted(), o);
       double[] crossed = a.diagnostics().get("boundary-crossed");
       double[] gap = a.diagnostics().get("completeness-gap");
@@ -100,15 +142,29 @@ class MfabaTest {
   @Test
   void softmaxScoreNeedsAClassTarget() {
     try (ParityFixture f = new ParityFixture("plain")) {
-      Target cosine = Target.cosineSimilarity(f.manager.ones(new ai.djl.ndarray.types.Shape(4, 10)));
+      Target cosine =
+          Target.cosineSimilarity(f.manager.ones(new ai.djl.ndarray.types.Shape(4, 10)));
       assertThatThrownBy(() -> mfaba.attribute(f.model, f.x, cosine))
-          .isInstanceOf(InvalidOptionException.class).hasMessageContaining("score=target");
-      Attribution a = mfaba.attribute(f.model, f.x, cosine, mfaba.options().defaults().with("score", "target").with("steps", 3));
+          .isInstanceOf(InvalidOptionException.class)
+          .hasMessageContaining("score=target");
+      Attribution a =
+          mfaba.attribute(
+              f.model,
+              f.x,
+              cosine,
+              mfaba.options().defaults().with("score", "target").with("steps", 3));
       assertThat(a.diagnostics().get("path-steps")).containsOnly(3.0);
-      assertThatThrownBy(() -> mfaba.attribute(f.model, f.x, Target.predicted(),
-          mfaba.options().defaults().with("clamp-min", 1.0).with("clamp-max", 0.0)))
-          .isInstanceOf(InvalidOptionException.class).hasMessageContaining("clamp-min");
-      assertThatThrownBy(() -> mfaba.options().defaults().with("variant", "blunt")).isInstanceOf(InvalidOptionException.class);
+      assertThatThrownBy(
+              () ->
+                  mfaba.attribute(
+                      f.model,
+                      f.x,
+                      Target.predicted(),
+                      mfaba.options().defaults().with("clamp-min", 1.0).with("clamp-max", 0.0)))
+          .isInstanceOf(InvalidOptionException.class)
+          .hasMessageContaining("clamp-min");
+      assertThatThrownBy(() -> mfaba.options().defaults().with("variant", "blunt"))
+          .isInstanceOf(InvalidOptionException.class);
     }
   }
 

@@ -13,8 +13,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The toy CLIP fixture (parity/clip: OpenAI CLIP ViT-B/32 layout at toy width, see its reference.json):
- * both towers as {@link TorchScriptModel}s split at block 2, plus the paired inputs and embeddings.
+ * The toy CLIP fixture (parity/clip: OpenAI CLIP ViT-B/32 layout at toy width, see its
+ * reference.json): both towers as {@link TorchScriptModel}s split at block 2, plus the paired
+ * inputs and embeddings.
  */
 final class ClipFixture implements AutoCloseable {
   final TorchScriptModel imageTower;
@@ -25,10 +26,19 @@ final class ClipFixture implements AutoCloseable {
   ClipFixture(Path dir) {
     this.dir = dir;
     Path model = copy("clip.pt");
-    imageTower = TorchScriptModel.builder(model).device(Device.cpu()).forwardMethod("encode_image")
-        .layers(List.of("image_2")).load();
-    textTower = TorchScriptModel.builder(model).device(Device.cpu()).forwardMethod("encode_text")
-        .layers(List.of("text_2")).tailTakesInput(true).load();
+    imageTower =
+        TorchScriptModel.builder(model)
+            .device(Device.cpu())
+            .forwardMethod("encode_image")
+            .layers(List.of("image_2"))
+            .load();
+    textTower =
+        TorchScriptModel.builder(model)
+            .device(Device.cpu())
+            .forwardMethod("encode_text")
+            .layers(List.of("text_2"))
+            .tailTakesInput(true)
+            .load();
     manager = imageTower.manager().newSubManager();
   }
 

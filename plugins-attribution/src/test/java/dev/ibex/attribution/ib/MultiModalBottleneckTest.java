@@ -1,6 +1,5 @@
 package dev.ibex.attribution.ib;
 
-import dev.ibex.attribution.fixtures.ParityFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,11 +10,12 @@ import dev.ibex.api.Attribution;
 import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Target;
 import dev.ibex.api.options.Options;
+import dev.ibex.attribution.fixtures.ParityFixture;
 import org.junit.jupiter.api.Test;
 
 /**
- * M2IB against an independent PyTorch implementation (src/test/python/gen_m2ib_reference.py) with the
- * noise scaled to 0 so that both are deterministic; the noisy path is checked for behaviour.
+ * M2IB against an independent PyTorch implementation (src/test/python/gen_m2ib_reference.py) with
+ * the noise scaled to 0 so that both are deterministic; the noisy path is checked for behaviour.
  */
 class MultiModalBottleneckTest extends ClipTowersTest {
   final MultiModalBottleneck m2ib = new MultiModalBottleneck();
@@ -27,18 +27,29 @@ class MultiModalBottleneckTest extends ClipTowersTest {
   @Test
   void deterministicBottleneckMatchesPyTorchOnBothSides() {
     NDArray pixels = clip.read("pixels.npy");
-    Attribution image = m2ib.attribute(clip.imageTower, pixels, Target.cosineSimilarity(clip.read("text_embeddings.npy")),
-        options("image_2", "image").with("noise-scale", 0.0));
+    Attribution image =
+        m2ib.attribute(
+            clip.imageTower,
+            pixels,
+            Target.cosineSimilarity(clip.read("text_embeddings.npy")),
+            options("image_2", "image").with("noise-scale", 0.0));
     assertThat(image.values().getShape()).isEqualTo(new Shape(3, 32, 32));
-    assertThat(ParityFixture.relativeLinf(image.values(), clip.read("m2ib.image.npy"))).isLessThan(1e-4);
-    // 9 updates x 10 draws (the 10th step cannot change the buffered map); a cosine target needs no pass
+    assertThat(ParityFixture.relativeLinf(image.values(), clip.read("m2ib.image.npy")))
+        .isLessThan(1e-4);
+    // 9 updates x 10 draws (the 10th step cannot change the buffered map); a cosine target needs no
+    // pass
     assertThat(image.forwardPassesPerSample()).isEqualTo(90.0);
     assertThat(image.backwardPassesPerSample()).isEqualTo(90.0);
 
     NDArray ids = clip.read("ids.npy");
-    Attribution text = m2ib.attribute(clip.textTower, ids, Target.cosineSimilarity(clip.read("image_embeddings.npy")),
-        options("text_2", "text").with("noise-scale", 0.0));
-    assertThat(ParityFixture.relativeLinf(text.values(), clip.read("m2ib.text.npy"))).isLessThan(1e-4);
+    Attribution text =
+        m2ib.attribute(
+            clip.textTower,
+            ids,
+            Target.cosineSimilarity(clip.read("image_embeddings.npy")),
+            options("text_2", "text").with("noise-scale", 0.0));
+    assertThat(ParityFixture.relativeLinf(text.values(), clip.read("m2ib.text.npy")))
+        .isLessThan(1e-4);
   }
 
   @Test
@@ -53,7 +64,8 @@ class MultiModalBottleneckTest extends ClipTowersTest {
     assertThat(a.contentEquals(c)).isFalse();
     assertThat(a.min().getFloat()).isEqualTo(0f);
     assertThat(a.max().getFloat()).isEqualTo(1f);
-    NDArray fitted = m2ib.attribute(clip.imageTower, pixels, caption, o.with("noise", "fitted")).values();
+    NDArray fitted =
+        m2ib.attribute(clip.imageTower, pixels, caption, o.with("noise", "fitted")).values();
     assertThat(fitted.isNaN().any().getBoolean()).isFalse();
   }
 
@@ -64,15 +76,20 @@ class MultiModalBottleneckTest extends ClipTowersTest {
       NDArray h = m.create(new float[] {2f, -1f});
       float[] kl = MultiModalBottleneck.capacity(lambda, h).toFloatArray();
       // KL(N(μ, s²) ‖ N(0,1)) = (s² + μ² − 1)/2 − ln s with μ = λh, s = 1 − λ
-      assertThat((double) kl[0]).isCloseTo(0.5 * (0.25 + 1 - 1) - Math.log(0.5), org.assertj.core.data.Offset.offset(1e-6));
-      assertThat((double) kl[1]).isCloseTo(0.5 * (0.01 + 0.81 - 1) - Math.log(0.1), org.assertj.core.data.Offset.offset(1e-5));
+      assertThat((double) kl[0])
+          .isCloseTo(
+              0.5 * (0.25 + 1 - 1) - Math.log(0.5), org.assertj.core.data.Offset.offset(1e-6));
+      assertThat((double) kl[1])
+          .isCloseTo(
+              0.5 * (0.01 + 0.81 - 1) - Math.log(0.1), org.assertj.core.data.Offset.offset(1e-5));
     }
   }
 
   @Test
   void optionsAreChecked() {
     assertThatThrownBy(() -> m2ib.options().defaults().with("draws", 0))
-        .isInstanceOf(InvalidOptionException.class).hasMessageContaining("'draws'");
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining("'draws'");
     assertThatThrownBy(() -> m2ib.options().defaults().with("noise", "pink"))
         .hasMessageContaining("must be one of [standard, fitted]");
   }

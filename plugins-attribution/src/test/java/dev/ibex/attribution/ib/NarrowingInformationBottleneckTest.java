@@ -1,21 +1,21 @@
 package dev.ibex.attribution.ib;
 
-import dev.ibex.attribution.fixtures.ParityFixture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
-import dev.ibex.api.model.BlockModel;
-import ai.djl.ndarray.types.Shape;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.Target;
 import dev.ibex.api.UnknownLayerException;
+import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.options.Options;
+import dev.ibex.attribution.fixtures.ParityFixture;
 import org.junit.jupiter.api.Test;
 
 /** NIB against the authors' algorithm run in PyTorch on the toy CLIP (gen_clip_reference.py). */
@@ -30,7 +30,12 @@ class NarrowingInformationBottleneckTest extends ClipTowersTest {
   void imageSideMatchesTheReference() {
     NDArray pixels = clip.read("pixels.npy");
     Target caption = Target.cosineSimilarity(clip.read("text_embeddings.npy"));
-    Attribution a = nib.attribute(clip.imageTower, pixels, caption, options("image_2", "image").with("internal-batch-size", 7));
+    Attribution a =
+        nib.attribute(
+            clip.imageTower,
+            pixels,
+            caption,
+            options("image_2", "image").with("internal-batch-size", 7));
     NDArray expected = clip.read("nib.image.npy");
     assertThat(a.values().getShape()).isEqualTo(new Shape(3, 32, 32));
     assertThat(ParityFixture.relativeLinf(a.values(), expected)).isLessThan(1e-4);
@@ -52,30 +57,65 @@ class NarrowingInformationBottleneckTest extends ClipTowersTest {
   void deterministicAndIndependentOfBatching() {
     NDArray pixels = clip.read("pixels.npy");
     Target caption = Target.cosineSimilarity(clip.read("text_embeddings.npy"));
-    NDArray a = nib.attribute(clip.imageTower, pixels, caption, options("image_2", "image").with("internal-batch-size", 1)).values();
-    NDArray b = nib.attribute(clip.imageTower, pixels, caption, options("image_2", "image").with("internal-batch-size", 30)).values();
+    NDArray a =
+        nib.attribute(
+                clip.imageTower,
+                pixels,
+                caption,
+                options("image_2", "image").with("internal-batch-size", 1))
+            .values();
+    NDArray b =
+        nib.attribute(
+                clip.imageTower,
+                pixels,
+                caption,
+                options("image_2", "image").with("internal-batch-size", 30))
+            .values();
     assertThat(ParityFixture.relativeLinf(a, b)).isLessThan(1e-5);
-    NDArray c = nib.attribute(clip.imageTower, pixels, caption, options("image_2", "image").with("internal-batch-size", 1)).values();
+    NDArray c =
+        nib.attribute(
+                clip.imageTower,
+                pixels,
+                caption,
+                options("image_2", "image").with("internal-batch-size", 1))
+            .values();
     assertThat(a.contentEquals(c)).isTrue();
   }
 
   @Test
   void analyticQuadraticTail() {
     // Layer "embed" maps ids to h = (id, 2·id, 3·id) per token; the tail is f(h) = Σ w ⊙ h². Then
-    // ∇f(a·h) = 2a·w⊙h and the right Riemann sum gives A_t = Σ_d w h² · 2 Σ_i (i/n) / n = Σ_d w h² (n+1)/n.
+    // ∇f(a·h) = 2a·w⊙h and the right Riemann sum gives A_t = Σ_d w h² · 2 Σ_i (i/n) / n = Σ_d w h²
+    // (n+1)/n.
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray w = m.create(new float[] {0.5f, -1f, 2f, 0.25f, 1f, -0.5f}, new Shape(2, 3));
-      SequentialBlock net = new SequentialBlock()
-          .add(LambdaBlock.singleton(ids -> ids.toType(DataType.FLOAT32, false).expandDims(2)
-              .mul(ids.getManager().create(new float[] {1, 2, 3})), "embed"))
-          .add(LambdaBlock.singleton(h -> h.square().mul(w).sum(new int[] {1, 2}).reshape(-1, 1), "tail"));
+      SequentialBlock net =
+          new SequentialBlock()
+              .add(
+                  LambdaBlock.singleton(
+                      ids ->
+                          ids.toType(DataType.FLOAT32, false)
+                              .expandDims(2)
+                              .mul(ids.getManager().create(new float[] {1, 2, 3})),
+                      "embed"))
+              .add(
+                  LambdaBlock.singleton(
+                      h -> h.square().mul(w).sum(new int[] {1, 2}).reshape(-1, 1), "tail"));
       net.initialize(m, DataType.INT64, new Shape(1, 2));
       try (BlockModel model = BlockModel.of(net, m)) {
         NDArray ids = m.create(new long[] {3, 1, 2, 5}, new Shape(2, 2));
         String layer = model.layers().get(0);
         int n = 5;
-        NDArray a = nib.attribute(model, ids, Target.ofClass(0),
-            options(layer, "text").with("normalise", "none").with("steps", n).with("internal-batch-size", 3)).values();
+        NDArray a =
+            nib.attribute(
+                    model,
+                    ids,
+                    Target.ofClass(0),
+                    options(layer, "text")
+                        .with("normalise", "none")
+                        .with("steps", n)
+                        .with("internal-batch-size", 3))
+                .values();
         NDArray h = model.toLayer(layer, ids);
         NDArray expected = h.square().mul(w).sum(new int[] {2}).mul((n + 1) / (float) n);
         assertThat(ParityFixture.relativeLinf(a, expected)).isLessThan(1e-6);
@@ -87,11 +127,16 @@ class NarrowingInformationBottleneckTest extends ClipTowersTest {
   void badInputsAreTypedErrors() {
     NDArray pixels = clip.read("pixels.npy");
     Target caption = Target.cosineSimilarity(clip.read("text_embeddings.npy"));
-    assertThatThrownBy(() -> nib.attribute(clip.imageTower, pixels, caption, options("image_9", "image")))
-        .isInstanceOf(UnknownLayerException.class).hasMessageContaining("to_image_9");
-    assertThatThrownBy(() -> nib.attribute(clip.imageTower, pixels, caption, options("image_2", "text")))
-        .isInstanceOf(InvalidInputException.class).hasMessageContaining("use modality=image");
-    assertThatThrownBy(() -> nib.attribute(clip.imageTower, pixels, caption, nib.options().defaults()))
+    assertThatThrownBy(
+            () -> nib.attribute(clip.imageTower, pixels, caption, options("image_9", "image")))
+        .isInstanceOf(UnknownLayerException.class)
+        .hasMessageContaining("to_image_9");
+    assertThatThrownBy(
+            () -> nib.attribute(clip.imageTower, pixels, caption, options("image_2", "text")))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("use modality=image");
+    assertThatThrownBy(
+            () -> nib.attribute(clip.imageTower, pixels, caption, nib.options().defaults()))
         .hasMessage("option 'layer' must be set");
   }
 }

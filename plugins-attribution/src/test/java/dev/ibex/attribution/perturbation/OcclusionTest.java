@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.LambdaBlock;
@@ -35,12 +35,20 @@ class OcclusionTest {
     // window (1, 1, 4), strides (1, 1, 3) gives [4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 2]
     try (NDManager manager = NDManager.newBaseManager()) {
       SequentialBlock sum =
-          new SequentialBlock().add(new LambdaBlock(l -> new NDList(l.singletonOrThrow().reshape(-1, 11).sum(new int[] {1}, true))));
+          new SequentialBlock()
+              .add(
+                  new LambdaBlock(
+                      l ->
+                          new NDList(
+                              l.singletonOrThrow().reshape(-1, 11).sum(new int[] {1}, true))));
       sum.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 1, 11));
       try (BlockModel model = BlockModel.of(sum, manager)) {
         Occlusion occlusion = new Occlusion();
         Options o = occlusion.options().defaults().with("window", "1x1x4").with("stride", "1x1x3");
-        NDArray a = occlusion.attribute(model, manager.ones(new Shape(1, 1, 1, 11)), Target.ofClass(0), o).values();
+        NDArray a =
+            occlusion
+                .attribute(model, manager.ones(new Shape(1, 1, 1, 11)), Target.ofClass(0), o)
+                .values();
         assertThat(a.toFloatArray()).containsExactly(4, 4, 4, 4, 4, 4, 4, 4, 4, 3, 2);
       }
     }
@@ -55,7 +63,8 @@ class OcclusionTest {
         BlockModel model = SmallCnns.brightness(manager, size)) {
       NDArray x = SmallCnns.square(manager, size, 3, 4, 3);
       Occlusion occlusion = new Occlusion();
-      Options o = occlusion.options().defaults().with("window", "1x1").with("internal-batch-size", 17);
+      Options o =
+          occlusion.options().defaults().with("window", "1x1").with("internal-batch-size", 17);
       NDArray attr = occlusion.attribute(model, x, Target.ofClass(0), o).values();
       assertThat(attr.getShape()).isEqualTo(new Shape(1, 3, size, size));
       float base = model.forward(x).getFloat(0, 0);
@@ -81,7 +90,8 @@ class OcclusionTest {
       Options o = occlusion.options().defaults().with("window", "3x4x4").with("stride", "2x2");
       for (int[] at : new int[][] {{2, 3}, {15, 16}}) {
         NDArray x = SmallCnns.square(manager, size, at[0], at[1], 5);
-        NDArray a = occlusion.attribute(model, x, Target.ofClass(1), o).values().get(0).sum(new int[] {0});
+        NDArray a =
+            occlusion.attribute(model, x, Target.ofClass(1), o).values().get(0).sum(new int[] {0});
         int peak = (int) a.reshape(-1).argMax().getLong();
         assertThat(peak / size).isBetween(at[0], at[0] + 4);
         assertThat(peak % size).isBetween(at[1], at[1] + 4);

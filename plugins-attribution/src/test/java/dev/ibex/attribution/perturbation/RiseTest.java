@@ -1,6 +1,5 @@
 package dev.ibex.attribution.perturbation;
 
-import dev.ibex.attribution.fixtures.SeededInputs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -10,6 +9,7 @@ import dev.ibex.api.Attribution;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.options.Options;
+import dev.ibex.attribution.fixtures.SeededInputs;
 import dev.ibex.attribution.fixtures.SmallCnns;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +55,8 @@ class RiseTest {
       Rise rise = new Rise();
       Options o = rise.options().defaults().with("masks", 300).with("cells", 4).with("seed", 11);
       NDArray a = rise.attribute(model, x, Target.ofClass(1), o).values();
-      NDArray b = rise.attribute(model, x, Target.ofClass(1), o.with("internal-batch-size", 7)).values();
+      NDArray b =
+          rise.attribute(model, x, Target.ofClass(1), o.with("internal-batch-size", 7)).values();
       NDArray c = rise.attribute(model, x, Target.ofClass(1), o.with("seed", 12)).values();
       assertThat(a.getShape().getShape()).containsExactly(2, 16, 16);
       assertThat(a.sub(b).abs().max().getFloat()).isLessThan(1e-5f * a.abs().max().getFloat());
@@ -68,13 +69,21 @@ class RiseTest {
     try (NDManager manager = NDManager.newBaseManager();
         BlockModel model = SmallCnns.brightness(manager, SIZE)) {
       Rise rise = new Rise();
-      // the brightness model has one output: a softmax over it is constant, so explain its raw score
-      Options o = rise.options().defaults().with("masks", 500).with("cells", 6).with("p", 0.5).with("score", "target");
+      // the brightness model has one output: a softmax over it is constant, so explain its raw
+      // score
+      Options o =
+          rise.options()
+              .defaults()
+              .with("masks", 500)
+              .with("cells", 6)
+              .with("p", 0.5)
+              .with("score", "target");
       for (int[] at : new int[][] {{3, 4}, {14, 15}}) {
         NDArray x = SmallCnns.square(manager, SIZE, at[0], at[1], 5);
         Attribution r = rise.attribute(model, x, Target.ofClass(0), o);
         NDArray s = r.values().get(0);
-        NDArray inside = s.get(at[0] + 1 + ":" + (at[0] + 4) + ", " + (at[1] + 1) + ":" + (at[1] + 4));
+        NDArray inside =
+            s.get(at[0] + 1 + ":" + (at[0] + 4) + ", " + (at[1] + 1) + ":" + (at[1] + 4));
         float far = (at[0] < 10 ? s.get("18:, 18:") : s.get(":6, :6")).mean().getFloat();
         assertThat(inside.min().getFloat()).as("square at %s,%s", at[0], at[1]).isGreaterThan(far);
         int peak = (int) s.reshape(-1).argMax().getLong();

@@ -14,7 +14,8 @@ import dev.ibex.api.Metric;
 public final class Complexity extends ElementMetric {
 
   public Complexity() {
-    super("complexity",
+    super(
+        "complexity",
         "Entropy of the fractional attribution magnitudes (Bhatt et al. 2020)",
         Direction.LOWER_IS_BETTER);
   }

@@ -9,14 +9,15 @@ import java.util.Arrays;
  * Sparseness (Chalasani et al., "Concise Explanations of Neural Networks using Adversarial
  * Training", ICML 2020): the Gini index of the attribution magnitudes of each sample, over all its
  * elements. With {@code a_1 ≤ … ≤ a_n} the sorted |attributions|: {@code G = Σ_k (2k − n − 1) a_k /
- * (n Σ_k a_k)}, in [0, 1 − 1/n]. n is the number of elements of one sample, never the batch size.
- * A constant or all-zero map scores 0. Higher is better (sparser).
+ * (n Σ_k a_k)}, in [0, 1 − 1/n]. n is the number of elements of one sample, never the batch size. A
+ * constant or all-zero map scores 0. Higher is better (sparser).
  */
 @AutoService(Metric.class)
 public final class Sparseness extends ElementMetric {
 
   public Sparseness() {
-    super("sparseness",
+    super(
+        "sparseness",
         "Gini index of the attribution magnitudes (Chalasani et al. 2020)",
         Direction.HIGHER_IS_BETTER);
   }

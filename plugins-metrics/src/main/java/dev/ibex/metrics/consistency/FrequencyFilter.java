@@ -56,7 +56,8 @@ final class FrequencyFilter {
     }
   }
 
-  private static void dft1(double[] re, double[] im, int off, int stride, int n, int sign, double[] rr, double[] ii) {
+  private static void dft1(
+      double[] re, double[] im, int off, int stride, int n, int sign, double[] rr, double[] ii) {
     // twiddle factors e^{sign·2πi·j/n}, indexed by (k·t) mod n
     double[] cos = new double[n];
     double[] sin = new double[n];

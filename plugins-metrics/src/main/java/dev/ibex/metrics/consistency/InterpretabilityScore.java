@@ -1,6 +1,5 @@
 package dev.ibex.metrics.consistency;
 
-import dev.ibex.api.spi.Chunks;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -13,13 +12,14 @@ import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
-import dev.ibex.metrics.core.SampleRandom;
-import dev.ibex.api.spi.AbstractMetric;
 import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.AbstractMetric;
+import dev.ibex.api.spi.Chunks;
 import dev.ibex.api.spi.ImageBatch;
 import dev.ibex.api.spi.MetricContext;
 import dev.ibex.api.spi.Scores;
 import dev.ibex.api.spi.SpatialMaps;
+import dev.ibex.metrics.core.SampleRandom;
 import dev.ibex.metrics.core.Stats;
 import java.util.List;
 import java.util.Random;
@@ -29,10 +29,10 @@ import java.util.Random;
  * Learning", IJCAI 2021, §4.4, Table 2): the share of prediction-consistent samples whose maps stay
  * consistent under a modification that should not change the decision. Each sample is modified
  * once; it is prediction-consistent if the model's argmax class is unchanged (others are skipped
- * and counted in {@code skipped}); its map is consistent (score 1, else 0) if the cosine
- * similarity of the flattened, min-max normalised maps of the original (the given attributions)
- * and the modified input (the attributor re-run, target pinned to the original classes) is at least
- * {@code threshold}. Modifications:
+ * and counted in {@code skipped}); its map is consistent (score 1, else 0) if the cosine similarity
+ * of the flattened, min-max normalised maps of the original (the given attributions) and the
+ * modified input (the attributor re-run, target pinned to the original classes) is at least {@code
+ * min-cosine}. Modifications:
  *
  * <ul>
  *   <li>{@code colour-block}: a p×p block ({@code size}) at a random position, of a random colour
@@ -40,8 +40,8 @@ import java.util.Random;
  *   <li>{@code foreign-patch}: a p×p patch cut at a random position from a random image of {@code
  *       foreign-images} (another data set, e.g. SVHN for CIFAR), pasted at a random position;
  *   <li>{@code high-pass} / {@code low-pass}: only the Fourier components at radius ≥ {@code
- *       high-pass-radius} (paper: r &gt; 4) or &lt; {@code low-pass-radius} (paper: r &lt; 12)
- *       are kept ({@link FrequencyFilter}, after Wang et al. CVPR 2020).
+ *       high-pass-radius} (paper: r &gt; 4) or &lt; {@code low-pass-radius} (paper: r &lt; 12) are
+ *       kept ({@link FrequencyFilter}, after Wang et al. CVPR 2020).
  * </ul>
  *
  * The model must be a classifier ((N, classes) output). Extras: {@code cosine} per sample. Higher
@@ -51,20 +51,31 @@ import java.util.Random;
 public final class InterpretabilityScore extends AbstractMetric {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          OptionSpec.choice("modification", "colour-block",
-              List.of("colour-block", "foreign-patch", "high-pass", "low-pass"), "how each input is modified"),
-          OptionSpec.integer("size", 8, "side p of the occluding block or patch, in pixels").withMin(1),
-          OptionSpec.real("high-pass-radius", 4, "high-pass keeps frequencies at radius >= this").withMin(0),
-          OptionSpec.real("low-pass-radius", 12, "low-pass keeps frequencies at radius < this").withMin(0),
-          OptionSpec.real("threshold", 0.9, "cosine similarity at or above which maps are consistent").withRange(-1, 1),
-          OptionSpec.value("foreign-images", null,
+          OptionSpec.choice(
+              "modification",
+              "colour-block",
+              List.of("colour-block", "foreign-patch", "high-pass", "low-pass"),
+              "how each input is modified"),
+          OptionSpec.integer("size", 8, "side p of the occluding block or patch, in pixels")
+              .withMin(1),
+          OptionSpec.real("high-pass-radius", 4, "high-pass keeps frequencies at radius >= this")
+              .withMin(0),
+          OptionSpec.real("low-pass-radius", 12, "low-pass keeps frequencies at radius < this")
+              .withMin(0),
+          OptionSpec.real(
+                  "min-cosine", 0.9, "cosine similarity at or above which maps are consistent")
+              .withRange(-1, 1),
+          OptionSpec.value(
+              "foreign-images",
+              null,
               "foreign-patch: an NDArray (M,C,H',W') of images from another data set, H',W' >= size (Java only)"),
           StandardOptions.SEED,
           StandardOptions.INTERNAL_BATCH_SIZE.withDefault(32),
           StandardOptions.CHANNEL_REDUCTION);
 
   public InterpretabilityScore() {
-    super("interpretability-score",
+    super(
+        "interpretability-score",
         "Share of prediction-consistent samples whose maps stay consistent under occlusion or filtering (AIB, Lai et al. 2021)",
         Direction.HIGHER_IS_BETTER,
         RE_ATTRIBUTED,
@@ -81,16 +92,29 @@ public final class InterpretabilityScore extends AbstractMetric {
     String how = o.getString("modification");
     ImageBatch foreign = how.equals("foreign-patch") ? foreign(o, x) : null;
     for (int i = 0; i < n; i++) {
-      float[][] range = channelRange(x, i); // this sample's own range: a score never depends on the batch
+      float[][] range =
+          channelRange(x, i); // this sample's own range: a score never depends on the batch
       Random rnd = SampleRandom.of(o.getInt("seed"), x.pixels()[i]);
       switch (how) {
         case "high-pass":
-          modified[i] = FrequencyFilter.filter(x.pixels()[i], x.channels(), x.height(), x.width(),
-              o.getDouble("high-pass-radius"), false);
+          modified[i] =
+              FrequencyFilter.filter(
+                  x.pixels()[i],
+                  x.channels(),
+                  x.height(),
+                  x.width(),
+                  o.getDouble("high-pass-radius"),
+                  false);
           break;
         case "low-pass":
-          modified[i] = FrequencyFilter.filter(x.pixels()[i], x.channels(), x.height(), x.width(),
-              o.getDouble("low-pass-radius"), true);
+          modified[i] =
+              FrequencyFilter.filter(
+                  x.pixels()[i],
+                  x.channels(),
+                  x.height(),
+                  x.width(),
+                  o.getDouble("low-pass-radius"),
+                  true);
           break;
         default:
           modified[i] = occlude(x, i, o.getInt("size"), foreign, range, rnd);
@@ -100,17 +124,21 @@ public final class InterpretabilityScore extends AbstractMetric {
     double[] out = new double[n];
     double[] cos = new double[n];
     try (NDManager m = ctx.scratch().newSubManager()) {
-      NDArray xm = x.stack(m, modified).toType(ctx.inputs().getDataType(), false).toDevice(ctx.inputs().getDevice(), false);
+      NDArray xm =
+          x.stack(m, modified)
+              .toType(ctx.inputs().getDataType(), false)
+              .toDevice(ctx.inputs().getDevice(), false);
       int batch = o.getInt(StandardOptions.INTERNAL_BATCH_SIZE.name());
       int[] before = predictions(ctx, ctx.local(ctx.inputs(), m), batch);
       int[] after = predictions(ctx, xm, batch);
       SpatialMaps re = ctx.reattribute(xm, ctx.pinnedTarget(resolved));
       if (re.size() != maps.size()) {
-        throw new InvalidInputException(ctx.metric() + ": the attributor's maps do not match the given attributions");
+        throw new InvalidInputException(
+            ctx.metric() + ": the attributor's maps do not match the given attributions");
       }
       for (int i = 0; i < n; i++) {
         cos[i] = Stats.cosine(Stats.minMax(maps.values()[i]), Stats.minMax(re.values()[i]));
-        out[i] = before[i] != after[i] ? Double.NaN : cos[i] >= o.getDouble("threshold") ? 1 : 0;
+        out[i] = before[i] != after[i] ? Double.NaN : cos[i] >= o.getDouble("min-cosine") ? 1 : 0;
       }
     }
     return Scores.perSample(out).extra("cosine", cos);
@@ -120,18 +148,23 @@ public final class InterpretabilityScore extends AbstractMetric {
   private static int[] predictions(MetricContext ctx, NDArray x, int batch) {
     int n = (int) x.getShape().get(0);
     int[] out = new int[n];
-    Chunks.forEach(n, batch, ctx.scratch(), (start, end, chunk) -> {
-      NDArray rows = x.get(start + ":" + end);
-      rows.attach(chunk);
-      System.arraycopy(argmax(ctx.model().forward(rows)), 0, out, start, end - start);
-    });
+    Chunks.forEach(
+        n,
+        batch,
+        ctx.scratch(),
+        (start, end, chunk) -> {
+          NDArray rows = x.get(start + ":" + end);
+          rows.attach(chunk);
+          System.arraycopy(argmax(ctx.model().forward(rows)), 0, out, start, end - start);
+        });
     return out;
   }
 
   private static int[] argmax(NDArray output) {
     if (output.getShape().dimension() != 2) {
       throw new InvalidInputException(
-          "interpretability-score needs a classifier with (N, classes) output, got " + output.getShape());
+          "interpretability-score needs a classifier with (N, classes) output, got "
+              + output.getShape());
     }
     long[] a = output.argMax(1).toType(DataType.INT64, false).toLongArray();
     int[] r = new int[a.length];
@@ -142,22 +175,38 @@ public final class InterpretabilityScore extends AbstractMetric {
   }
 
   private static ImageBatch foreign(Options o, ImageBatch x) {
-    Object v = o.get("foreign-images").orElseThrow(
-        () -> new InvalidOptionException("interpretability-score: modification=foreign-patch needs the option foreign-images"));
+    Object v =
+        o.get("foreign-images")
+            .orElseThrow(
+                () ->
+                    new InvalidOptionException(
+                        "interpretability-score: modification=foreign-patch needs the option foreign-images"));
     if (!(v instanceof NDArray)) {
-      throw new InvalidOptionException("option 'foreign-images' must be an NDArray (M,C,H',W'), got " + v.getClass().getSimpleName());
+      throw new InvalidOptionException(
+          "option 'foreign-images' must be an NDArray (M,C,H',W'), got "
+              + v.getClass().getSimpleName());
     }
     ImageBatch f = ImageBatch.of((NDArray) v);
     int p = o.getInt("size");
     if (f.channels() != x.channels() || f.height() < p || f.width() < p) {
       throw new InvalidOptionException(
-          "foreign-images must have " + x.channels() + " channels and sides >= " + p + ", got " + f.channels()
-              + "x" + f.height() + "x" + f.width());
+          "foreign-images must have "
+              + x.channels()
+              + " channels and sides >= "
+              + p
+              + ", got "
+              + f.channels()
+              + "x"
+              + f.height()
+              + "x"
+              + f.width());
     }
     return f;
   }
 
-  /** Per channel, the [min, max] of one sample's values: where its occluding colours are drawn from. */
+  /**
+   * Per channel, the [min, max] of one sample's values: where its occluding colours are drawn from.
+   */
   private static float[][] channelRange(ImageBatch x, int sample) {
     float[][] r = new float[x.channels()][];
     float[] px = x.pixels()[sample];
@@ -173,9 +222,11 @@ public final class InterpretabilityScore extends AbstractMetric {
     return r;
   }
 
-  private static float[] occlude(ImageBatch x, int i, int p, ImageBatch foreign, float[][] range, Random rnd) {
+  private static float[] occlude(
+      ImageBatch x, int i, int p, ImageBatch foreign, float[][] range, Random rnd) {
     if (p > x.height() || p > x.width()) {
-      throw new InvalidInputException("interpretability-score: size " + p + " exceeds the image " + x.sampleShape());
+      throw new InvalidInputException(
+          "interpretability-score: size " + p + " exceeds the image " + x.sampleShape());
     }
     float[] row = x.pixels()[i].clone();
     int y0 = rnd.nextInt(x.height() - p + 1);
@@ -187,9 +238,10 @@ public final class InterpretabilityScore extends AbstractMetric {
       float colour = range[c][0] + rnd.nextFloat() * (range[c][1] - range[c][0]);
       for (int dy = 0; dy < p; dy++) {
         for (int dx = 0; dx < p; dx++) {
-          float v = foreign == null
-              ? colour
-              : foreign.pixels()[j][c * foreign.area() + (fy + dy) * foreign.width() + fx + dx];
+          float v =
+              foreign == null
+                  ? colour
+                  : foreign.pixels()[j][c * foreign.area() + (fy + dy) * foreign.width() + fx + dx];
           row[c * x.area() + (y0 + dy) * x.width() + x0 + dx] = v;
         }
       }

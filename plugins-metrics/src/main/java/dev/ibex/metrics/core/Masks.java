@@ -1,12 +1,10 @@
 package dev.ibex.metrics.core;
 
-import dev.ibex.api.spi.SpatialMaps;
-import dev.ibex.api.spi.ImageBatch;
-import dev.ibex.api.spi.MetricContext;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.ibex.api.InvalidInputException;
+import dev.ibex.api.spi.SpatialMaps;
 
 /** Binary ground-truth masks read and checked against the maps they are compared with. */
 public final class Masks {
@@ -31,8 +29,15 @@ public final class Masks {
     long w = s.get(s.dimension() - 1);
     if (s.get(0) != maps.samples() || h != maps.height() || w != maps.width()) {
       throw new InvalidInputException(
-          "masks " + s + " do not match the maps (" + maps.samples() + ", " + maps.height() + ", "
-              + maps.width() + ")");
+          "masks "
+              + s
+              + " do not match the maps ("
+              + maps.samples()
+              + ", "
+              + maps.height()
+              + ", "
+              + maps.width()
+              + ")");
     }
     float[] flat = masks.toType(DataType.FLOAT32, false).toFloatArray();
     int hw = maps.size();

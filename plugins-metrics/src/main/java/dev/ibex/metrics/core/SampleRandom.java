@@ -21,7 +21,8 @@ public final class SampleRandom {
   }
 
   /**
-   * A generator for one of several independent draws of a sample (e.g. one imputation per fraction).
+   * A generator for one of several independent draws of a sample (e.g. one imputation per
+   * fraction).
    *
    * @param seed the metric's seed option
    * @param sample the sample's values

@@ -53,8 +53,8 @@ public final class Stats {
   }
 
   /**
-   * Spearman rank correlation: Pearson correlation of average ranks (ties share their mean rank,
-   * as {@code scipy.stats.spearmanr}); 0 when either side is constant.
+   * Spearman rank correlation: Pearson correlation of average ranks (ties share their mean rank, as
+   * {@code scipy.stats.spearmanr}); 0 when either side is constant.
    *
    * @param a values
    * @param b values of the same length

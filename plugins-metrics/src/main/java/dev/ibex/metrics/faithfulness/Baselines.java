@@ -22,8 +22,13 @@ final class Baselines {
       return 0;
     }
     throw new dev.ibex.api.InvalidOptionException(
-        "option 'baseline' of " + metric + " must be zeros, a number" + (metric.equals("faithfulness-correlation") ? "" : " or blur")
-            + ", got '" + value + "'");
+        "option 'baseline' of "
+            + metric
+            + " must be zeros, a number"
+            + (metric.equals("faithfulness-correlation") ? "" : " or blur")
+            + ", got '"
+            + value
+            + "'");
   }
 
   static float[] constant(ImageBatch x, double value) {
@@ -35,8 +40,8 @@ final class Baselines {
   /**
    * A Gaussian blur of one image, per channel, with zero padding, by RISE's kernel: {@code
    * gkern(klen, nsig)} is {@code scipy.ndimage.gaussian_filter} (mode {@code reflect}, truncate 4σ)
-   * applied to a centred delta of side {@code kernel}, i.e. the outer product of a 1-D Gaussian whose
-   * tails beyond the kernel are folded back in; RISE convolves with it at {@code padding =
+   * applied to a centred delta of side {@code kernel}, i.e. the outer product of a 1-D Gaussian
+   * whose tails beyond the kernel are folded back in; RISE convolves with it at {@code padding =
    * kernel/2}. When the kernel spans ±4σ this is the plain sampled, normalised Gaussian.
    *
    * <p>Not the kit's {@link dev.ibex.api.spi.GaussianBlur} (radius ⌈3σ⌉, renormalised at the
@@ -82,7 +87,9 @@ final class Baselines {
     return out;
   }
 
-  /** The 1-D factor of RISE's {@code gkern}: a Gaussian filter (reflect mode) of a centred delta. */
+  /**
+   * The 1-D factor of RISE's {@code gkern}: a Gaussian filter (reflect mode) of a centred delta.
+   */
   static double[] riseKernel(int kernel, double sigma) {
     int r = (int) (4.0 * sigma + 0.5);
     double[] w = new double[2 * r + 1];

@@ -15,7 +15,8 @@ public final class Deletion extends PixelCurve {
   private static final OptionSchema OPTIONS = schema("zeros");
 
   public Deletion() {
-    super("deletion",
+    super(
+        "deletion",
         "AUC of the target score as the most relevant pixels are removed (RISE, Petsiuk et al. 2018)",
         Direction.LOWER_IS_BETTER,
         OPTIONS);

@@ -7,14 +7,14 @@ import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
-import dev.ibex.metrics.core.SampleRandom;
-import dev.ibex.api.spi.AbstractMetric;
 import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.AbstractMetric;
 import dev.ibex.api.spi.ImageBatch;
 import dev.ibex.api.spi.MetricContext;
 import dev.ibex.api.spi.ModelScorer;
 import dev.ibex.api.spi.Scores;
 import dev.ibex.api.spi.SpatialMaps;
+import dev.ibex.metrics.core.SampleRandom;
 import dev.ibex.metrics.core.Stats;
 import java.util.Random;
 
@@ -22,10 +22,10 @@ import java.util.Random;
  * Faithfulness correlation (Bhatt et al., "Evaluating and Aggregating Feature-based Model
  * Explanations", IJCAI 2020, eq. 3): for {@code runs} random subsets S of {@code subset-size}
  * pixels (all channels), the Pearson correlation between the attribution of the subset, {@code
- * Σ_{p∈S} m_p}, and the score drop when the subset is set to a baseline, {@code s(x) − s(x_S)}.
- * The draws of sample i depend on {@code seed} and i only. A constant map (no variation in subset
- * sums) scores 0, never NaN. All {@code N·runs} perturbed images go through the model in batches.
- * Higher is better.
+ * Σ_{p∈S} m_p}, and the score drop when the subset is set to a baseline, {@code s(x) − s(x_S)}. The
+ * draws of sample i depend on {@code seed} and i only. A constant map (no variation in subset sums)
+ * scores 0, never NaN. All {@code N·runs} perturbed images go through the model in batches. Higher
+ * is better.
  */
 @AutoService(Metric.class)
 public final class FaithfulnessCorrelation extends AbstractMetric {
@@ -33,14 +33,16 @@ public final class FaithfulnessCorrelation extends AbstractMetric {
       OptionSchema.of(
           OptionSpec.integer("runs", 100, "random subsets per sample").withRange(2, 1_000_000),
           OptionSpec.integer("subset-size", 224, "pixels per subset (at most H*W)").withMin(1),
-          StandardOptions.BASELINE.withDoc("what the subset's pixels are set to: zeros or a constant"),
+          StandardOptions.BASELINE.withDoc(
+              "what the subset's pixels are set to: zeros or a constant"),
           StandardOptions.SEED,
           StandardOptions.SCORE,
           StandardOptions.INTERNAL_BATCH_SIZE.withDefault(32),
           StandardOptions.CHANNEL_REDUCTION);
 
   public FaithfulnessCorrelation() {
-    super("faithfulness-correlation",
+    super(
+        "faithfulness-correlation",
         "Correlation of subset attribution sums with the score drop when the subset is removed (Bhatt et al. 2020)",
         Direction.HIGHER_IS_BETTER,
         MODEL_SCORED,
@@ -56,7 +58,12 @@ public final class FaithfulnessCorrelation extends AbstractMetric {
     int size = o.getInt("subset-size");
     if (size > x.area()) {
       throw new InvalidInputException(
-          ctx.metric() + ": subset-size " + size + " exceeds the " + x.area() + " pixels of an image");
+          ctx.metric()
+              + ": subset-size "
+              + size
+              + " exceeds the "
+              + x.area()
+              + " pixels of an image");
     }
     int n = x.samples();
     int[][][] subsets = new int[n][runs][];

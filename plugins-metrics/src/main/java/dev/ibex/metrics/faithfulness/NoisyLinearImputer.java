@@ -13,7 +13,9 @@ import java.util.Random;
 final class NoisyLinearImputer {
   private static final int[] DY = {-1, -1, -1, 0, 0, 1, 1, 1};
   private static final int[] DX = {-1, 0, 1, -1, 1, -1, 0, 1};
-  private static final double[] W = {1 / 12.0, 1 / 6.0, 1 / 12.0, 1 / 6.0, 1 / 6.0, 1 / 12.0, 1 / 6.0, 1 / 12.0};
+  private static final double[] W = {
+    1 / 12.0, 1 / 6.0, 1 / 12.0, 1 / 6.0, 1 / 6.0, 1 / 12.0, 1 / 6.0, 1 / 12.0
+  };
 
   private NoisyLinearImputer() {}
 
@@ -27,7 +29,8 @@ final class NoisyLinearImputer {
    * @param rnd the noise source
    * @return the imputed image
    */
-  static float[] impute(float[] image, int channels, int h, int w, boolean[] removed, double noise, Random rnd) {
+  static float[] impute(
+      float[] image, int channels, int h, int w, boolean[] removed, double noise, Random rnd) {
     int area = h * w;
     int[] slot = new int[area];
     int u = 0;
@@ -96,7 +99,8 @@ final class NoisyLinearImputer {
     return r;
   }
 
-  private static double[] conjugateGradient(double[] b, double[] diag, int[] pix, int[] slot, int h, int w) {
+  private static double[] conjugateGradient(
+      double[] b, double[] diag, int[] pix, int[] slot, int h, int w) {
     int n = b.length;
     double[] x = new double[n];
     double[] r = b.clone();

@@ -4,16 +4,15 @@ import dev.ibex.api.Direction;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
-import dev.ibex.api.spi.AbstractMetric;
 import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.AbstractMetric;
 import dev.ibex.api.spi.ImageBatch;
 import dev.ibex.api.spi.MetricContext;
 import dev.ibex.api.spi.ModelScorer;
-import dev.ibex.metrics.core.Ranking;
 import dev.ibex.api.spi.Scores;
 import dev.ibex.api.spi.SpatialMaps;
+import dev.ibex.metrics.core.Ranking;
 import dev.ibex.metrics.core.Stats;
-import java.util.List;
 
 /**
  * The RISE causal metrics (Petsiuk et al., "RISE: Randomized Input Sampling for Explanation of
@@ -21,8 +20,8 @@ import java.util.List;
  * the map (most relevant first; ties in row-major order), in {@code steps} equal increments — point
  * k moves {@code round(k·H·W/steps)} pixels, all channels — and the target score is read at every
  * point, endpoints included. The score is the area under that curve over [0, 1] by the trapezoid
- * rule. All {@code N·(steps+1)} images go through the model {@code batch-size} rows at a time.
- * When {@code steps} divides H·W this is RISE's {@code CausalMetric} with {@code step = H·W/steps}
+ * rule. All {@code N·(steps+1)} images go through the model {@code batch-size} rows at a time. When
+ * {@code steps} divides H·W this is RISE's {@code CausalMetric} with {@code step = H·W/steps}
  * pixels per step (RISE used 224 at 224x224, i.e. {@code steps = 224}); the blur is RISE's {@code
  * gkern(11, 5)}. Agreement with the authors' code is tested to 1e-7. The class of a class target is
  * resolved on the original input (RISE: the predicted class). Extras: {@code curve}, the mean curve
@@ -34,20 +33,29 @@ abstract class PixelCurve extends AbstractMetric {
     super(name, description, direction, MODEL_SCORED, options);
   }
 
-  /** @param defaultBaseline the protocol's baseline: blur for insertion, zeros for deletion */
+  /**
+   * @param defaultBaseline the protocol's baseline: blur for insertion, zeros for deletion
+   */
   static OptionSchema schema(String defaultBaseline) {
     return OptionSchema.of(
-        OptionSpec.integer("steps", 100, "number of increments; the curve has steps+1 points").withRange(1, 1_000_000),
-        StandardOptions.BASELINE.withDefault(defaultBaseline)
-            .withDoc("what a removed pixel becomes: zeros, blur (RISE's Gaussian blur of the image) or a constant"),
-        OptionSpec.integer("blur-kernel", 11, "side of RISE's Gaussian kernel gkern (odd)").withRange(1, 1001),
-        OptionSpec.real("blur-sigma", 5, "standard deviation of the Gaussian, in pixels").withRange(1e-3, 1e4),
+        OptionSpec.integer("steps", 100, "number of increments; the curve has steps+1 points")
+            .withRange(1, 1_000_000),
+        StandardOptions.BASELINE
+            .withDefault(defaultBaseline)
+            .withDoc(
+                "what a removed pixel becomes: zeros, blur (RISE's Gaussian blur of the image) or a constant"),
+        OptionSpec.integer("blur-kernel", 11, "side of RISE's Gaussian kernel gkern (odd)")
+            .withRange(1, 1001),
+        OptionSpec.real("blur-sigma", 5, "standard deviation of the Gaussian, in pixels")
+            .withRange(1e-3, 1e4),
         StandardOptions.SCORE,
         StandardOptions.INTERNAL_BATCH_SIZE.withDefault(32),
         StandardOptions.CHANNEL_REDUCTION);
   }
 
-  /** @return true for insertion (start from the baseline, reveal pixels), false for deletion */
+  /**
+   * @return true for insertion (start from the baseline, reveal pixels), false for deletion
+   */
   protected abstract boolean inserts();
 
   @Override
@@ -56,7 +64,8 @@ abstract class PixelCurve extends AbstractMetric {
     ImageBatch x = ImageBatch.of(ctx.inputs());
     SpatialMaps maps = ctx.mapsFor(x);
     if (o.getInt("blur-kernel") % 2 == 0) {
-      throw new dev.ibex.api.InvalidOptionException("blur-kernel must be odd, got " + o.getInt("blur-kernel"));
+      throw new dev.ibex.api.InvalidOptionException(
+          "blur-kernel must be odd, got " + o.getInt("blur-kernel"));
     }
     int steps = o.getInt("steps");
     int n = x.samples();
@@ -68,9 +77,11 @@ abstract class PixelCurve extends AbstractMetric {
       for (int r = 0; r < area; r++) {
         rankOf[i][order[r]] = r;
       }
-      baseline[i] = "blur".equals(o.get("baseline").orElseThrow())
-          ? Baselines.blur(x, i, o.getInt("blur-kernel"), o.getDouble("blur-sigma"))
-          : Baselines.constant(x, Baselines.constantOf(o.get("baseline").orElseThrow(), ctx.metric()));
+      baseline[i] =
+          "blur".equals(o.get("baseline").orElseThrow())
+              ? Baselines.blur(x, i, o.getInt("blur-kernel"), o.getDouble("blur-sigma"))
+              : Baselines.constant(
+                  x, Baselines.constantOf(o.get("baseline").orElseThrow(), ctx.metric()));
     }
     int points = steps + 1;
     int[] sampleOfRow = new int[n * points];

@@ -7,15 +7,15 @@ import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
-import dev.ibex.metrics.core.SampleRandom;
-import dev.ibex.api.spi.AbstractMetric;
 import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.AbstractMetric;
 import dev.ibex.api.spi.ImageBatch;
 import dev.ibex.api.spi.MetricContext;
 import dev.ibex.api.spi.ModelScorer;
-import dev.ibex.metrics.core.Ranking;
 import dev.ibex.api.spi.Scores;
 import dev.ibex.api.spi.SpatialMaps;
+import dev.ibex.metrics.core.Ranking;
+import dev.ibex.metrics.core.SampleRandom;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -24,17 +24,23 @@ import java.util.Random;
  * Attribution Methods", ICML 2022): for each fraction f in {@code fractions}, the {@code
  * round(f·H·W)} most relevant pixels (MoRF) or least relevant pixels (LeRF) are removed and filled
  * by {@link NoisyLinearImputer noisy linear imputation}, and the target score is read. MoRF should
- * fall fast (low mean score), LeRF stay high; the metric is the gap {@code mean(LeRF) −
- * mean(MoRF)} per sample. Extras: {@code morf} and {@code lerf} (per-sample mean scores) and
- * {@code morf-curve}, {@code lerf-curve} (mean over samples per fraction). Higher is better.
+ * fall fast (low mean score), LeRF stay high; the metric is the gap {@code mean(LeRF) − mean(MoRF)}
+ * per sample. Extras: {@code morf} and {@code lerf} (per-sample mean scores) and {@code
+ * morf-curve}, {@code lerf-curve} (mean over samples per fraction). Higher is better.
  */
 @AutoService(Metric.class)
 public final class Road extends AbstractMetric {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          OptionSpec.text("fractions", "0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9",
+          OptionSpec.text(
+              "fractions",
+              "0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8,0.9",
               "comma-separated fractions of pixels removed, each in (0,1)"),
-          OptionSpec.real("noise", 0.01, "standard deviation of the noise added to imputed pixels").withMin(0),
+          OptionSpec.real(
+                  "imputation-noise",
+                  0.01,
+                  "standard deviation of the noise added to imputed pixels")
+              .withMin(0),
           StandardOptions.SEED,
           StandardOptions.SCORE,
           StandardOptions.INTERNAL_BATCH_SIZE.withDefault(32),
@@ -43,9 +49,14 @@ public final class Road extends AbstractMetric {
   static double[] fractions(String text) {
     double[] f;
     try {
-      f = Arrays.stream(text.split(",")).map(String::trim).mapToDouble(Double::parseDouble).toArray();
+      f =
+          Arrays.stream(text.split(","))
+              .map(String::trim)
+              .mapToDouble(Double::parseDouble)
+              .toArray();
     } catch (NumberFormatException e) {
-      throw new InvalidOptionException("option 'fractions' must be comma-separated numbers, got '" + text + "'");
+      throw new InvalidOptionException(
+          "option 'fractions' must be comma-separated numbers, got '" + text + "'");
     }
     for (double v : f) {
       if (!(v > 0 && v < 1)) {
@@ -56,7 +67,8 @@ public final class Road extends AbstractMetric {
   }
 
   public Road() {
-    super("road",
+    super(
+        "road",
         "LeRF minus MoRF mean score under noisy linear imputation (ROAD, Rong et al. 2022)",
         Direction.HIGHER_IS_BETTER,
         MODEL_SCORED,
@@ -95,7 +107,13 @@ public final class Road extends AbstractMetric {
               }
               Random rnd = SampleRandom.of(o.getInt("seed"), x.pixels()[i], j);
               return NoisyLinearImputer.impute(
-                  x.pixels()[i], x.channels(), x.height(), x.width(), removed, o.getDouble("noise"), rnd);
+                  x.pixels()[i],
+                  x.channels(),
+                  x.height(),
+                  x.width(),
+                  removed,
+                  o.getDouble("imputation-noise"),
+                  rnd);
             },
             sampleOfRow);
     double[] gap = new double[n];

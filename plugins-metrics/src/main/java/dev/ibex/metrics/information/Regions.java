@@ -1,26 +1,26 @@
 package dev.ibex.metrics.information;
 
-import java.util.Set;
-import java.util.List;
-import java.util.EnumSet;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.NDManager;
-import dev.ibex.api.options.OptionSpec;
-import dev.ibex.api.MetricInput;
-import dev.ibex.api.spi.Hsic;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.ibex.api.Inputs;
 import dev.ibex.api.InvalidInputException;
-import dev.ibex.metrics.core.Masks;
+import dev.ibex.api.MetricInput;
+import dev.ibex.api.options.OptionSpec;
+import dev.ibex.api.spi.Hsic;
 import dev.ibex.api.spi.MetricContext;
 import dev.ibex.api.spi.SpatialMaps;
+import dev.ibex.metrics.core.Masks;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The foreground/background split of S-IB (Shu et al. 2025, §3): inputs X (N,C,H,W) and
- * attributions R ((N,C,H,W) or (N,H,W)) masked by the ground-truth mask M (foreground, {@code
- * X ⊙ M}) or by {@code 1 − M} (background), each flattened to one row per sample. The mask is
- * broadcast over channels.
+ * attributions R ((N,C,H,W) or (N,H,W)) masked by the ground-truth mask M (foreground, {@code X ⊙
+ * M}) or by {@code 1 − M} (background), each flattened to one row per sample. The mask is broadcast
+ * over channels.
  */
 final class Regions {
   final double[][] xFg;
@@ -46,7 +46,10 @@ final class Regions {
    * @return the spec
    */
   static OptionSpec statistic(String defaultValue) {
-    return OptionSpec.choice("statistic", defaultValue, List.of("cka", "hsic"),
+    return OptionSpec.choice(
+        "statistic",
+        defaultValue,
+        List.of("cka", "hsic"),
         "cka: normalised HSIC (centred kernel alignment, in [0, 1]); hsic: the raw HSIC");
   }
 
@@ -62,7 +65,9 @@ final class Regions {
     try (NDManager m = ctx.scratch().newSubManager()) {
       NDArray x = rows(m, a);
       NDArray y = rows(m, b);
-      return ctx.options().getString("statistic").equals("cka") ? Hsic.normalised(x, y) : Hsic.value(Hsic.linear(x, y));
+      return ctx.options().getString("statistic").equals("cka")
+          ? Hsic.normalised(x, y)
+          : Hsic.value(Hsic.linear(x, y));
     }
   }
 
@@ -83,14 +88,22 @@ final class Regions {
     int n = (int) x.getShape().get(0);
     if (n < 2) {
       throw new InvalidInputException(
-          ctx.metric() + " is a dependence over the batch (HSIC) and needs at least 2 samples, got " + n);
+          ctx.metric()
+              + " is a dependence over the batch (HSIC) and needs at least 2 samples, got "
+              + n);
     }
     int h = (int) x.getShape().get(2);
     int w = (int) x.getShape().get(3);
     boolean[][] m = Masks.of(ctx.masks(), new SpatialMaps(n, h, w, new double[n][]));
-    if (r.getShape().get(0) != n || r.getShape().get(r.getShape().dimension() - 1) != w
+    if (r.getShape().get(0) != n
+        || r.getShape().get(r.getShape().dimension() - 1) != w
         || r.getShape().get(r.getShape().dimension() - 2) != h) {
-      throw new InvalidInputException(ctx.metric() + ": attributions " + r.getShape() + " do not match the input " + x.getShape());
+      throw new InvalidInputException(
+          ctx.metric()
+              + ": attributions "
+              + r.getShape()
+              + " do not match the input "
+              + x.getShape());
     }
     double[][][] xs = split(x, m, h * w);
     double[][][] rs = split(r, m, h * w);

@@ -1,9 +1,9 @@
 package dev.ibex.metrics.localisation;
 
-import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
+import dev.ibex.api.options.StandardOptions;
 import dev.ibex.metrics.core.Stats;
 import java.util.List;
 
@@ -17,15 +17,19 @@ final class Binarisation {
 
   static final OptionSpec THRESHOLD =
       OptionSpec.choice(
-          "threshold", "mean", List.of("mean", "quantile", "value"),
+          "threshold",
+          "mean",
+          List.of("mean", "quantile", "value"),
           "binarise the min-max normalised map above its mean, a quantile of it, or a fixed value");
   static final OptionSpec QUANTILE =
       OptionSpec.real("quantile", 0.5, "the quantile used when threshold=quantile").withRange(0, 1);
   static final OptionSpec VALUE =
-      OptionSpec.real("value", 0.5, "the fixed threshold in [0,1] used when threshold=value").withRange(0, 1);
+      OptionSpec.real("value", 0.5, "the fixed threshold in [0,1] used when threshold=value")
+          .withRange(0, 1);
 
   /** The options of a metric of the binarised map. */
-  static final OptionSchema OPTIONS = OptionSchema.of(StandardOptions.CHANNEL_REDUCTION, THRESHOLD, QUANTILE, VALUE);
+  static final OptionSchema OPTIONS =
+      OptionSchema.of(StandardOptions.CHANNEL_REDUCTION, THRESHOLD, QUANTILE, VALUE);
 
   /**
    * The binarised map against the mask: true and false positives and negatives.
@@ -41,7 +45,8 @@ final class Binarisation {
     for (int i = 0; i < pred.length; i++) {
       c[(pred[i] ? 0 : 2) + (pred[i] == mask[i] ? 0 : 1)]++;
     }
-    // index: 0 tp (pred, agree), 1 fp (pred, disagree), 2 tn (no pred, agree), 3 fn (no pred, disagree)
+    // index: 0 tp (pred, agree), 1 fp (pred, disagree), 2 tn (no pred, agree), 3 fn (no pred,
+    // disagree)
     return new int[] {c[0], c[1], c[3], c[2]};
   }
 

@@ -3,10 +3,10 @@ package dev.ibex.metrics.localisation;
 import dev.ibex.api.Direction;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.spi.AbstractMetric;
-import dev.ibex.metrics.core.Masks;
 import dev.ibex.api.spi.MetricContext;
 import dev.ibex.api.spi.Scores;
 import dev.ibex.api.spi.SpatialMaps;
+import dev.ibex.metrics.core.Masks;
 
 /**
  * The base of the localisation metrics: one map per sample compared with its binary ground-truth
@@ -17,8 +17,7 @@ import dev.ibex.api.spi.SpatialMaps;
 abstract class MaskMetric extends AbstractMetric {
 
   MaskMetric(String name, String description, OptionSchema options) {
-    super(name, description, Direction.HIGHER_IS_BETTER,
-        MAPS_AND_MASKS, options);
+    super(name, description, Direction.HIGHER_IS_BETTER, MAPS_AND_MASKS, options);
   }
 
   @Override
@@ -27,7 +26,8 @@ abstract class MaskMetric extends AbstractMetric {
     boolean[][] masks = Masks.of(ctx.masks(), maps);
     double[] out = new double[maps.samples()];
     for (int i = 0; i < maps.samples(); i++) {
-      out[i] = Masks.count(masks[i]) == 0 ? Double.NaN : score(maps.values()[i], masks[i], maps, ctx);
+      out[i] =
+          Masks.count(masks[i]) == 0 ? Double.NaN : score(maps.values()[i], masks[i], maps, ctx);
     }
     return Scores.perSample(out);
   }
@@ -41,5 +41,6 @@ abstract class MaskMetric extends AbstractMetric {
    * @param ctx the call (for options)
    * @return the score
    */
-  protected abstract double score(double[] map, boolean[] mask, SpatialMaps maps, MetricContext ctx);
+  protected abstract double score(
+      double[] map, boolean[] mask, SpatialMaps maps, MetricContext ctx);
 }

@@ -5,8 +5,8 @@ import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.MetricContext;
-import dev.ibex.metrics.core.Ranking;
 import dev.ibex.api.spi.SpatialMaps;
+import dev.ibex.metrics.core.Ranking;
 
 /**
  * Mean average precision as S-IB (Shu et al. 2025, Table 4) uses it: per sample, the map's values
@@ -21,7 +21,8 @@ public final class MeanAveragePrecision extends MaskMetric {
   private static final OptionSchema OPTIONS = OptionSchema.of(StandardOptions.CHANNEL_REDUCTION);
 
   public MeanAveragePrecision() {
-    super("map",
+    super(
+        "map",
         "Area under the pixel precision-recall curve of the map against the mask, averaged (S-IB Table 4)",
         OPTIONS);
   }

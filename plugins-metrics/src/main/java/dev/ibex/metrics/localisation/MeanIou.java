@@ -14,7 +14,8 @@ import dev.ibex.api.spi.SpatialMaps;
 @AutoService(Metric.class)
 public final class MeanIou extends MaskMetric {
   public MeanIou() {
-    super("miou",
+    super(
+        "miou",
         "Intersection over union of the binarised map and the mask, averaged over samples (S-IB Table 4)",
         Binarisation.OPTIONS);
   }

@@ -13,7 +13,8 @@ import dev.ibex.api.spi.SpatialMaps;
 @AutoService(Metric.class)
 public final class PixelAccuracy extends MaskMetric {
   public PixelAccuracy() {
-    super("pixel-accuracy",
+    super(
+        "pixel-accuracy",
         "Share of pixels where the binarised map agrees with the mask (S-IB Table 4)",
         Binarisation.OPTIONS);
   }

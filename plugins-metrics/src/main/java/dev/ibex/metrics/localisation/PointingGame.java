@@ -21,13 +21,17 @@ public final class PointingGame extends MaskMetric {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
           StandardOptions.CHANNEL_REDUCTION,
-          OptionSpec.real("tolerance", 0, "a maximum within this many pixels of the mask is a hit").withMin(0),
+          OptionSpec.real("tolerance", 0, "a maximum within this many pixels of the mask is a hit")
+              .withMin(0),
           OptionSpec.choice(
-              "ties", "all", List.of("all", "any", "first"),
+              "ties",
+              "all",
+              List.of("all", "any", "first"),
               "with several maxima: all must hit, any may hit, or the first in row-major order decides"));
 
   public PointingGame() {
-    super("pointing-game",
+    super(
+        "pointing-game",
         "Hit if the map's maximum lies in the mask (Zhang et al. 2016); empty masks are skipped",
         OPTIONS);
   }

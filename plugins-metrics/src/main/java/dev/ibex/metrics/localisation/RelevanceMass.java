@@ -22,13 +22,14 @@ public final class RelevanceMass extends MaskMetric {
       OptionSchema.of(
           StandardOptions.CHANNEL_REDUCTION,
           OptionSpec.choice(
-              "relevance", "positive", List.of("positive", "abs", "raw"),
+              "relevance",
+              "positive",
+              List.of("positive", "abs", "raw"),
               "which relevance counts: positive part (Arras et al.), magnitude, or signed values"));
 
   public RelevanceMass() {
-    super("relevance-mass",
-        "Share of the attribution inside the mask (Arras et al. 2022)",
-        OPTIONS);
+    super(
+        "relevance-mass", "Share of the attribution inside the mask (Arras et al. 2022)", OPTIONS);
   }
 
   @Override
@@ -37,7 +38,10 @@ public final class RelevanceMass extends MaskMetric {
     double in = 0;
     double total = 0;
     for (int i = 0; i < map.length; i++) {
-      double v = mode.equals("positive") ? Math.max(0, map[i]) : mode.equals("abs") ? Math.abs(map[i]) : map[i];
+      double v =
+          mode.equals("positive")
+              ? Math.max(0, map[i])
+              : mode.equals("abs") ? Math.abs(map[i]) : map[i];
       total += v;
       in += mask[i] ? v : 0;
     }

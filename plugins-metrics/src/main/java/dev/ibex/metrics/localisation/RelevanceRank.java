@@ -4,10 +4,10 @@ import com.google.auto.service.AutoService;
 import dev.ibex.api.Metric;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.StandardOptions;
-import dev.ibex.metrics.core.Masks;
 import dev.ibex.api.spi.MetricContext;
-import dev.ibex.metrics.core.Ranking;
 import dev.ibex.api.spi.SpatialMaps;
+import dev.ibex.metrics.core.Masks;
+import dev.ibex.metrics.core.Ranking;
 
 /**
  * Relevance rank accuracy (Arras et al., "CLEVR-XAI", Information Fusion 2022, eq. 3): with {@code
@@ -21,7 +21,8 @@ public final class RelevanceRank extends MaskMetric {
   private static final OptionSchema OPTIONS = OptionSchema.of(StandardOptions.CHANNEL_REDUCTION);
 
   public RelevanceRank() {
-    super("relevance-rank",
+    super(
+        "relevance-rank",
         "Share of the top-|mask| pixels that lie in the mask (Arras et al. 2022)",
         OPTIONS);
   }

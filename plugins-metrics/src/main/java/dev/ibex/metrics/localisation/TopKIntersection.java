@@ -7,8 +7,8 @@ import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.MetricContext;
-import dev.ibex.metrics.core.Ranking;
 import dev.ibex.api.spi.SpatialMaps;
+import dev.ibex.metrics.core.Ranking;
 
 /**
  * Top-k intersection (Theiner et al., "Interpretable Semantic Photo Geolocation", WACV 2022; as in
@@ -21,10 +21,13 @@ public final class TopKIntersection extends MaskMetric {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
           StandardOptions.CHANNEL_REDUCTION,
-          OptionSpec.integer("k", 1000, "how many of the most relevant pixels to check (at most H*W)").withMin(1));
+          OptionSpec.integer(
+                  "k", 1000, "how many of the most relevant pixels to check (at most H*W)")
+              .withMin(1));
 
   public TopKIntersection() {
-    super("top-k-intersection",
+    super(
+        "top-k-intersection",
         "Share of the k most relevant pixels inside the mask (Theiner et al. 2022)",
         OPTIONS);
   }

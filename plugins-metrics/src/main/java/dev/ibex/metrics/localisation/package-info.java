@@ -1,2 +1,5 @@
-/** Localisation metrics: attributions compared with binary ground-truth masks; empty masks are skipped and counted. */
+/**
+ * Localisation metrics: attributions compared with binary ground-truth masks; empty masks are
+ * skipped and counted.
+ */
 package dev.ibex.metrics.localisation;

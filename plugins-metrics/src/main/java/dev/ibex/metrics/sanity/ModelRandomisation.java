@@ -17,8 +17,8 @@ import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
-import dev.ibex.api.spi.AbstractMetric;
 import dev.ibex.api.options.StandardOptions;
+import dev.ibex.api.spi.AbstractMetric;
 import dev.ibex.api.spi.MetricContext;
 import dev.ibex.api.spi.Scores;
 import dev.ibex.api.spi.SpatialMaps;
@@ -30,34 +30,38 @@ import java.util.Map;
 
 /**
  * Model parameter randomisation test (Adebayo et al., "Sanity Checks for Saliency Maps", NeurIPS
- * 2018, §3, cascading randomisation): the layers with parameters are re-initialised one by one
- * from the output towards the input (each step keeps the layers randomised before it unless {@code
+ * 2018, §3, cascading randomisation): the layers with parameters are re-initialised one by one from
+ * the output towards the input (each step keeps the layers randomised before it unless {@code
  * cascading=false}), the attributor is re-run after each step (target pinned to the original
- * classes), and the Spearman rank correlation between the map of the original and of the
- * randomised model is taken per sample (of absolute maps by default, as the paper's main figures).
- * A method that depends on the model decorrelates: the per-sample score is the mean correlation
- * over layers, and lower is better. Extras: {@code layer:<name>}, the per-sample correlations after
- * each step, in the order of randomisation. Layers are re-drawn with their own DJL initialisers, so
- * the engine's random generator is seeded with {@code seed} (a process-wide side effect; DJL offers
- * no way to save and restore its state).
+ * classes), and the Spearman rank correlation between the map of the original and of the randomised
+ * model is taken per sample (of absolute maps by default, as the paper's main figures). A method
+ * that depends on the model decorrelates: the per-sample score is the mean correlation over layers,
+ * and lower is better. Extras: {@code layer:<name>}, the per-sample correlations after each step,
+ * in the order of randomisation. Layers are re-drawn with their own DJL initialisers, so the
+ * engine's random generator is seeded with {@code seed} (a process-wide side effect; DJL offers no
+ * way to save and restore its state).
  *
  * <p>Re-initialisation uses each parameter's own initializer (or a normal draw with the original
- * standard deviation when it has none), after seeding the engine with {@code seed}. Every
- * parameter is restored afterwards, even on failure: the model is left exactly as it was. Only a
- * {@link BlockModel} over a DJL {@link SequentialBlock} exposes its parameters; any other model is
- * refused with an {@link InvalidInputException}.
+ * standard deviation when it has none), after seeding the engine with {@code seed}. Every parameter
+ * is restored afterwards, even on failure: the model is left exactly as it was. Only a {@link
+ * BlockModel} over a DJL {@link SequentialBlock} exposes its parameters; any other model is refused
+ * with an {@link InvalidInputException}.
  */
 @AutoService(Metric.class)
 public final class ModelRandomisation extends AbstractMetric {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          OptionSpec.bool("cascading", true, "keep earlier randomised layers (cascading) or randomise one layer at a time"),
+          OptionSpec.bool(
+              "cascading",
+              true,
+              "keep earlier randomised layers (cascading) or randomise one layer at a time"),
           OptionSpec.bool("abs", true, "correlate absolute maps"),
           StandardOptions.SEED,
           StandardOptions.CHANNEL_REDUCTION);
 
   public ModelRandomisation() {
-    super("model-randomisation",
+    super(
+        "model-randomisation",
         "Rank correlation of maps before and after randomising layers top-down (Adebayo et al. 2018)",
         Direction.LOWER_IS_BETTER,
         ATTRIBUTOR_RUN,
@@ -67,10 +71,13 @@ public final class ModelRandomisation extends AbstractMetric {
   @Override
   protected Scores compute(MetricContext ctx) {
     ExplainableModel model = ctx.model();
-    if (!(model instanceof BlockModel) || !(((BlockModel) model).block() instanceof SequentialBlock)) {
+    if (!(model instanceof BlockModel)
+        || !(((BlockModel) model).block() instanceof SequentialBlock)) {
       throw new InvalidInputException(
           "model-randomisation re-initialises layer weights and needs a BlockModel over a SequentialBlock; the "
-              + "parameters of a " + model.getClass().getSimpleName() + " cannot be reached");
+              + "parameters of a "
+              + model.getClass().getSimpleName()
+              + " cannot be reached");
     }
     Options o = ctx.options();
     List<Pair<String, Block>> layers = new ArrayList<>();
@@ -81,14 +88,16 @@ public final class ModelRandomisation extends AbstractMetric {
     }
     java.util.Collections.reverse(layers);
     if (layers.isEmpty()) {
-      throw new InvalidInputException("model-randomisation: the model has no layer with parameters");
+      throw new InvalidInputException(
+          "model-randomisation: the model has no layer with parameters");
     }
     Map<Parameter, float[]> saved = new LinkedHashMap<>();
     for (Pair<String, Block> layer : layers) {
       for (Pair<String, Parameter> p : layer.getValue().getParameters()) {
         NDArray a = p.getValue().getArray();
         if (a.getDataType() != DataType.FLOAT32) {
-          throw new InvalidInputException("model-randomisation supports float32 parameters, got " + a.getDataType());
+          throw new InvalidInputException(
+              "model-randomisation supports float32 parameters, got " + a.getDataType());
         }
         saved.put(p.getValue(), a.toFloatArray());
       }
@@ -109,7 +118,8 @@ public final class ModelRandomisation extends AbstractMetric {
           reinitialise(p.getValue(), m);
         }
         try (NDManager step = m.newSubManager()) {
-          double[][] randomised = values(ctx.reattribute(ctx.local(ctx.inputs(), step), pinned), abs);
+          double[][] randomised =
+              values(ctx.reattribute(ctx.local(ctx.inputs(), step), pinned), abs);
           double[] rho = new double[n];
           for (int i = 0; i < n; i++) {
             rho[i] = Stats.spearman(original[i], randomised[i]);
@@ -151,7 +161,8 @@ public final class ModelRandomisation extends AbstractMetric {
       for (double x : v) {
         var += (x - mu) * (x - mu) / v.length;
       }
-      fresh = m.randomNormal(0, (float) Math.max(Math.sqrt(var), 1e-3), a.getShape(), a.getDataType());
+      fresh =
+          m.randomNormal(0, (float) Math.max(Math.sqrt(var), 1e-3), a.getShape(), a.getDataType());
     }
     a.set(fresh.toType(DataType.FLOAT32, false).toFloatArray());
   }

@@ -18,8 +18,9 @@ import dev.ibex.api.spi.Scores;
  * the whole input batch {@code repeats} times after {@code warmup} untimed runs; {@code fps =
  * N·repeats / wall seconds of the timed runs}. The value is a measurement of this machine, not a
  * property of the attribution. A batch-level metric (no per-sample scores). Extras: {@code seconds}
- * (wall time of each timed run), {@code samples} (N), {@code warmup-runs}, {@code forward-passes-per-sample} and {@code backward-passes-per-sample} (of the last
- * run, as NIB's Table 8 counts them). Higher is better.
+ * (wall time of each timed run), {@code samples} (N), {@code warmup-runs}, {@code
+ * forward-passes-per-sample} and {@code backward-passes-per-sample} (of the last run, as NIB's
+ * Table 8 counts them). Higher is better.
  */
 @AutoService(Metric.class)
 public final class Fps extends AbstractMetric {
@@ -29,7 +30,8 @@ public final class Fps extends AbstractMetric {
           OptionSpec.integer("repeats", 3, "timed runs").withRange(1, 100_000));
 
   public Fps() {
-    super("fps",
+    super(
+        "fps",
         "Samples explained per second by the attributor, warm-up excluded (NIB Table 2)",
         Direction.HIGHER_IS_BETTER,
         ATTRIBUTOR_RUN,

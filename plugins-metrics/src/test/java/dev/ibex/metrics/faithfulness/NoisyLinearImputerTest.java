@@ -36,12 +36,14 @@ class NoisyLinearImputerTest {
     img[5] = 4;
     boolean[] removed = new boolean[16];
     removed[0] = true;
-    assertThat(NoisyLinearImputer.impute(img, 1, 4, 4, removed, 0, new Random(0))[0]).isCloseTo(2f, within(1e-6f));
+    assertThat(NoisyLinearImputer.impute(img, 1, 4, 4, removed, 0, new Random(0))[0])
+        .isCloseTo(2f, within(1e-6f));
   }
 
   @Test
   void interiorOfALinearRampIsImputedExactlyAsOneSystem() {
-    // a linear function is the weighted mean of its symmetric neighbours: a removed 3x3 interior block of
+    // a linear function is the weighted mean of its symmetric neighbours: a removed 3x3 interior
+    // block of
     // a 7x7 ramp (coupled unknowns) comes back exactly, for every channel
     int n = 7;
     float[] img = new float[2 * n * n];

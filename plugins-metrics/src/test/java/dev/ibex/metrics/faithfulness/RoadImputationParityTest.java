@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class RoadImputationParityTest {
 
   static float[] npy(NDManager m, String name) throws Exception {
-    try (InputStream in = RoadImputationParityTest.class.getResourceAsStream("/parity/road/" + name)) {
+    try (InputStream in =
+        RoadImputationParityTest.class.getResourceAsStream("/parity/road/" + name)) {
       return Npy.read(in, m, name).toFloatArray();
     }
   }

@@ -23,8 +23,11 @@ import dev.ibex.api.spi.Bilinear;
 public final class AibAttention extends AbstractAttributor {
 
   public AibAttention() {
-    super("aib-attention", "Attention map of a model trained with the aib regularizer, upsampled to the input",
-        OptionSpec.bool("quantise", false, "snap the attention mean to the nearest trained anchor"));
+    super(
+        "aib-attention",
+        "Attention map of a model trained with the aib regularizer, upsampled to the input",
+        OptionSpec.bool(
+            "quantise", false, "snap the attention mean to the nearest trained anchor"));
   }
 
   @Override
@@ -50,8 +53,11 @@ public final class AibAttention extends AbstractAttributor {
     if (model instanceof BlockModel && ((BlockModel) model).block() instanceof AibModel) {
       return (AibModel) ((BlockModel) model).block();
     }
-    throw new InvalidInputException("aib-attention explains only models trained with the 'aib' regularizer (an"
-        + " AibModel in a BlockModel); got " + (model instanceof BlockModel
-            ? ((BlockModel) model).block().getClass().getSimpleName() : model.getClass().getSimpleName()));
+    throw new InvalidInputException(
+        "aib-attention explains only models trained with the 'aib' regularizer (an"
+            + " AibModel in a BlockModel); got "
+            + (model instanceof BlockModel
+                ? ((BlockModel) model).block().getClass().getSimpleName()
+                : model.getClass().getSimpleName()));
   }
 }

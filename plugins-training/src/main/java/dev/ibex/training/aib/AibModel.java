@@ -23,8 +23,8 @@ import java.util.Optional;
  * A classifier with AIB's variational spatial attention (Lai et al.): features f of the first
  * layers, attention μ_a = sigmoid(conv3x3(f)), σ_a = softplus(conv3x3(μ_a) − 5), a = μ_a + ε·σ_a,
  * optionally snapped to the nearest of Q trainable anchors with a straight-through gradient,
- * residual modulation f + f⊙a, the rest of the layers as VIB encoder to (μ, σ) of size K with
- * σ = softplus(· − 5), z = μ + ε·σ, and a decoder Linear(K,K)-ReLU-Linear(K,C). Logits are averaged
+ * residual modulation f + f⊙a, the rest of the layers as VIB encoder to (μ, σ) of size K with σ =
+ * softplus(· − 5), z = μ + ε·σ, and a decoder Linear(K,K)-ReLU-Linear(K,C). Logits are averaged
  * over samples (one in training, {@code testSamples} in inference).
  *
  * <p>In training the forward returns {@code [logits, μ, σ, a, a_q]} so that {@link AibTerm} can add
@@ -59,30 +59,47 @@ public final class AibModel extends AbstractBlock implements NativelyExplained {
    * @param quantise whether to snap the attention to the anchors
    * @param testSamples samples averaged in inference
    */
-  public AibModel(Block features, Block encoderTrunk, int classes, int latent, int anchorCount, boolean quantise, int testSamples) {
+  public AibModel(
+      Block features,
+      Block encoderTrunk,
+      int classes,
+      int latent,
+      int anchorCount,
+      boolean quantise,
+      int testSamples) {
     super(VERSION);
     this.features = addChildBlock("features", features);
     this.attentionMean = addChildBlock("attentionMean", conv());
     this.attentionScale = addChildBlock("attentionScale", conv());
     this.encoderTrunk = addChildBlock("encoderTrunk", encoderTrunk);
     this.encoderHead = addChildBlock("encoderHead", Linear.builder().setUnits(2L * latent).build());
-    this.decoder = addChildBlock("decoder", new SequentialBlock()
-        .add(Linear.builder().setUnits(latent).build())
-        .add(Activation.reluBlock())
-        .add(Linear.builder().setUnits(classes).build()));
-    this.anchors = addParameter(Parameter.builder()
-        .setName("anchors")
-        .setType(Parameter.Type.OTHER)
-        .optShape(new Shape(anchorCount))
-        .optInitializer((m, shape, type) -> m.linspace(0f, 1f, (int) shape.get(0)).toType(type, false))
-        .build());
+    this.decoder =
+        addChildBlock(
+            "decoder",
+            new SequentialBlock()
+                .add(Linear.builder().setUnits(latent).build())
+                .add(Activation.reluBlock())
+                .add(Linear.builder().setUnits(classes).build()));
+    this.anchors =
+        addParameter(
+            Parameter.builder()
+                .setName("anchors")
+                .setType(Parameter.Type.OTHER)
+                .optShape(new Shape(anchorCount))
+                .optInitializer(
+                    (m, shape, type) -> m.linspace(0f, 1f, (int) shape.get(0)).toType(type, false))
+                .build());
     this.latent = latent;
     this.quantise = quantise;
     this.testSamples = testSamples;
   }
 
   private static Conv2d conv() {
-    return Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(1).build();
+    return Conv2d.builder()
+        .setKernelShape(new Shape(3, 3))
+        .optPadding(new Shape(1, 1))
+        .setFilters(1)
+        .build();
   }
 
   @Override
@@ -90,7 +107,9 @@ public final class AibModel extends AbstractBlock implements NativelyExplained {
     return Optional.of(ATTRIBUTOR);
   }
 
-  /** @return the anchor values (Q,) */
+  /**
+   * @return the anchor values (Q,)
+   */
   public NDArray anchors() {
     return anchors.getArray();
   }
@@ -104,7 +123,8 @@ public final class AibModel extends AbstractBlock implements NativelyExplained {
    */
   public NDArray attentionMean(ParameterStore store, NDArray x) {
     NDArray f = features.forward(store, new NDList(x), false).singletonOrThrow();
-    return Activation.sigmoid(attentionMean.forward(store, new NDList(f), false).singletonOrThrow());
+    return Activation.sigmoid(
+        attentionMean.forward(store, new NDList(f), false).singletonOrThrow());
   }
 
   /**
@@ -112,7 +132,8 @@ public final class AibModel extends AbstractBlock implements NativelyExplained {
    *
    * @param a attention values, any shape
    * @param anchorValues (Q,)
-   * @return the nearest anchor of every value, a's shape; differentiable with respect to the anchors
+   * @return the nearest anchor of every value, a's shape; differentiable with respect to the
+   *     anchors
    */
   public static NDArray nearestAnchor(NDArray a, NDArray anchorValues) {
     int q = (int) anchorValues.getShape().get(0);
@@ -122,12 +143,17 @@ public final class AibModel extends AbstractBlock implements NativelyExplained {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+  protected NDList forwardInternal(
+      ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
     NDArray x = inputs.singletonOrThrow();
     NDManager m = x.getManager();
     NDArray f = features.forward(store, new NDList(x), training).singletonOrThrow();
-    NDArray mu = Activation.sigmoid(attentionMean.forward(store, new NDList(f), training).singletonOrThrow());
-    NDArray sigma = Activation.softPlus(attentionScale.forward(store, new NDList(mu), training).singletonOrThrow().sub(5));
+    NDArray mu =
+        Activation.sigmoid(
+            attentionMean.forward(store, new NDList(f), training).singletonOrThrow());
+    NDArray sigma =
+        Activation.softPlus(
+            attentionScale.forward(store, new NDList(mu), training).singletonOrThrow().sub(5));
     NDArray anchorValues = store.getValue(anchors, x.getDevice(), training);
     int samples = training ? 1 : testSamples;
     NDArray logitSum = null;
@@ -144,10 +170,14 @@ public final class AibModel extends AbstractBlock implements NativelyExplained {
       }
       NDArray modulated = f.add(f.mul(used));
       NDArray t = encoderTrunk.forward(store, new NDList(modulated), training).singletonOrThrow();
-      NDArray e = encoderHead.forward(store, new NDList(t.reshape(t.getShape().get(0), -1)), training).singletonOrThrow();
+      NDArray e =
+          encoderHead
+              .forward(store, new NDList(t.reshape(t.getShape().get(0), -1)), training)
+              .singletonOrThrow();
       zMean = e.get(":, :" + latent);
       zScale = Activation.softPlus(e.get(":, " + latent + ":").sub(5));
-      NDArray z = zMean.add(m.randomNormal(0, 1, zMean.getShape(), zMean.getDataType()).mul(zScale));
+      NDArray z =
+          zMean.add(m.randomNormal(0, 1, zMean.getShape(), zMean.getDataType()).mul(zScale));
       NDArray logits = decoder.forward(store, new NDList(z), training).singletonOrThrow();
       logitSum = logitSum == null ? logits : logitSum.add(logits);
     }

@@ -1,12 +1,11 @@
 package dev.ibex.training.aib;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static dev.ibex.api.GraphConstants.scalar;
 
-import static com.google.common.base.Preconditions.checkArgument;
-
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import dev.ibex.api.InvalidInputException;
@@ -25,8 +24,16 @@ public final class AibTerm implements RegularizerTerm {
   private final double lambdaQ;
   private final double lambdaC;
 
-  AibTerm(int featureLayers, int classes, int latent, int anchorCount, boolean quantise, int testSamples,
-      double beta, double lambdaQ, double lambdaC) {
+  AibTerm(
+      int featureLayers,
+      int classes,
+      int latent,
+      int anchorCount,
+      boolean quantise,
+      int testSamples,
+      double beta,
+      double lambdaQ,
+      double lambdaC) {
     this.featureLayers = featureLayers;
     this.classes = classes;
     this.latent = latent;
@@ -46,15 +53,20 @@ public final class AibTerm implements RegularizerTerm {
   @Override
   public Block wrap(Block classifier) {
     if (!(classifier instanceof SequentialBlock)) {
-      throw new InvalidInputException("aib wraps a SequentialBlock classifier, got " + classifier.getClass().getSimpleName());
+      throw new InvalidInputException(
+          "aib wraps a SequentialBlock classifier, got " + classifier.getClass().getSimpleName());
     }
     if (classifier.isInitialized()) {
-      throw new InvalidInputException("aib needs an uninitialised classifier (it adds and initialises its own blocks)");
+      throw new InvalidInputException(
+          "aib needs an uninitialised classifier (it adds and initialises its own blocks)");
     }
     var children = classifier.getChildren();
     if (children.size() < featureLayers + 2) {
-      throw new InvalidInputException("aib needs more than feature-layers + 1 = " + (featureLayers + 1)
-          + " children (features, encoder trunk, head); the classifier has " + children.size());
+      throw new InvalidInputException(
+          "aib needs more than feature-layers + 1 = "
+              + (featureLayers + 1)
+              + " children (features, encoder trunk, head); the classifier has "
+              + children.size());
     }
     SequentialBlock features = new SequentialBlock();
     SequentialBlock trunk = new SequentialBlock();
@@ -92,7 +104,12 @@ public final class AibTerm implements RegularizerTerm {
    * @return scalar
    */
   public static NDArray klToStandardNormal(NDArray mu, NDArray sigma) {
-    NDArray perDim = mu.square().add(sigma.square()).sub(sigma.log().mul(scalar(sigma, 2))).sub(1).mul(scalar(sigma, 0.5));
+    NDArray perDim =
+        mu.square()
+            .add(sigma.square())
+            .sub(sigma.log().mul(scalar(sigma, 2)))
+            .sub(1)
+            .mul(scalar(sigma, 0.5));
     return perDim.sum(new int[] {1}).mean();
   }
 }

@@ -2,19 +2,19 @@ package dev.ibex.training.autograd;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.engine.PtNDManager;
-import ai.djl.pytorch.engine.PtSymbolBlock;
 import ai.djl.ndarray.NDList;
-import ai.djl.pytorch.jni.IValueUtils;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.Pair;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 
 /**
  * Differentiable input gradients for regularisers built on them (double backpropagation), on the
@@ -29,8 +29,8 @@ public final class SecondOrder {
    * ∂scalar/∂x with the graph kept, so that a loss on the result can be differentiated with respect
    * to the parameters. Must run inside the step's {@link ai.djl.training.GradientCollector}.
    *
-   * <p>Runs {@code torch.autograd.grad(scalar, x, create_graph=True)} (a TorchScript helper): unlike
-   * {@code backward}, it accumulates nothing into the parameters, so there is no first-order
+   * <p>Runs {@code torch.autograd.grad(scalar, x, create_graph=True)} (a TorchScript helper):
+   * unlike {@code backward}, it accumulates nothing into the parameters, so there is no first-order
    * gradient to remove and no parameter whose {@code .grad} keeps the graph alive.
    *
    * @param scalar a scalar function of {@code x} and the parameters
@@ -38,16 +38,20 @@ public final class SecondOrder {
    * @return the gradient, x's shape, differentiable
    */
   public static NDArray inputGradient(NDArray scalar, NDArray x) {
-    // run the tiny scripted function unoptimised, so that the profiling executor never re-specialises
-    // it (conservative: the exact-zero or wrong input gradients once blamed on this helper came from
+    // run the tiny scripted function unoptimised, so that the profiling executor never
+    // re-specialises
+    // it (conservative: the exact-zero or wrong input gradients once blamed on this helper came
+    // from
     // scalar constants whose Java buffers were freed before the backward, see GraphConstants)
     JniUtils.setGraphExecutorOptimize(false);
     NDList out;
     try {
-      // training = true: DJL runs an inference-mode (no-grad) guard otherwise, and R would lose its graph
+      // training = true: DJL runs an inference-mode (no-grad) guard otherwise, and R would lose its
+      // graph
       out = IValueUtils.forward(InputGradientModule.INSTANCE, new NDList(scalar, x), true);
     } finally {
-      JniUtils.setGraphExecutorOptimize(true); // DJL's default, which its own TorchScript blocks expect
+      JniUtils.setGraphExecutorOptimize(
+          true); // DJL's default, which its own TorchScript blocks expect
     }
     NDArray r = out.singletonOrThrow();
     r.attach(x.getManager());
@@ -67,7 +71,8 @@ public final class SecondOrder {
    * @param removeLeakedGradients zero the parameters' first-order gradients afterwards
    * @return the gradient, x's shape, differentiable
    */
-  public static NDArray inputGradientByBackward(NDArray scalar, NDArray x, Block model, boolean removeLeakedGradients) {
+  public static NDArray inputGradientByBackward(
+      NDArray scalar, NDArray x, Block model, boolean removeLeakedGradients) {
     NDArray seed = scalar.getManager().ones(scalar.getShape(), scalar.getDataType());
     JniUtils.backward((PtNDArray) scalar, (PtNDArray) seed, true, true);
     seed.close();
@@ -86,7 +91,8 @@ public final class SecondOrder {
       PtNDManager owner = (PtNDManager) NDManager.newBaseManager(Device.cpu(), "PyTorch");
       try (InputStream in = SecondOrder.class.getResourceAsStream("input_gradient.pt")) {
         if (in == null) {
-          throw new IllegalStateException("resource dev/ibex/training/autograd/input_gradient.pt is missing");
+          throw new IllegalStateException(
+              "resource dev/ibex/training/autograd/input_gradient.pt is missing");
         }
         PtSymbolBlock block = JniUtils.loadModule(owner, in, true, false);
         return block;
@@ -109,5 +115,4 @@ public final class SecondOrder {
       }
     }
   }
-
 }

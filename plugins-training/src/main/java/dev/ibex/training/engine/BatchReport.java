@@ -13,4 +13,5 @@ import com.google.common.collect.ImmutableMap;
  * @param terms the logged terms of this step
  * @param accuracy accuracy on the batch (as it was trained)
  */
-public record BatchReport(int epoch, int batch, int batches, ImmutableMap<String, Double> terms, double accuracy) {}
+public record BatchReport(
+    int epoch, int batch, int batches, ImmutableMap<String, Double> terms, double accuracy) {}

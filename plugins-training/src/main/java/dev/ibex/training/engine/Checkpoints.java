@@ -24,7 +24,8 @@ import java.util.Properties;
 /**
  * Training checkpoints in a directory: DJL {@code .params} files ({@link Block#saveParameters})
  * named {@code model-NNNN.params} (NNNN = completed epochs), and {@code checkpoint.properties}
- * naming the newest with its epoch, updates, seed and regularizers. Optimizer moments are not saved.
+ * naming the newest with its epoch, updates, seed and regularizers. Optimizer moments are not
+ * saved.
  */
 public final class Checkpoints {
   private static final String PROPERTIES = "checkpoint.properties";
@@ -42,11 +43,13 @@ public final class Checkpoints {
    * @param regularizers the run's regularizer names
    * @return the checkpoint written
    */
-  static Checkpoint save(Path dir, Block model, int epoch, int updates, long seed, List<String> regularizers) {
+  static Checkpoint save(
+      Path dir, Block model, int epoch, int updates, long seed, List<String> regularizers) {
     try {
       Files.createDirectories(dir);
       Path file = dir.resolve(String.format(Locale.ROOT, "model-%04d.params", epoch));
-      try (DataOutputStream os = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+      try (DataOutputStream os =
+          new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
         model.saveParameters(os);
       }
       Properties p = new Properties();
@@ -81,8 +84,11 @@ public final class Checkpoints {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + props, e);
     }
-    return Optional.of(new Checkpoint(dir.resolve(p.getProperty("params")),
-        Integer.parseInt(p.getProperty("epoch")), Integer.parseInt(p.getProperty("updates"))));
+    return Optional.of(
+        new Checkpoint(
+            dir.resolve(p.getProperty("params")),
+            Integer.parseInt(p.getProperty("epoch")),
+            Integer.parseInt(p.getProperty("updates"))));
   }
 
   /**
@@ -94,7 +100,8 @@ public final class Checkpoints {
    * @param file the file
    */
   public static void load(Block block, NDManager manager, Path file) {
-    try (DataInputStream is = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+    try (DataInputStream is =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       block.loadParameters(manager, is);
       // loaded arrays are new tensors: make the trainable ones leaves that record gradients again
       for (Pair<String, Parameter> p : block.getParameters()) {
@@ -104,7 +111,8 @@ public final class Checkpoints {
         }
       }
     } catch (IOException | MalformedModelException e) {
-      throw new InvalidInputException("cannot load parameters from " + file + ": " + e.getMessage());
+      throw new InvalidInputException(
+          "cannot load parameters from " + file + ": " + e.getMessage());
     }
   }
 }

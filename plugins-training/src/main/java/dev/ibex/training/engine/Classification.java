@@ -16,7 +16,8 @@ public final class Classification {
    */
   public static NDArray crossEntropy(NDArray logits, NDArray labels) {
     NDArray logp = logits.logSoftmax(1);
-    NDArray oneHot = labels.oneHot((int) logits.getShape().get(1)).toType(logp.getDataType(), false);
+    NDArray oneHot =
+        labels.oneHot((int) logits.getShape().get(1)).toType(logp.getDataType(), false);
     return logp.mul(oneHot).sum(new int[] {1}).mean().neg();
   }
 
@@ -28,6 +29,11 @@ public final class Classification {
    * @return the count
    */
   public static long correct(NDArray logits, NDArray labels) {
-    return logits.argMax(1).toType(DataType.INT64, false).eq(labels.toType(DataType.INT64, false)).sum().getLong();
+    return logits
+        .argMax(1)
+        .toType(DataType.INT64, false)
+        .eq(labels.toType(DataType.INT64, false))
+        .sum()
+        .getLong();
   }
 }

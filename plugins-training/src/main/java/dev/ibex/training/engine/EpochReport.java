@@ -15,12 +15,21 @@ import java.util.Map;
  * @param validAccuracy accuracy on the validation set, NaN when there is none
  * @param validLoss cross-entropy on the validation set, NaN when there is none
  * @param seconds wall time of the epoch
- * @param cpuSeconds CPU time of the whole process during the epoch (all threads, native ones included)
+ * @param cpuSeconds CPU time of the whole process during the epoch (all threads, native ones
+ *     included)
  */
 public record EpochReport(
-    int epoch, ImmutableMap<String, Double> terms, double trainAccuracy, double validAccuracy, double validLoss, double seconds, double cpuSeconds) {
+    int epoch,
+    ImmutableMap<String, Double> terms,
+    double trainAccuracy,
+    double validAccuracy,
+    double validLoss,
+    double seconds,
+    double cpuSeconds) {
 
-  /** @return a one-line summary */
+  /**
+   * @return a one-line summary
+   */
   public String line() {
     StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "epoch %d", epoch));
     for (Map.Entry<String, Double> e : terms.entrySet()) {
@@ -28,7 +37,8 @@ public record EpochReport(
     }
     sb.append(String.format(Locale.ROOT, " train-acc=%.4f", trainAccuracy));
     if (!Double.isNaN(validAccuracy)) {
-      sb.append(String.format(Locale.ROOT, " valid-acc=%.4f valid-ce=%.4f", validAccuracy, validLoss));
+      sb.append(
+          String.format(Locale.ROOT, " valid-acc=%.4f valid-ce=%.4f", validAccuracy, validLoss));
     }
     sb.append(String.format(Locale.ROOT, " (%.1f s, cpu %.1f s)", seconds, cpuSeconds));
     return sb.toString();

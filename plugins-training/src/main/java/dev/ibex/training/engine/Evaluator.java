@@ -7,7 +7,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
-/** Measures a model's accuracy and cross-entropy on a labelled set, in inference mode and in batches. */
+/**
+ * Measures a model's accuracy and cross-entropy on a labelled set, in inference mode and in
+ * batches.
+ */
 final class Evaluator {
   private final Block model;
   private final ParameterStore store;
@@ -15,7 +18,8 @@ final class Evaluator {
   private final int batchSize;
   private final DataType dataType;
 
-  Evaluator(Block model, ParameterStore store, NDManager manager, int batchSize, DataType dataType) {
+  Evaluator(
+      Block model, ParameterStore store, NDManager manager, int batchSize, DataType dataType) {
     this.model = model;
     this.store = store;
     this.manager = manager;
@@ -33,7 +37,9 @@ final class Evaluator {
         NDArray y = data.labels(scope, idx);
         NDArray logits = model.forward(store, new NDList(x), false).get(0);
         correct += Classification.correct(logits, y);
-        ce += Classification.crossEntropy(logits, y).toType(DataType.FLOAT64, false).getDouble() * idx.length;
+        ce +=
+            Classification.crossEntropy(logits, y).toType(DataType.FLOAT64, false).getDouble()
+                * idx.length;
       }
     }
     return new Evaluation((double) correct / data.size(), ce / data.size(), data.size());

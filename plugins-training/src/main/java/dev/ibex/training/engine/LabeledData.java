@@ -7,10 +7,14 @@ import java.util.Random;
 
 /** Labelled images the trainer reads by index: (n, C, H, W) batches and their class labels. */
 public interface LabeledData {
-  /** @return number of images */
+  /**
+   * @return number of images
+   */
   int size();
 
-  /** @return the shape of one image, (C, H, W) */
+  /**
+   * @return the shape of one image, (C, H, W)
+   */
   Shape imageShape();
 
   /**

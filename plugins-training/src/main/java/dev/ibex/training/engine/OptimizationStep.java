@@ -32,7 +32,12 @@ final class OptimizationStep {
   private final NDManager manager;
   private final DataType dataType;
 
-  OptimizationStep(RegularizerTerms terms, ParameterStore store, Optimizer optimizer, NDManager manager, DataType dataType) {
+  OptimizationStep(
+      RegularizerTerms terms,
+      ParameterStore store,
+      Optimizer optimizer,
+      NDManager manager,
+      DataType dataType) {
     this.model = terms.model();
     this.store = store;
     this.terms = terms;

@@ -19,7 +19,11 @@ public enum OptimizerKind {
    */
   Optimizer create(Tracker rate, float weightDecay) {
     if (this == SGD) {
-      return Optimizer.sgd().setLearningRateTracker(rate).optMomentum(0.9f).optWeightDecays(weightDecay).build();
+      return Optimizer.sgd()
+          .setLearningRateTracker(rate)
+          .optMomentum(0.9f)
+          .optWeightDecays(weightDecay)
+          .build();
     }
     return Optimizer.adam().optLearningRateTracker(rate).optWeightDecays(weightDecay).build();
   }

@@ -37,23 +37,30 @@ final class RegularizerTerms implements AutoCloseable {
     this.inputGradient = grad;
   }
 
-  /** @return the classifier wrapped by every term that adds blocks: what is trained and saved */
+  /**
+   * @return the classifier wrapped by every term that adds blocks: what is trained and saved
+   */
   Block model() {
     return model;
   }
 
-  /** @return whether some term needs gradients with respect to the inputs */
+  /**
+   * @return whether some term needs gradients with respect to the inputs
+   */
   boolean needsInputGradient() {
     return inputGradient;
   }
 
-  /** @return the regularizers' names, in order */
+  /**
+   * @return the regularizers' names, in order
+   */
   ImmutableList<String> names() {
     return terms.stream().map(NamedTerm::name).collect(ImmutableList.toImmutableList());
   }
 
   /**
-   * Cross-entropy plus every term, each logged under its name ({@code ce}, the terms, {@code loss}).
+   * Cross-entropy plus every term, each logged under its name ({@code ce}, the terms, {@code
+   * loss}).
    *
    * @param step the step (its log receives the values)
    * @param update the number of this update, from 1 (for the error message)
@@ -72,8 +79,12 @@ final class RegularizerTerms implements AutoCloseable {
     double totalValue = total.toType(DataType.FLOAT64, false).getDouble();
     step.log("loss", totalValue);
     if (!Double.isFinite(totalValue)) {
-      throw new InvalidInputException("non-finite loss at update " + update + ": " + step.logged()
-          + " (lower the learning rate or a regulariser weight)");
+      throw new InvalidInputException(
+          "non-finite loss at update "
+              + update
+              + ": "
+              + step.logged()
+              + " (lower the learning rate or a regulariser weight)");
     }
     return total;
   }

@@ -17,8 +17,14 @@ import java.util.Map;
  * @param parameterStore the step's parameter store
  * @param logged where {@link #log} records values, in order
  */
-record StepContext(NDArray inputs, NDArray labels, NDList outputs, Block model, ParameterStore parameterStore,
-    Map<String, Double> logged) implements TrainingStep {
+record StepContext(
+    NDArray inputs,
+    NDArray labels,
+    NDList outputs,
+    Block model,
+    ParameterStore parameterStore,
+    Map<String, Double> logged)
+    implements TrainingStep {
   @Override
   public boolean training() {
     return true;

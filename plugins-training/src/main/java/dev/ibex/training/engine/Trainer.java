@@ -56,7 +56,11 @@ public final class Trainer implements AutoCloseable {
   private int completedEpochs;
   private int completedUpdates;
 
-  Trainer(Block classifier, NDManager manager, List<Pair<Regularizer, Options>> regularizers, TrainingConfig config,
+  Trainer(
+      Block classifier,
+      NDManager manager,
+      List<Pair<Regularizer, Options>> regularizers,
+      TrainingConfig config,
       TrainingListener listener) {
     this.config = config;
     this.manager = manager;
@@ -78,17 +82,23 @@ public final class Trainer implements AutoCloseable {
     return new TrainerBuilder(classifier, manager);
   }
 
-  /** @return the trained block (the classifier wrapped by every term that adds blocks) */
+  /**
+   * @return the trained block (the classifier wrapped by every term that adds blocks)
+   */
   public Block model() {
     return model;
   }
 
-  /** @return how this trainer trains */
+  /**
+   * @return how this trainer trains
+   */
   public TrainingConfig config() {
     return config;
   }
 
-  /** @return epochs completed so far, including those of a resumed checkpoint */
+  /**
+   * @return epochs completed so far, including those of a resumed checkpoint
+   */
   public int completedEpochs() {
     return completedEpochs;
   }
@@ -103,7 +113,11 @@ public final class Trainer implements AutoCloseable {
   public List<EpochReport> fit(LabeledData train, LabeledData valid) {
     Objects.requireNonNull(train, "train");
     int batchSize = config.batchSize();
-    checkArgument(train.size() >= batchSize, "fewer training images (%s) than one batch (%s)", train.size(), batchSize);
+    checkArgument(
+        train.size() >= batchSize,
+        "fewer training images (%s) than one batch (%s)",
+        train.size(),
+        batchSize);
     Engine.getInstance().setRandomSeed((int) config.seed());
     initialise(train.imageShape());
     if (config.resume() && config.checkpointDir() != null) {
@@ -111,9 +125,14 @@ public final class Trainer implements AutoCloseable {
     }
     int batchesPerEpoch = batchesPerEpoch(train);
     int totalUpdates = batchesPerEpoch * config.epochs();
-    Optimizer optimizer = config.optimizer().create(
-        config.schedule().tracker(config.learningRate(), totalUpdates, completedUpdates), config.weightDecay());
-    OptimizationStep step = new OptimizationStep(terms, store, optimizer, manager, config.dataType());
+    Optimizer optimizer =
+        config
+            .optimizer()
+            .create(
+                config.schedule().tracker(config.learningRate(), totalUpdates, completedUpdates),
+                config.weightDecay());
+    OptimizationStep step =
+        new OptimizationStep(terms, store, optimizer, manager, config.dataType());
     List<EpochReport> reports = new ArrayList<>();
     for (int epoch = completedEpochs + 1; epoch <= config.epochs(); epoch++) {
       reports.add(runEpoch(epoch, train, valid, step, batchesPerEpoch));
@@ -132,11 +151,13 @@ public final class Trainer implements AutoCloseable {
 
   private void initialise(Shape imageShape) {
     if (!model.isInitialized()) {
-      model.initialize(manager, config.dataType(), new Shape(config.batchSize()).addAll(imageShape));
+      model.initialize(
+          manager, config.dataType(), new Shape(config.batchSize()).addAll(imageShape));
     }
   }
 
-  private EpochReport runEpoch(int epoch, LabeledData train, LabeledData valid, OptimizationStep step, int batches) {
+  private EpochReport runEpoch(
+      int epoch, LabeledData train, LabeledData valid, OptimizationStep step, int batches) {
     long start = System.nanoTime();
     long cpuStart = processCpuNanos();
     int batchSize = config.batchSize();
@@ -151,16 +172,22 @@ public final class Trainer implements AutoCloseable {
       correct += r.correct();
       seen += idx.length;
       completedUpdates++;
-      listener.onBatch(new BatchReport(epoch, b + 1, batches, r.terms(), (double) r.correct() / idx.length));
+      listener.onBatch(
+          new BatchReport(epoch, b + 1, batches, r.terms(), (double) r.correct() / idx.length));
     }
     ImmutableMap.Builder<String, Double> means = ImmutableMap.builder();
     sums.forEach((k, v) -> means.put(k, v / batches));
     Optional<Evaluation> validation =
         valid != null && valid.size() > 0 ? Optional.of(evaluate(valid)) : Optional.empty();
-    EpochReport report = new EpochReport(epoch, means.build(), (double) correct / seen,
-        validation.map(Evaluation::accuracy).orElse(Double.NaN),
-        validation.map(Evaluation::crossEntropy).orElse(Double.NaN),
-        (System.nanoTime() - start) / 1e9, (processCpuNanos() - cpuStart) / 1e9);
+    EpochReport report =
+        new EpochReport(
+            epoch,
+            means.build(),
+            (double) correct / seen,
+            validation.map(Evaluation::accuracy).orElse(Double.NaN),
+            validation.map(Evaluation::crossEntropy).orElse(Double.NaN),
+            (System.nanoTime() - start) / 1e9,
+            (processCpuNanos() - cpuStart) / 1e9);
     listener.onEpoch(report);
     return report;
   }
@@ -182,7 +209,8 @@ public final class Trainer implements AutoCloseable {
    */
   public Evaluation evaluate(LabeledData data) {
     checkState(model.isInitialized(), "the model is not initialised; call fit first");
-    Evaluation e = new Evaluator(model, store, manager, config.batchSize(), config.dataType()).evaluate(data);
+    Evaluation e =
+        new Evaluator(model, store, manager, config.batchSize(), config.dataType()).evaluate(data);
     listener.onEvaluation(e);
     return e;
   }
@@ -198,7 +226,8 @@ public final class Trainer implements AutoCloseable {
   }
 
   private Checkpoint checkpoint(Path dir) {
-    return Checkpoints.save(dir, model, completedEpochs, completedUpdates, config.seed(), terms.names());
+    return Checkpoints.save(
+        dir, model, completedEpochs, completedUpdates, config.seed(), terms.names());
   }
 
   private void resume() {

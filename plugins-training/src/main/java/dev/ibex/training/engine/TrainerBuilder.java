@@ -73,66 +73,86 @@ public final class TrainerBuilder {
     return regularizer(plugins.regularizer(name), options);
   }
 
-  /** @param kind the optimizer @return this builder */
+  /**
+   * @param kind the optimizer @return this builder
+   */
   public TrainerBuilder optimizer(OptimizerKind kind) {
     this.optimizer = Objects.requireNonNull(kind);
     return this;
   }
 
-  /** @param rate base learning rate, positive @return this builder */
+  /**
+   * @param rate base learning rate, positive @return this builder
+   */
   public TrainerBuilder learningRate(float rate) {
     checkArgument(rate > 0, "learning rate must be positive");
     this.learningRate = rate;
     return this;
   }
 
-  /** @param decay L2 weight decay, non-negative @return this builder */
+  /**
+   * @param decay L2 weight decay, non-negative @return this builder
+   */
   public TrainerBuilder weightDecay(float decay) {
     checkArgument(decay >= 0, "weight decay must be non-negative");
     this.weightDecay = decay;
     return this;
   }
 
-  /** @param s the learning-rate schedule @return this builder */
+  /**
+   * @param s the learning-rate schedule @return this builder
+   */
   public TrainerBuilder schedule(LearningRateSchedule s) {
     this.schedule = Objects.requireNonNull(s);
     return this;
   }
 
-  /** @param n epochs in the whole run, at least 1 @return this builder */
+  /**
+   * @param n epochs in the whole run, at least 1 @return this builder
+   */
   public TrainerBuilder epochs(int n) {
     checkArgument(n >= 1, "epochs must be at least 1");
     this.epochs = n;
     return this;
   }
 
-  /** @param n batch size, at least 2 (HSIC needs a batch) @return this builder */
+  /**
+   * @param n batch size, at least 2 (HSIC needs a batch) @return this builder
+   */
   public TrainerBuilder batchSize(int n) {
     checkArgument(n >= 2, "batch size must be at least 2");
     this.batchSize = n;
     return this;
   }
 
-  /** @param n cap on batches per epoch, 0 for all @return this builder */
+  /**
+   * @param n cap on batches per epoch, 0 for all @return this builder
+   */
   public TrainerBuilder maxBatchesPerEpoch(int n) {
     checkArgument(n >= 0, "max batches must be non-negative");
     this.maxBatchesPerEpoch = n;
     return this;
   }
 
-  /** @param s the seed of initialisation, shuffling and noise @return this builder */
+  /**
+   * @param s the seed of initialisation, shuffling and noise @return this builder
+   */
   public TrainerBuilder seed(long s) {
     this.seed = s;
     return this;
   }
 
-  /** @param dir where to write a checkpoint after every epoch, or {@code null} @return this builder */
+  /**
+   * @param dir where to write a checkpoint after every epoch, or {@code null} @return this builder
+   */
   public TrainerBuilder checkpoints(Path dir) {
     this.checkpointDir = dir;
     return this;
   }
 
-  /** @param r continue from the newest checkpoint in the checkpoint directory @return this builder */
+  /**
+   * @param r continue from the newest checkpoint in the checkpoint directory @return this builder
+   */
   public TrainerBuilder resume(boolean r) {
     this.resume = r;
     return this;
@@ -149,16 +169,32 @@ public final class TrainerBuilder {
     return this;
   }
 
-  /** @param type parameter and input type (FLOAT32, or FLOAT64 for gradient checks) @return this builder */
+  /**
+   * @param type parameter and input type (FLOAT32, or FLOAT64 for gradient checks) @return this
+   *     builder
+   */
   public TrainerBuilder dataType(DataType type) {
     this.dataType = Objects.requireNonNull(type);
     return this;
   }
 
-  /** @return the trainer */
+  /**
+   * @return the trainer
+   */
   public Trainer build() {
-    TrainingConfig config = new TrainingConfig(optimizer, learningRate, weightDecay, schedule, epochs, batchSize,
-        maxBatchesPerEpoch, seed, checkpointDir, resume, dataType);
+    TrainingConfig config =
+        new TrainingConfig(
+            optimizer,
+            learningRate,
+            weightDecay,
+            schedule,
+            epochs,
+            batchSize,
+            maxBatchesPerEpoch,
+            seed,
+            checkpointDir,
+            resume,
+            dataType);
     return new Trainer(classifier, manager, regularizers, config, TrainingListener.all(listeners));
   }
 }

@@ -18,5 +18,15 @@ import java.nio.file.Path;
  * @param resume continue from the newest checkpoint in {@code checkpointDir}
  * @param dataType parameter and input type
  */
-public record TrainingConfig(OptimizerKind optimizer, float learningRate, float weightDecay, LearningRateSchedule schedule,
-    int epochs, int batchSize, int maxBatchesPerEpoch, long seed, Path checkpointDir, boolean resume, DataType dataType) {}
+public record TrainingConfig(
+    OptimizerKind optimizer,
+    float learningRate,
+    float weightDecay,
+    LearningRateSchedule schedule,
+    int epochs,
+    int batchSize,
+    int maxBatchesPerEpoch,
+    long seed,
+    Path checkpointDir,
+    boolean resume,
+    DataType dataType) {}

@@ -6,27 +6,38 @@ import java.util.List;
 /**
  * Receives a {@link Trainer}'s progress; the host decides what to show (the trainer prints
  * nothing). Every method does nothing by default. Events of a {@link Trainer#fit} arrive in this
- * order: {@link #onResume} (when continuing a checkpoint), then per epoch every {@link #onBatch}, the
- * validation's {@link #onEvaluation} (when there is a validation set), {@link #onEpoch} and {@link
- * #onCheckpoint} (when checkpointing). {@link Trainer#evaluate} reports {@link #onEvaluation} too.
+ * order: {@link #onResume} (when continuing a checkpoint), then per epoch every {@link #onBatch},
+ * the validation's {@link #onEvaluation} (when there is a validation set), {@link #onEpoch} and
+ * {@link #onCheckpoint} (when checkpointing). {@link Trainer#evaluate} reports {@link
+ * #onEvaluation} too.
  */
 public interface TrainingListener {
   /** A listener that ignores everything. */
   TrainingListener NONE = new TrainingListener() {};
 
-  /** @param checkpoint the checkpoint a resumed run continues from */
+  /**
+   * @param checkpoint the checkpoint a resumed run continues from
+   */
   default void onResume(Checkpoint checkpoint) {}
 
-  /** @param batch one optimisation step's numbers */
+  /**
+   * @param batch one optimisation step's numbers
+   */
   default void onBatch(BatchReport batch) {}
 
-  /** @param evaluation an evaluation's numbers */
+  /**
+   * @param evaluation an evaluation's numbers
+   */
   default void onEvaluation(Evaluation evaluation) {}
 
-  /** @param epoch one epoch's numbers */
+  /**
+   * @param epoch one epoch's numbers
+   */
   default void onEpoch(EpochReport epoch) {}
 
-  /** @param checkpoint the checkpoint just written */
+  /**
+   * @param checkpoint the checkpoint just written
+   */
   default void onCheckpoint(Checkpoint checkpoint) {}
 
   /**

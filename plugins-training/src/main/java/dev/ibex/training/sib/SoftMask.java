@@ -32,7 +32,13 @@ final class SoftMask {
   private final int densityKernel;
   private final double temperature;
 
-  SoftMask(double lowQuantile, double highQuantile, double thresholdQuantile, double sharpness, int densityKernel, double temperature) {
+  SoftMask(
+      double lowQuantile,
+      double highQuantile,
+      double thresholdQuantile,
+      double sharpness,
+      int densityKernel,
+      double temperature) {
     this.lowQuantile = lowQuantile;
     this.highQuantile = highQuantile;
     this.thresholdQuantile = thresholdQuantile;
@@ -55,9 +61,15 @@ final class SoftMask {
     NDArray lo = softQuantile(v, lowQuantile);
     NDArray hi = softQuantile(v, highQuantile);
     NDArray normalised = v.sub(lo).div(hi.sub(lo).add(1e-8)).clip(0, 1);
-    NDArray soft = Activation.sigmoid(normalised.sub(softQuantile(normalised, thresholdQuantile)).mul(scalar(normalised, sharpness)));
+    NDArray soft =
+        Activation.sigmoid(
+            normalised
+                .sub(softQuantile(normalised, thresholdQuantile))
+                .mul(scalar(normalised, sharpness)));
     NDArray density = density(soft.reshape(n, 1, h, w)).reshape(n, h * w);
-    NDArray m = Activation.sigmoid(density.sub(softQuantile(density, thresholdQuantile)).mul(scalar(density, sharpness)));
+    NDArray m =
+        Activation.sigmoid(
+            density.sub(softQuantile(density, thresholdQuantile)).mul(scalar(density, sharpness)));
     return m.reshape(n, 1, h, w);
   }
 
@@ -71,8 +83,11 @@ final class SoftMask {
    */
   NDArray density(NDArray s) {
     int half = densityKernel / 2;
-    NDArray columns = Pool.avgPool2d(s, new Shape(densityKernel, 1), new Shape(1, 1), new Shape(half, 0), false, true);
-    return Pool.avgPool2d(columns, new Shape(1, densityKernel), new Shape(1, 1), new Shape(0, half), false, true);
+    NDArray columns =
+        Pool.avgPool2d(
+            s, new Shape(densityKernel, 1), new Shape(1, 1), new Shape(half, 0), false, true);
+    return Pool.avgPool2d(
+        columns, new Shape(1, densityKernel), new Shape(1, 1), new Shape(0, half), false, true);
   }
 
   /**
@@ -84,7 +99,13 @@ final class SoftMask {
    */
   NDArray densityDirect(NDArray s) {
     int half = densityKernel / 2;
-    return Pool.avgPool2d(s, new Shape(densityKernel, densityKernel), new Shape(1, 1), new Shape(half, half), false, true);
+    return Pool.avgPool2d(
+        s,
+        new Shape(densityKernel, densityKernel),
+        new Shape(1, 1),
+        new Shape(half, half),
+        false,
+        true);
   }
 
   /**

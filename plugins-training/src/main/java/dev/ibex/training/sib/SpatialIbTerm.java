@@ -1,6 +1,5 @@
 package dev.ibex.training.sib;
 
-import dev.ibex.api.spi.Hsic;
 import static dev.ibex.api.GraphConstants.scalar;
 
 import ai.djl.ndarray.NDArray;
@@ -8,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.RegularizerTerm;
 import dev.ibex.api.TrainingStep;
+import dev.ibex.api.spi.Hsic;
 import dev.ibex.training.autograd.SecondOrder;
 
 /** The per-run S-IB term: see {@link SpatialIb}. */
@@ -20,7 +20,13 @@ public final class SpatialIbTerm implements RegularizerTerm {
   private final boolean byBackward;
   private long calls;
 
-  SpatialIbTerm(SoftMask maskHead, boolean exponential, double bgWeight, double fgWeight, int interval, boolean byBackward) {
+  SpatialIbTerm(
+      SoftMask maskHead,
+      boolean exponential,
+      double bgWeight,
+      double fgWeight,
+      int interval,
+      boolean byBackward) {
     this.maskHead = maskHead;
     this.exponential = exponential;
     this.bgWeight = bgWeight;
@@ -41,16 +47,18 @@ public final class SpatialIbTerm implements RegularizerTerm {
       throw new InvalidInputException("s-ib needs (N, C, H, W) image batches, got " + x.getShape());
     }
     if (!x.hasGradient()) {
-      throw new InvalidInputException("s-ib needs a trainer that records input gradients (needsInputGradient)");
+      throw new InvalidInputException(
+          "s-ib needs a trainer that records input gradients (needsInputGradient)");
     }
     if (calls++ % interval != 0) {
       return x.getManager().zeros(new ai.djl.ndarray.types.Shape(), x.getDataType());
     }
     NDArray p = step.logits().softmax(1);
     NDArray half = halfSquaredNorm(p);
-    NDArray r = byBackward
-        ? SecondOrder.inputGradientByBackward(half, x, step.model(), true)
-        : SecondOrder.inputGradient(half, x);
+    NDArray r =
+        byBackward
+            ? SecondOrder.inputGradientByBackward(half, x, step.model(), true)
+            : SecondOrder.inputGradient(half, x);
     Parts parts = parts(r, x);
     step.log("s-ib/hsic", parts.hsic.toType(DataType.FLOAT64, false).getDouble());
     step.log("s-ib/bg-var", parts.bgVariance.toType(DataType.FLOAT64, false).getDouble());
@@ -92,9 +100,15 @@ public final class SpatialIbTerm implements RegularizerTerm {
 
   NDArray combine(Parts parts) {
     if (exponential) {
-      return parts.bgVariance.exp().mul(scalar(parts.bgVariance, bgWeight))
+      return parts
+          .bgVariance
+          .exp()
+          .mul(scalar(parts.bgVariance, bgWeight))
           .add(parts.hsic.neg().exp().mul(scalar(parts.hsic, fgWeight)));
     }
-    return parts.bgVariance.mul(scalar(parts.bgVariance, bgWeight)).sub(parts.hsic.mul(scalar(parts.hsic, fgWeight)));
+    return parts
+        .bgVariance
+        .mul(scalar(parts.bgVariance, bgWeight))
+        .sub(parts.hsic.mul(scalar(parts.hsic, fgWeight)));
   }
 }

@@ -11,13 +11,17 @@ import dev.ibex.api.model.NativelyExplained;
 import dev.ibex.training.fixtures.TestCnn;
 import org.junit.jupiter.api.Test;
 
-/** A model trained with aib says, through the host-facing capability, that aib-attention explains it. */
+/**
+ * A model trained with aib says, through the host-facing capability, that aib-attention explains
+ * it.
+ */
 class AibNativeAttributorTest {
   @Test
   void aibModelNamesItsAttributorAndAPlainModelNone() {
     Aib aib = new Aib();
     try (NDManager manager = NDManager.newBaseManager()) {
-      Block wrapped = aib.create(aib.options().defaults().with("latent", 8)).wrap(TestCnn.create(10, 4));
+      Block wrapped =
+          aib.create(aib.options().defaults().with("latent", 8)).wrap(TestCnn.create(10, 4));
       wrapped.initialize(manager, DataType.FLOAT32, new Shape(2, 1, 8, 8));
       assertThat(NativelyExplained.attributorFor(wrapped)).contains(new AibAttention().name());
       try (BlockModel model = BlockModel.of(wrapped, manager)) {

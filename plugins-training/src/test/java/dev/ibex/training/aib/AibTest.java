@@ -45,7 +45,8 @@ class AibTest {
 
   private Block wrapped(boolean quantise) {
     Aib aib = new Aib();
-    RegularizerTerm term = aib.create(aib.options().defaults().with("latent", 16).with("quantise", quantise));
+    RegularizerTerm term =
+        aib.create(aib.options().defaults().with("latent", 16).with("quantise", quantise));
     Block b = term.wrap(TestCnn.create(10, 4));
     b.initialize(manager, DataType.FLOAT32, new Shape(6, 1, 28, 28));
     return b;
@@ -75,8 +76,10 @@ class AibTest {
     assertThat(AibTerm.klToStandardNormal(mu, sigma).getFloat()).isEqualTo(0f);
     NDArray mu2 = manager.create(new float[] {0.5f, -1f}, new Shape(1, 2));
     NDArray s2 = manager.create(new float[] {2f, 0.5f}, new Shape(1, 2));
-    double expected = 0.5 * (0.25 + 4 - 2 * Math.log(2) - 1) + 0.5 * (1 + 0.25 - 2 * Math.log(0.5) - 1);
-    assertThat(AibTerm.klToStandardNormal(mu2, s2).toType(DataType.FLOAT64, false).getDouble()).isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
+    double expected =
+        0.5 * (0.25 + 4 - 2 * Math.log(2) - 1) + 0.5 * (1 + 0.25 - 2 * Math.log(0.5) - 1);
+    assertThat(AibTerm.klToStandardNormal(mu2, s2).toType(DataType.FLOAT64, false).getDouble())
+        .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-5));
   }
 
   @Test
@@ -87,7 +90,8 @@ class AibTest {
     NDArray y = manager.create(new long[] {0, 1, 2, 3, 4, 5});
     try (GradientCollector c = manager.getEngine().newGradientCollector()) {
       NDList out = model.forward(store, new NDList(x), true);
-      // cross-entropy alone: a_q is piecewise constant, so only the straight-through path carries a gradient
+      // cross-entropy alone: a_q is piecewise constant, so only the straight-through path carries a
+      // gradient
       c.backward(Classification.crossEntropy(out.get(0), y));
     }
     assertThat(gradientNorm(model, "attentionMean")).isGreaterThan(0);
@@ -115,7 +119,14 @@ class AibTest {
     double s = 0;
     for (var p : model.getParameters()) {
       if (p.getKey().contains(namePart)) {
-        s += p.getValue().getArray().getGradient().abs().sum().toType(DataType.FLOAT64, false).getDouble();
+        s +=
+            p.getValue()
+                .getArray()
+                .getGradient()
+                .abs()
+                .sum()
+                .toType(DataType.FLOAT64, false)
+                .getDouble();
       }
     }
     return s;
@@ -127,7 +138,8 @@ class AibTest {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     model.saveParameters(new DataOutputStream(bytes));
     Block other = wrapped(true);
-    other.loadParameters(manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    other.loadParameters(
+        manager, new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
     ParameterStore store = new ParameterStore(manager, false);
     NDArray x = manager.randomUniform(0, 1, new Shape(2, 1, 28, 28));
     Engine.getInstance().setRandomSeed(5);
@@ -135,7 +147,8 @@ class AibTest {
     Engine.getInstance().setRandomSeed(5);
     float[] b = other.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
     assertThat(b).containsExactly(a);
-    assertThat(((AibModel) other).anchors().toFloatArray()).containsExactly(((AibModel) model).anchors().toFloatArray());
+    assertThat(((AibModel) other).anchors().toFloatArray())
+        .containsExactly(((AibModel) model).anchors().toFloatArray());
   }
 
   @Test
@@ -155,7 +168,8 @@ class AibTest {
       NDArray small = ((AibModel) model).attentionMean(new ParameterStore(manager, false), x);
       assertThat(small.getShape()).isEqualTo(new Shape(3, 1, 14, 14));
       float[] s = small.toFloatArray();
-      // align_corners=false, scale 2: output (0,0) equals input (0,0); output (1,1) = 0.75*in(0,0)+0.25*in(1,1)-mix
+      // align_corners=false, scale 2: output (0,0) equals input (0,0); output (1,1) =
+      // 0.75*in(0,0)+0.25*in(1,1)-mix
       assertThat(v[0]).isCloseTo(s[0], org.assertj.core.data.Offset.offset(1e-6f));
       float expected11 = 0.5625f * s[0] + 0.1875f * s[1] + 0.1875f * s[14] + 0.0625f * s[15];
       assertThat(v[28 + 1]).isCloseTo(expected11, org.assertj.core.data.Offset.offset(1e-6f));
@@ -164,7 +178,8 @@ class AibTest {
     plain.initialize(manager, DataType.FLOAT32, new Shape(1, 1, 28, 28));
     try (BlockModel bm = BlockModel.of(plain, manager)) {
       assertThatThrownBy(() -> attention.attribute(bm, x, Target.predicted()))
-          .isInstanceOf(InvalidInputException.class).hasMessageContaining("aib");
+          .isInstanceOf(InvalidInputException.class)
+          .hasMessageContaining("aib");
     }
   }
 }

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
  */
 class LearningRateScheduleTest {
   /** The original trainer's rates, written out (the formulas before the engine was split). */
-  private static float original(LearningRateSchedule s, float base, int totalUpdates, int offset, int update) {
+  private static float original(
+      LearningRateSchedule s, float base, int totalUpdates, int offset, int update) {
     int total = Math.max(1, totalUpdates);
     double t = Math.min(1.0, (double) (update + offset) / total);
     switch (s) {
@@ -34,7 +35,8 @@ class LearningRateScheduleTest {
           for (int offset : new int[] {0, 3, 93}) {
             Tracker tracker = s.tracker(base, total, offset);
             for (int update = 0; update <= total + 5; update++) {
-              assertThat(tracker.getNewValue(update)).as("%s base %s total %s offset %s update %s", s, base, total, offset, update)
+              assertThat(tracker.getNewValue(update))
+                  .as("%s base %s total %s offset %s update %s", s, base, total, offset, update)
                   .isEqualTo(original(s, base, total, offset, update));
               checked++;
             }

@@ -47,9 +47,16 @@ class TrainerListenerTest {
     }
   }
 
-  private static List<EpochReport> fit(NDManager manager, int epochs, Path dir, boolean resume, Recorder... listeners) {
-    TrainerBuilder b = Trainer.builder(TestCnn.create(3, 2), manager)
-        .epochs(epochs).batchSize(4).learningRate(1e-2f).seed(3).checkpoints(dir).resume(resume);
+  private static List<EpochReport> fit(
+      NDManager manager, int epochs, Path dir, boolean resume, Recorder... listeners) {
+    TrainerBuilder b =
+        Trainer.builder(TestCnn.create(3, 2), manager)
+            .epochs(epochs)
+            .batchSize(4)
+            .learningRate(1e-2f)
+            .seed(3)
+            .checkpoints(dir)
+            .resume(resume);
     for (Recorder r : listeners) {
       b.listener(r);
     }
@@ -71,7 +78,8 @@ class TrainerListenerTest {
     }
     assertThat(second.events).as("every listener sees every event").isEqualTo(first.events);
     List<Object> e = first.events;
-    // 14 images in batches of 4: 3 batches an epoch; per epoch: batches, validation, epoch, checkpoint
+    // 14 images in batches of 4: 3 batches an epoch; per epoch: batches, validation, epoch,
+    // checkpoint
     assertThat(e).hasSize(2 * (3 + 3) + 1);
     for (int epoch = 1; epoch <= 2; epoch++) {
       int at = (epoch - 1) * 6;
@@ -89,7 +97,8 @@ class TrainerListenerTest {
       EpochReport report = (EpochReport) e.get(at + 4);
       Checkpoint saved = (Checkpoint) e.get(at + 5);
       assertThat(report).isEqualTo(reports.get(epoch - 1));
-      assertThat(report.terms().get("ce")).isCloseTo(ceSum / 3, org.assertj.core.data.Offset.offset(1e-12));
+      assertThat(report.terms().get("ce"))
+          .isCloseTo(ceSum / 3, org.assertj.core.data.Offset.offset(1e-12));
       assertThat(report.validAccuracy()).isEqualTo(validation.accuracy());
       assertThat(report.validLoss()).isEqualTo(validation.crossEntropy());
       assertThat(validation.images()).isEqualTo(VALID.size());

@@ -70,8 +70,12 @@ class SpatialIbGarbageCollectionTest {
     return a.abs().max().toType(DataType.FLOAT64, false).getDouble();
   }
 
-  /** R of the current model at x, in a graph of its own, optionally with a collection before the grad. */
-  private NDArray inputGradient(NDManager scope, NDArray x, boolean collect) throws InterruptedException {
+  /**
+   * R of the current model at x, in a graph of its own, optionally with a collection before the
+   * grad.
+   */
+  private NDArray inputGradient(NDManager scope, NDArray x, boolean collect)
+      throws InterruptedException {
     NDArray leaf = x.duplicate();
     leaf.setRequiresGradient(true);
     try (GradientCollector c = manager.getEngine().newGradientCollector()) {
@@ -99,7 +103,9 @@ class SpatialIbGarbageCollectionTest {
           NDArray plain = inputGradient(scope, x, false);
           NDArray collected = inputGradient(scope, x, true);
           assertThat(maxAbs(plain)).isGreaterThan(0);
-          assertThat(maxAbs(collected.sub(plain))).as("R after a collection vs without").isLessThanOrEqualTo(1e-6 * maxAbs(plain));
+          assertThat(maxAbs(collected.sub(plain)))
+              .as("R after a collection vs without")
+              .isLessThanOrEqualTo(1e-6 * maxAbs(plain));
         }
         NDArray leaf = x.duplicate();
         leaf.setRequiresGradient(true);
@@ -116,7 +122,9 @@ class SpatialIbGarbageCollectionTest {
             zeroSteps.add(step);
           }
           SpatialIbTerm sib = (SpatialIbTerm) term;
-          NDArray loss = Classification.crossEntropy(out.singletonOrThrow(), y).add(sib.combine(sib.parts(r, leaf)));
+          NDArray loss =
+              Classification.crossEntropy(out.singletonOrThrow(), y)
+                  .add(sib.combine(sib.parts(r, leaf)));
           double value = loss.toType(DataType.FLOAT64, false).getDouble();
           assertThat(Double.isFinite(value)).as("loss at step %d: %s", step, value).isTrue();
           if (step % 50 == 0) {
@@ -153,14 +161,18 @@ class SpatialIbGarbageCollectionTest {
           }
         }
         assertThat(scale).as("%s: the term reaches the parameters", form).isGreaterThan(0);
-        assertThat(worst).as("%s: gradient change when a collection runs before the backward", form)
+        assertThat(worst)
+            .as("%s: gradient change when a collection runs before the backward", form)
             .isLessThanOrEqualTo(1e-6 * scale);
       }
     }
   }
 
-  /** Parameter gradients of the S-IB term alone, with or without a collection before the backward. */
-  private List<double[]> gradients(RegularizerTerm term, NDArray x, NDArray y, boolean collect) throws InterruptedException {
+  /**
+   * Parameter gradients of the S-IB term alone, with or without a collection before the backward.
+   */
+  private List<double[]> gradients(RegularizerTerm term, NDArray x, NDArray y, boolean collect)
+      throws InterruptedException {
     List<double[]> out = new ArrayList<>();
     try (NDManager scope = manager.newSubManager()) {
       NDArray leaf = x.duplicate();
@@ -174,7 +186,8 @@ class SpatialIbGarbageCollectionTest {
         c.backward(loss);
       }
       for (Pair<String, Parameter> p : model.getParameters()) {
-        out.add(p.getValue().getArray().getGradient().toType(DataType.FLOAT64, false).toDoubleArray());
+        out.add(
+            p.getValue().getArray().getGradient().toType(DataType.FLOAT64, false).toDoubleArray());
       }
       SecondOrder.zeroParameterGradients(model);
     }

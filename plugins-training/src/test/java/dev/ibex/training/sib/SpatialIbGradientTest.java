@@ -1,6 +1,5 @@
 package dev.ibex.training.sib;
 
-import dev.ibex.api.GraphConstants;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
@@ -19,6 +18,7 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
+import dev.ibex.api.GraphConstants;
 import dev.ibex.api.RegularizerTerm;
 import dev.ibex.api.options.Options;
 import dev.ibex.training.autograd.SecondOrder;
@@ -44,14 +44,25 @@ class SpatialIbGradientTest {
   void setUp() {
     Engine.getInstance().setRandomSeed(3);
     manager = NDManager.newBaseManager();
-    model = new SequentialBlock()
-        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(3).build())
-        .add(Activation::tanh)
-        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).optPadding(new Shape(1, 1)).setFilters(3).build())
-        .add(Activation::softPlus)
-        .add(Pool.globalAvgPool2dBlock())
-        .add(Blocks.batchFlattenBlock())
-        .add(Linear.builder().setUnits(4).build());
+    model =
+        new SequentialBlock()
+            .add(
+                Conv2d.builder()
+                    .setKernelShape(new Shape(3, 3))
+                    .optPadding(new Shape(1, 1))
+                    .setFilters(3)
+                    .build())
+            .add(Activation::tanh)
+            .add(
+                Conv2d.builder()
+                    .setKernelShape(new Shape(3, 3))
+                    .optPadding(new Shape(1, 1))
+                    .setFilters(3)
+                    .build())
+            .add(Activation::softPlus)
+            .add(Pool.globalAvgPool2dBlock())
+            .add(Blocks.batchFlattenBlock())
+            .add(Linear.builder().setUnits(4).build());
     model.initialize(manager, DataType.FLOAT64, new Shape(5, 2, 8, 8));
     store = new ParameterStore(manager, false);
     x = manager.randomUniform(0, 1, new Shape(5, 2, 8, 8)).toType(DataType.FLOAT64, false);
@@ -69,8 +80,15 @@ class SpatialIbGradientTest {
 
   private RegularizerTerm term(String form, double bg, double fg, String vjp) {
     SpatialIb plugin = new SpatialIb();
-    Options o = plugin.options().defaults()
-        .with("form", form).with("bg-weight", bg).with("fg-weight", fg).with("density-kernel", 3).with("vjp", vjp);
+    Options o =
+        plugin
+            .options()
+            .defaults()
+            .with("form", form)
+            .with("bg-weight", bg)
+            .with("fg-weight", fg)
+            .with("density-kernel", 3)
+            .with("vjp", vjp);
     return plugin.create(o);
   }
 
@@ -140,14 +158,20 @@ class SpatialIbGradientTest {
         worst = Math.max(worst, rel);
         checked++;
         if (rel >= 1e-3) {
-          // say whether the value itself is repeatable at these parameters (diagnosis of a rare failure)
+          // say whether the value itself is repeatable at these parameters (diagnosis of a rare
+          // failure)
           double again = value(term, false);
-          assertThat(rel).as("%s[%d]: analytic %s vs finite difference %s (value %s, re-evaluated %s)",
-              p.getKey(), i, g[i], fd, minus, again).isLessThan(1e-3);
+          assertThat(rel)
+              .as(
+                  "%s[%d]: analytic %s vs finite difference %s (value %s, re-evaluated %s)",
+                  p.getKey(), i, g[i], fd, minus, again)
+              .isLessThan(1e-3);
         }
       }
     }
-    System.out.printf("s-ib %s (vjp=%s): %d parameter entries, worst relative error %.2e%n", form, vjp, checked, worst);
+    System.out.printf(
+        "s-ib %s (vjp=%s): %d parameter entries, worst relative error %.2e%n",
+        form, vjp, checked, worst);
     assertThat(maxAbs(analytic.get(0))).as("the term must reach the first conv").isGreaterThan(0);
   }
 
@@ -166,7 +190,8 @@ class SpatialIbGradientTest {
 
   @Test
   void exponentialFormGradientMatchesFiniteDifferences() {
-    // weights that keep the value O(100): exp(L_bg) ≈ 1 makes a 1000-weighted value lose digits to cancellation
+    // weights that keep the value O(100): exp(L_bg) ≈ 1 makes a 1000-weighted value lose digits to
+    // cancellation
     checkAgainstFiniteDifferences("exp", 100, 1.0);
   }
 
@@ -188,7 +213,8 @@ class SpatialIbGradientTest {
         NDArray viaGrad = SecondOrder.inputGradient(half, leaf);
         assertThat(totalParameterGradient()).isZero();
         NDArray viaBackward = SecondOrder.inputGradientByBackward(half, leaf, model, true);
-        assertThat(viaGrad.sub(viaBackward).abs().max().toType(DataType.FLOAT64, false).getDouble()).isLessThan(1e-12);
+        assertThat(viaGrad.sub(viaBackward).abs().max().toType(DataType.FLOAT64, false).getDouble())
+            .isLessThan(1e-12);
       }
     }
   }
@@ -221,7 +247,8 @@ class SpatialIbGradientTest {
       leaf.setRequiresGradient(true);
       try (GradientCollector c = manager.getEngine().newGradientCollector()) {
         NDArray p = model.forward(store, new NDList(leaf), true).singletonOrThrow().softmax(1);
-        SecondOrder.inputGradientByBackward(p.square().sum().mul(GraphConstants.scalar(p, 0.5)), leaf, model, true);
+        SecondOrder.inputGradientByBackward(
+            p.square().sum().mul(GraphConstants.scalar(p, 0.5)), leaf, model, true);
         assertThat(totalParameterGradient()).isZero();
       }
     }
@@ -230,7 +257,14 @@ class SpatialIbGradientTest {
   private double totalParameterGradient() {
     double s = 0;
     for (Pair<String, Parameter> p : model.getParameters()) {
-      s += p.getValue().getArray().getGradient().abs().sum().toType(DataType.FLOAT64, false).getDouble();
+      s +=
+          p.getValue()
+              .getArray()
+              .getGradient()
+              .abs()
+              .sum()
+              .toType(DataType.FLOAT64, false)
+              .getDouble();
     }
     return s;
   }

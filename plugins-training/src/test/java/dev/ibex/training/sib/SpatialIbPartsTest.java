@@ -1,6 +1,5 @@
 package dev.ibex.training.sib;
 
-import dev.ibex.api.spi.Hsic;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
@@ -8,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.ibex.api.spi.Hsic;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +28,8 @@ class SpatialIbPartsTest {
       // q·(n−1) = 80 is an index: weights e^{-|i-80|/0.1} put all but ~2e-4·|neighbours| on it
       assertThat(mask.softQuantile(row, 0.8).getDouble()).isCloseTo(sorted[80], offset(1e-4));
       // between two indices the weights are symmetric: the mean of the neighbours
-      assertThat(mask.softQuantile(row, 0.805).getDouble()).isCloseTo((sorted[80] + sorted[81]) / 2, offset(1e-6));
+      assertThat(mask.softQuantile(row, 0.805).getDouble())
+          .isCloseTo((sorted[80] + sorted[81]) / 2, offset(1e-6));
     }
   }
 
@@ -141,23 +142,28 @@ class SpatialIbPartsTest {
       for (int s = 0; s < 2; s++) {
         for (int y = 0; y < 32; y++) {
           for (int x = 0; x < 32; x++) {
-            r[s * 1024 + y * 32 + x] = (y < 8 && x < 8 ? 1f : 0f) + 0.01f * (float) rnd.nextGaussian();
+            r[s * 1024 + y * 32 + x] =
+                (y < 8 && x < 8 ? 1f : 0f) + 0.01f * (float) rnd.nextGaussian();
           }
         }
       }
       NDArray rArr = m.create(r, new Shape(2, 1, 32, 32)).toType(DataType.FLOAT64, false);
       SpatialIb plugin = new SpatialIb();
-      SpatialIbTerm term = (SpatialIbTerm) plugin.create(plugin.options().defaults().with("density-kernel", 7));
+      SpatialIbTerm term =
+          (SpatialIbTerm) plugin.create(plugin.options().defaults().with("density-kernel", 7));
       SpatialIbTerm.Parts parts = term.parts(rArr, rArr);
       float[] mask = parts.mask().toType(DataType.FLOAT32, false).toFloatArray();
       assertThat(mask[3 * 32 + 3]).as("inside the blob").isGreaterThan(0.9f);
-      // the reference head is soft (slope 10): background sits near sigmoid(10·(density − q0.8)) ≈ 0.5
+      // the reference head is soft (slope 10): background sits near sigmoid(10·(density − q0.8)) ≈
+      // 0.5
       assertThat(mask[28 * 32 + 28]).as("far from the blob").isLessThan(0.6f);
       assertThat(mask[3 * 32 + 3] - mask[28 * 32 + 28]).isGreaterThan(0.3f);
       for (float v : mask) {
         assertThat(v).isBetween(0f, 1f);
       }
-      assertThat(parts.bgVariance().toType(DataType.FLOAT64, false).getDouble()).isGreaterThan(0).isLessThan(0.01);
+      assertThat(parts.bgVariance().toType(DataType.FLOAT64, false).getDouble())
+          .isGreaterThan(0)
+          .isLessThan(0.01);
     }
   }
 }
