@@ -28,7 +28,7 @@ public final class Main {
    * @param args command line
    */
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    System.exit(run(args, System.out, System.err, true));
   }
 
   /**
@@ -40,6 +40,14 @@ public final class Main {
    * @return the exit code
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, out, err, false);
+  }
+
+  /**
+   * Runs the CLI; in its own process ({@code mayRelaunch}) it re-runs itself with oneDNN capped
+   * when this CPU's convolution gradients are wrong (see {@link EngineCheck}).
+   */
+  private static int run(String[] args, PrintStream out, PrintStream err, boolean mayRelaunch) {
     defaultProperty("ai.djl.offline", "true");
     defaultProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     // On a CPU-only host DJL warns that it found no CUDA driver: expected, not worth a line.
@@ -56,6 +64,25 @@ public final class Main {
         throw new UsageException("no command given (java -jar ibex.jar --help lists them)");
       }
       Subcommand command = (Subcommand) parsed.subcommand().commandSpec().userObject();
+      boolean computes = !parsed.subcommand().commandSpec().name().equals("list");
+      if (computes && EngineCheck.needsSafeIsa()) {
+        if (mayRelaunch) {
+          err.println(
+              "ibex: note: this CPU's oneDNN kernels give wrong convolution gradients (libtorch 2.7.1);"
+                  + " running again with "
+                  + EngineCheck.ISA_VARIABLE
+                  + "="
+                  + EngineCheck.SAFE_ISA);
+          return Relaunch.withEnvironment(EngineCheck.ISA_VARIABLE, EngineCheck.SAFE_ISA);
+        }
+        err.println(
+            "ibex: warning: this CPU's oneDNN kernels give wrong convolution gradients (libtorch 2.7.1);"
+                + " set "
+                + EngineCheck.ISA_VARIABLE
+                + "="
+                + EngineCheck.SAFE_ISA
+                + " before the JVM starts");
+      }
       Plugins plugins = Plugins.discover(Main.class.getClassLoader(), ibex.pluginDir);
       for (PluginProblem p : plugins.problems()) {
         err.println("ibex: warning: plugin not loaded: " + p);
