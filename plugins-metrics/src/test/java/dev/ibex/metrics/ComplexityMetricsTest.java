@@ -3,14 +3,10 @@ package dev.ibex.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDManager;
 import dev.ibex.api.Direction;
 import dev.ibex.api.Metric;
 import dev.ibex.api.MetricInput;
 import dev.ibex.api.MetricResult;
-import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,53 +15,36 @@ import org.junit.jupiter.api.Test;
  * pixels at 1: (13 + 15) / 32 = 7/8. Entropy of p = |a|/Σ|a|: four equal pixels give ln 4; one
  * pixel gives 0; weights (1, 1, 2) give −(¼ ln ¼ · 2 + ½ ln ½) = 1.5 ln 2.
  */
-class ComplexityMetricsTest {
-  static NDManager manager;
-
-  @BeforeAll
-  static void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterAll
-  static void close() {
-    manager.close();
-  }
+class ComplexityMetricsTest extends ManagerFixture {
 
   static MetricResult run(String metric, float[]... maps) {
     Metric m = MetricsUnderTest.get(metric);
     return m.evaluate(MetricInput.builder().attributions(TestModels.maps(manager, maps)).build());
   }
 
-  static float[] pixels(float... values) {
-    float[] f = new float[16];
-    System.arraycopy(values, 0, f, 0, values.length);
-    return f;
-  }
-
   @Test
   void giniByHand() {
-    assertThat(run("sparseness", pixels(1)).value()).isCloseTo(15 / 16.0, within(1e-12));
-    assertThat(run("sparseness", pixels(1, 1)).value()).isCloseTo(7 / 8.0, within(1e-12));
+    assertThat(run("sparseness", Pixels.leading(1)).value()).isCloseTo(15 / 16.0, within(1e-12));
+    assertThat(run("sparseness", Pixels.leading(1, 1)).value()).isCloseTo(7 / 8.0, within(1e-12));
     // magnitudes count: a negative pixel is as sparse as a positive one
-    assertThat(run("sparseness", pixels(-1, 1)).value()).isCloseTo(7 / 8.0, within(1e-12));
+    assertThat(run("sparseness", Pixels.leading(-1, 1)).value()).isCloseTo(7 / 8.0, within(1e-12));
     assertThat(MetricsUnderTest.get("sparseness").direction())
         .isEqualTo(Direction.HIGHER_IS_BETTER);
   }
 
   @Test
   void entropyByHand() {
-    assertThat(run("complexity", pixels(1, 1, 1, 1)).value()).isCloseTo(Math.log(4), within(1e-12));
-    assertThat(run("complexity", pixels(3)).value()).isCloseTo(0, within(1e-12));
-    assertThat(run("complexity", pixels(1, -1, 2)).value())
+    assertThat(run("complexity", Pixels.leading(1, 1, 1, 1)).value())
+        .isCloseTo(Math.log(4), within(1e-12));
+    assertThat(run("complexity", Pixels.leading(3)).value()).isCloseTo(0, within(1e-12));
+    assertThat(run("complexity", Pixels.leading(1, -1, 2)).value())
         .isCloseTo(1.5 * Math.log(2), within(1e-12));
     assertThat(MetricsUnderTest.get("complexity").direction()).isEqualTo(Direction.LOWER_IS_BETTER);
   }
 
   @Test
   void constantAndZeroMapsAreDefined() {
-    float[] constant = new float[16];
-    java.util.Arrays.fill(constant, 0.3f);
+    float[] constant = Pixels.filled(0.3f);
     assertThat(run("sparseness", constant).value()).isCloseTo(0, within(1e-12));
     assertThat(run("complexity", constant).value()).isCloseTo(Math.log(16), within(1e-9));
     assertThat(run("sparseness", new float[16]).value()).isEqualTo(0.0);
@@ -77,23 +56,20 @@ class ComplexityMetricsTest {
     // Quantus bug 2: n taken from the batch axis would make the Gini of one pixel in 16 depend on
     // the
     // batch size. Batch of one and batch of three give the same 15/16 for that sample.
-    MetricResult alone = run("sparseness", pixels(1));
-    MetricResult three = run("sparseness", pixels(1), pixels(1, 1), pixels(1, 1, 1, 1));
+    MetricResult alone = run("sparseness", Pixels.leading(1));
+    MetricResult three =
+        run("sparseness", Pixels.leading(1), Pixels.leading(1, 1), Pixels.leading(1, 1, 1, 1));
     assertThat(alone.perSample()).hasSize(1);
     assertThat(three.perSample()[0]).isCloseTo(15 / 16.0, within(1e-12));
     assertThat(three.perSample()[1]).isCloseTo(7 / 8.0, within(1e-12));
-    assertThat(run("complexity", pixels(1, 1, 1, 1), pixels(5)).perSample()[0])
+    assertThat(run("complexity", Pixels.leading(1, 1, 1, 1), Pixels.leading(5)).perSample()[0])
         .isCloseTo(Math.log(4), within(1e-12));
   }
 
   @Test
   void concentratedMapBeatsNoise() {
-    Random rnd = new Random(2);
-    float[] noise = new float[16];
-    for (int p = 0; p < 16; p++) {
-      noise[p] = rnd.nextFloat();
-    }
-    float[] focused = pixels(1, 0.5f);
+    float[] noise = Pixels.uniform(1, 2)[0];
+    float[] focused = Pixels.leading(1, 0.5f);
     assertThat(run("sparseness", focused).value()).isGreaterThan(run("sparseness", noise).value());
     assertThat(run("complexity", focused).value()).isLessThan(run("complexity", noise).value());
   }

@@ -5,29 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.InvalidOptionException;
-import dev.ibex.api.Metric;
 import dev.ibex.api.MetricInput;
 import dev.ibex.api.MetricResult;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.metrics.core.Stats;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Max-sensitivity and the AIB interpretability score, with attributors whose behaviour is known.
  */
-class ConsistencyMetricsTest {
-  static final float[] R = LocalisationMetricsTest.MASK;
-  static NDManager manager;
-  static BlockModel model;
+class ConsistencyMetricsTest extends RegionModelFixture {
 
   /** Returns the region R whatever the input: perfectly stable. */
   static final Attributor STABLE =
@@ -38,7 +33,6 @@ class ConsistencyMetricsTest {
   /** Returns the input itself. */
   static final Attributor IDENTITY = TestAttributors.of("identity", NDArray::duplicate);
 
-  /** Fresh uniform noise on every call: the adversarial case. */
   /**
    * Uniform noise seeded by the input's content: deterministic, yet different for a perturbed
    * input.
@@ -63,47 +57,23 @@ class ConsistencyMetricsTest {
       TestAttributors.of(
           "step", x -> x.gt(0.5f).toType(ai.djl.ndarray.types.DataType.FLOAT32, false));
 
-  @BeforeAll
-  static void open() {
-    manager = NDManager.newBaseManager();
-    model = TestModels.weightedSum(manager, R);
-  }
-
-  @AfterAll
-  static void close() {
-    model.close();
-    manager.close();
+  /** The attributor's maps of x for class 0, with the attributor to re-run. */
+  static MetricInput input(BlockModel m, Attributor a, NDArray x) {
+    NDArray attributions = a.attribute(m, x, Target.ofClass(0)).values();
+    return MetricsUnderTest.classZero(m, x)
+        .attributions(attributions)
+        .attributor(a, a.options().defaults())
+        .build();
   }
 
   static MetricResult run(
       String metric, BlockModel m, Attributor a, NDArray x, Map<String, ?> options) {
-    Metric plugin = MetricsUnderTest.get(metric);
-    NDArray attributions = a.attribute(m, x, Target.ofClass(0)).values();
-    MetricInput in =
-        MetricInput.builder()
-            .model(m)
-            .inputs(x)
-            .target(Target.ofClass(0))
-            .attributions(attributions)
-            .attributor(a, a.options().defaults())
-            .build();
-    return plugin.evaluate(in, plugin.options().bind(options));
-  }
-
-  static float[][] randomImages(int n, long seed) {
-    Random rnd = new Random(seed);
-    float[][] img = new float[n][16];
-    for (int i = 0; i < n; i++) {
-      for (int p = 0; p < 16; p++) {
-        img[i][p] = rnd.nextFloat();
-      }
-    }
-    return img;
+    return MetricsUnderTest.evaluate(metric, input(m, a, x), options);
   }
 
   @Test
   void maxSensitivityByHand() {
-    NDArray x = TestModels.images(manager, LocalisationMetricsTest.filled(1), R);
+    NDArray x = TestModels.images(manager, Pixels.filled(1), R);
     // a map that does not depend on the input does not move
     assertThat(run("max-sensitivity", model, STABLE, x, Map.of()).perSample())
         .containsExactly(0, 0);
@@ -115,21 +85,10 @@ class ConsistencyMetricsTest {
     // identity map on all-ones (norm 4): the distance is |delta|, each |delta_e| <= 0.2, so at most
     // 0.8/4;
     // and the largest of 10 draws of sqrt(sum of 16 U(-.2,.2)^2) is well above half its mean 0.46
-    MetricResult id =
-        run(
-            "max-sensitivity",
-            model,
-            IDENTITY,
-            TestModels.images(manager, LocalisationMetricsTest.filled(1)),
-            Map.of());
+    NDArray ones = TestModels.images(manager, Pixels.filled(1));
+    MetricResult id = run("max-sensitivity", model, IDENTITY, ones, Map.of());
     assertThat(id.value()).isBetween(0.23 / 4, 0.8 / 4);
-    MetricResult raw =
-        run(
-            "max-sensitivity",
-            model,
-            IDENTITY,
-            TestModels.images(manager, LocalisationMetricsTest.filled(1)),
-            Map.of("relative", false));
+    MetricResult raw = run("max-sensitivity", model, IDENTITY, ones, Map.of("relative", false));
     assertThat(raw.value()).isCloseTo(4 * id.value(), within(1e-6));
   }
 
@@ -137,7 +96,7 @@ class ConsistencyMetricsTest {
   void constantAndZeroMapsAreDefined() {
     Attributor zeros = TestAttributors.of("zeros", x -> x.zerosLike());
     Attributor constant = TestAttributors.of("constant", x -> x.onesLike().mul(0.3f));
-    NDArray x = TestModels.images(manager, randomImages(2, 7));
+    NDArray x = TestModels.images(manager, Pixels.uniform(2, 7));
     // a zero original map cannot be divided by: the raw distance (0 here) is reported, not NaN
     assertThat(run("max-sensitivity", model, zeros, x, Map.of()).perSample()).containsExactly(0, 0);
     assertThat(run("max-sensitivity", model, constant, x, Map.of()).value()).isEqualTo(0.0);
@@ -148,7 +107,7 @@ class ConsistencyMetricsTest {
 
   @Test
   void maxSensitivityNoiseIsWorseAndBatchOfOneAgrees() {
-    float[][] img = randomImages(3, 1);
+    float[][] img = Pixels.uniform(3, 1);
     NDArray x = TestModels.images(manager, img);
     double stable = run("max-sensitivity", model, STABLE, x, Map.of()).value();
     double noise = run("max-sensitivity", model, NOISE, x, Map.of()).value();
@@ -170,7 +129,7 @@ class ConsistencyMetricsTest {
   void interpretabilityScoreStableVersusNoise() {
     // weights R: class 0 wins while the sum over R is positive; a 2x2 colour block keeps it
     // positive
-    NDArray x = TestModels.images(manager, randomImages(6, 2));
+    NDArray x = TestModels.images(manager, Pixels.uniform(6, 2));
     Map<String, Object> o = Map.of("size", 2);
     MetricResult stable = run("interpretability-score", model, STABLE, x, o);
     MetricResult noise = run("interpretability-score", model, NOISE, x, o);
@@ -183,7 +142,7 @@ class ConsistencyMetricsTest {
   @Test
   void interpretabilityScoreOfASampleDoesNotDependOnItsBatch() {
     // the occluding colour comes from the sample's own range and its seed, and forwards are chunked
-    NDArray x = TestModels.images(manager, randomImages(5, 9));
+    NDArray x = TestModels.images(manager, Pixels.uniform(5, 9));
     Map<String, Object> o = Map.of("size", 2, "internal-batch-size", 2);
     double[] together = run("interpretability-score", model, IDENTITY, x, o).extras().get("cosine");
     for (int i = 0; i < 5; i++) {
@@ -213,51 +172,26 @@ class ConsistencyMetricsTest {
       foreign[p] =
           p < 8 ? 1 : 0; // top two rows: overlaps R on pixels 0, 1, 4, 5 -> cos = 4 / sqrt(4 * 8)
     }
-    Metric plugin = MetricsUnderTest.get("interpretability-score");
-    MetricInput in =
-        MetricInput.builder()
-            .model(model)
-            .inputs(x)
-            .target(Target.ofClass(0))
-            .attributions(IDENTITY.attribute(model, x, Target.ofClass(0)).values())
-            .attributor(IDENTITY, null)
-            .build();
-    MetricResult f =
-        plugin.evaluate(
-            in,
-            plugin
-                .options()
-                .bind(
-                    Map.of(
-                        "modification",
-                        "foreign-patch",
-                        "size",
-                        4,
-                        "foreign-images",
-                        TestModels.images(manager, foreign))));
+    MetricInput in = input(model, IDENTITY, x);
+    Map<String, Object> patch =
+        Map.of(
+            "modification",
+            "foreign-patch",
+            "size",
+            4,
+            "foreign-images",
+            TestModels.images(manager, foreign));
+    MetricResult f = MetricsUnderTest.evaluate("interpretability-score", in, patch);
     assertThat(f.extras().get("cosine")[0]).isCloseTo(4 / Math.sqrt(32), within(1e-6));
     assertThat(f.value()).isEqualTo(0.0); // 0.707 < 0.9
-    assertThat(
-            plugin
-                .evaluate(
-                    in,
-                    plugin
-                        .options()
-                        .bind(
-                            Map.of(
-                                "modification",
-                                "foreign-patch",
-                                "size",
-                                4,
-                                "foreign-images",
-                                TestModels.images(manager, foreign),
-                                "min-cosine",
-                                0.7)))
-                .value())
+    Map<String, Object> lenient = new HashMap<>(patch);
+    lenient.put("min-cosine", 0.7);
+    assertThat(MetricsUnderTest.evaluate("interpretability-score", in, lenient).value())
         .isEqualTo(1.0);
     assertThatThrownBy(
             () ->
-                plugin.evaluate(in, plugin.options().bind(Map.of("modification", "foreign-patch"))))
+                MetricsUnderTest.evaluate(
+                    "interpretability-score", in, Map.of("modification", "foreign-patch")))
         .isInstanceOf(InvalidOptionException.class)
         .hasMessageContaining("foreign-images");
   }
@@ -285,27 +219,22 @@ class ConsistencyMetricsTest {
     }
   }
 
-  @Test
-  void frequencyFilteringKeepsWhatItShould() {
-    NDArray x = TestModels.images(manager, randomImages(2, 3));
-    // low-pass with a radius beyond every frequency keeps the image: identity maps stay identical
-    MetricResult low =
+  /**
+   * Low-pass with a radius beyond every frequency keeps the image, and so does high-pass with
+   * radius 0: identity maps stay identical.
+   */
+  @ParameterizedTest
+  @CsvSource({"low-pass, 100", "high-pass, 0"})
+  void frequencyFilteringKeepsWhatItShould(String filter, double radius) {
+    NDArray x = TestModels.images(manager, Pixels.uniform(2, 3));
+    MetricResult r =
         run(
             "interpretability-score",
             model,
             IDENTITY,
             x,
-            Map.of("modification", "low-pass", "low-pass-radius", 100.0));
-    assertThat(low.extras().get("cosine")).containsExactly(new double[] {1, 1}, within(1e-6));
-    // high-pass with radius 0 keeps every frequency too
-    MetricResult high =
-        run(
-            "interpretability-score",
-            model,
-            IDENTITY,
-            x,
-            Map.of("modification", "high-pass", "high-pass-radius", 0.0));
-    assertThat(high.extras().get("cosine")).containsExactly(new double[] {1, 1}, within(1e-6));
+            Map.of("modification", filter, filter + "-radius", radius));
+    assertThat(r.extras().get("cosine")).containsExactly(new double[] {1, 1}, within(1e-6));
   }
 
   @Test

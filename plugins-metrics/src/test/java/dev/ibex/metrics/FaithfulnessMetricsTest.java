@@ -8,22 +8,16 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.ibex.api.InvalidOptionException;
-import dev.ibex.api.Metric;
 import dev.ibex.api.MetricInput;
 import dev.ibex.api.MetricResult;
 import dev.ibex.api.Target;
-import dev.ibex.api.io.Npy;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.model.TorchScriptModel;
-import java.io.InputStream;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,23 +26,8 @@ import org.junit.jupiter.api.Test;
  * probability is {@code σ(z0)}. The region R is the top-left 2x2 block (pixels 0, 1, 4, 5) with
  * weight 1, the input is all ones, so {@code z0 = 4} on the input.
  */
-class FaithfulnessMetricsTest {
-  static final float[] R = LocalisationMetricsTest.MASK;
-  static final float[] ONES = LocalisationMetricsTest.filled(1);
-  static NDManager manager;
-  static BlockModel model;
-
-  @BeforeAll
-  static void open() {
-    manager = NDManager.newBaseManager();
-    model = TestModels.weightedSum(manager, R);
-  }
-
-  @AfterAll
-  static void close() {
-    model.close();
-    manager.close();
-  }
+class FaithfulnessMetricsTest extends RegionModelFixture {
+  static final float[] ONES = Pixels.filled(1);
 
   static double sigmoid(double z) {
     return 1 / (1 + Math.exp(-z));
@@ -69,9 +48,24 @@ class FaithfulnessMetricsTest {
       NDArray x,
       NDArray maps,
       Map<String, ?> options) {
-    Metric metricPlugin = MetricsUnderTest.get(metric);
     MetricInput in = MetricInput.builder().model(m).inputs(x).target(t).attributions(maps).build();
-    return metricPlugin.evaluate(in, metricPlugin.options().bind(options));
+    return MetricsUnderTest.evaluate(metric, in, options);
+  }
+
+  /** {@link #run} for class 0 of a model, one 4x4 map per image. */
+  static MetricResult run(
+      String metric, ExplainableModel m, NDArray x, float[] map, Map<String, ?> options) {
+    return run(metric, m, Target.ofClass(0), x, TestModels.maps(manager, map), options);
+  }
+
+  /** {@link #run} for class 0 of the region model. */
+  static MetricResult run(String metric, NDArray x, NDArray maps, Map<String, ?> options) {
+    return run(metric, model, Target.ofClass(0), x, maps, options);
+  }
+
+  /** {@link #run} for class 0 of the region model, one 4x4 map per image. */
+  static MetricResult run(String metric, NDArray x, float[] map, Map<String, ?> options) {
+    return run(metric, model, x, map, options);
   }
 
   /** R ranked first (0.9 .. 0.6), then the rest in index order with smaller values. */
@@ -100,37 +94,16 @@ class FaithfulnessMetricsTest {
     for (int k = 0; k <= 16; k++) {
       c[k] = sigmoid(Math.max(0, 4 - k));
     }
-    MetricResult r =
-        run(
-            "deletion",
-            model,
-            Target.ofClass(0),
-            x,
-            TestModels.maps(manager, perfect()),
-            Map.of("steps", 16));
+    MetricResult r = run("deletion", x, perfect(), Map.of("steps", 16));
     assertThat(r.value()).isCloseTo(trapezoid(c), within(1e-6));
     assertThat(r.extras().get("curve")).hasSize(17);
     assertThat(r.extras().get("curve")[3]).isCloseTo(sigmoid(1), within(1e-6));
     // steps 4 (4 pixels per step) with the reversed map: R goes last, z0 = 4, 4, 4, 4, 0
-    MetricResult rev =
-        run(
-            "deletion",
-            model,
-            Target.ofClass(0),
-            x,
-            TestModels.maps(manager, reversed()),
-            Map.of("steps", 4));
+    MetricResult rev = run("deletion", x, reversed(), Map.of("steps", 4));
     double s4 = sigmoid(4);
     assertThat(rev.value()).isCloseTo(trapezoid(s4, s4, s4, s4, 0.5), within(1e-6));
     // logits instead of probabilities: 4, 0, 0, 0, 0 -> (4/2) / 4
-    MetricResult logit =
-        run(
-            "deletion",
-            model,
-            Target.ofClass(0),
-            x,
-            TestModels.maps(manager, perfect()),
-            Map.of("steps", 4, "score", "target"));
+    MetricResult logit = run("deletion", x, perfect(), Map.of("steps", 4, "score", "target"));
     assertThat(logit.value()).isCloseTo(0.5, within(1e-6));
   }
 
@@ -142,47 +115,19 @@ class FaithfulnessMetricsTest {
     for (int k = 0; k <= 16; k++) {
       c[k] = sigmoid(Math.min(4, k));
     }
-    MetricResult r =
-        run(
-            "insertion",
-            model,
-            Target.ofClass(0),
-            x,
-            TestModels.maps(manager, perfect()),
-            Map.of("steps", 16, "baseline", "zeros"));
+    MetricResult r = run("insertion", x, perfect(), Map.of("steps", 16, "baseline", "zeros"));
     assertThat(r.value()).isCloseTo(trapezoid(c), within(1e-6));
     // a 1x1 blur is the image itself: the curve is flat at sigma(4)
-    MetricResult flat =
-        run(
-            "insertion",
-            model,
-            Target.ofClass(0),
-            x,
-            TestModels.maps(manager, perfect()),
-            Map.of("steps", 4, "blur-kernel", 1));
+    MetricResult flat = run("insertion", x, perfect(), Map.of("steps", 4, "blur-kernel", 1));
     assertThat(flat.value()).isCloseTo(sigmoid(4), within(1e-6));
     // a 3x3 box blur (huge sigma) with zero padding of an all-ones image: corner 4/9, edge 6/9,
     // inside 1;
     // R = {(0,0) corner, (0,1) edge, (1,0) edge, (1,1) inside}: z0 = 25/9 at the start of the curve
     MetricResult box =
-        run(
-            "insertion",
-            model,
-            Target.ofClass(0),
-            x,
-            TestModels.maps(manager, perfect()),
-            Map.of("steps", 4, "blur-kernel", 3, "blur-sigma", 1e4));
+        run("insertion", x, perfect(), Map.of("steps", 4, "blur-kernel", 3, "blur-sigma", 1e4));
     assertThat(box.extras().get("curve")[0]).isCloseTo(sigmoid(25 / 9.0), within(1e-5));
     assertThat(box.extras().get("curve")[4]).isCloseTo(sigmoid(4), within(1e-6));
-    assertThatThrownBy(
-            () ->
-                run(
-                    "insertion",
-                    model,
-                    Target.ofClass(0),
-                    x,
-                    TestModels.maps(manager, perfect()),
-                    Map.of("blur-kernel", 4)))
+    assertThatThrownBy(() -> run("insertion", x, perfect(), Map.of("blur-kernel", 4)))
         .isInstanceOf(InvalidOptionException.class)
         .hasMessageContaining("odd");
   }
@@ -204,38 +149,23 @@ class FaithfulnessMetricsTest {
     NDArray good = TestModels.maps(manager, perfect);
     NDArray bad = TestModels.maps(manager, noise);
     Map<String, Object> o = Map.of("steps", 8, "baseline", "zeros");
-    assertThat(run("insertion", model, Target.ofClass(0), x, good, o).value())
-        .isGreaterThan(run("insertion", model, Target.ofClass(0), x, bad, o).value());
-    assertThat(run("deletion", model, Target.ofClass(0), x, good, o).value())
-        .isLessThan(run("deletion", model, Target.ofClass(0), x, bad, o).value());
+    assertThat(run("insertion", x, good, o).value())
+        .isGreaterThan(run("insertion", x, bad, o).value());
+    assertThat(run("deletion", x, good, o).value()).isLessThan(run("deletion", x, bad, o).value());
     Map<String, Object> small = new HashMap<>(o);
     small.put("internal-batch-size", 1);
-    MetricResult a = run("deletion", model, Target.ofClass(0), x, bad, o);
-    MetricResult b = run("deletion", model, Target.ofClass(0), x, bad, small);
+    MetricResult a = run("deletion", x, bad, o);
+    MetricResult b = run("deletion", x, bad, small);
     assertThat(b.perSample()).containsExactly(a.perSample(), within(1e-6));
     // a batch of one scores its sample exactly as in the batch
-    MetricResult single =
-        run(
-            "deletion",
-            model,
-            Target.ofClass(0),
-            TestModels.images(manager, images[2]),
-            TestModels.maps(manager, noise[2]),
-            o);
+    MetricResult single = run("deletion", TestModels.images(manager, images[2]), noise[2], o);
     assertThat(single.value()).isCloseTo(a.perSample()[2], within(1e-6));
   }
 
   @Test
   void constantMapIsDefined() {
     NDArray x = TestModels.images(manager, ONES);
-    MetricResult r =
-        run(
-            "deletion",
-            model,
-            Target.ofClass(0),
-            x,
-            TestModels.maps(manager, LocalisationMetricsTest.filled(0.2f)),
-            Map.of("steps", 16));
+    MetricResult r = run("deletion", x, Pixels.filled(0.2f), Map.of("steps", 16));
     // ties keep index order: pixels 0, 1 (in R), 2, 3, 4, 5 (in R), ...
     double[] z = {4, 3, 2, 2, 2, 1, 0};
     double[] c = new double[17];
@@ -249,75 +179,34 @@ class FaithfulnessMetricsTest {
   void confidenceDropAndIncreaseClassifierByHand() {
     NDArray x = TestModels.images(manager, ONES);
     // map = R: x*m keeps R, z0 stays 4: no drop, no increase
-    MetricResult d0 =
-        run("confidence-drop", model, Target.ofClass(0), x, TestModels.maps(manager, R), Map.of());
+    MetricResult d0 = run("confidence-drop", x, R, Map.of());
     assertThat(d0.value()).isCloseTo(0, within(1e-9));
     // map 0.5 on R without normalisation: z0 = 2, drop = 100 (sigma(4) - sigma(2))
     float[] half = new float[16];
     for (int p = 0; p < 16; p++) {
       half[p] = R[p] / 2;
     }
-    MetricResult d1 =
-        run(
-            "confidence-drop",
-            model,
-            Target.ofClass(0),
-            x,
-            TestModels.maps(manager, half),
-            Map.of("normalise", "none"));
+    MetricResult d1 = run("confidence-drop", x, half, Map.of("normalise", "none"));
     assertThat(d1.value()).isCloseTo(100 * (sigmoid(4) - sigmoid(2)), within(1e-4));
     assertThat(d1.extras().get("masked-score")[0]).isCloseTo(sigmoid(2), within(1e-6));
     // min-max normalisation lifts the same map back to R: no drop
-    assertThat(
-            run(
-                    "confidence-drop",
-                    model,
-                    Target.ofClass(0),
-                    x,
-                    TestModels.maps(manager, half),
-                    Map.of())
-                .value())
-        .isCloseTo(0, within(1e-9));
+    assertThat(run("confidence-drop", x, half, Map.of()).value()).isCloseTo(0, within(1e-9));
     // a pixel that counts against class 0: w_15 = -1, z0 = 3; masking it out gives z0 = 4: an
     // increase
     float[] w = R.clone();
     w[15] = -1;
     try (BlockModel m2 = TestModels.weightedSum(manager, w)) {
-      MetricResult inc =
-          run(
-              "confidence-increase",
-              m2,
-              Target.ofClass(0),
-              x,
-              TestModels.maps(manager, R),
-              Map.of());
+      MetricResult inc = run("confidence-increase", m2, x, R, Map.of());
       assertThat(inc.value()).isEqualTo(100.0);
-      assertThat(
-              run(
-                      "confidence-drop",
-                      m2,
-                      Target.ofClass(0),
-                      x,
-                      TestModels.maps(manager, R),
-                      Map.of())
-                  .value())
-          .isEqualTo(0.0);
+      assertThat(run("confidence-drop", m2, x, R, Map.of()).value()).isEqualTo(0.0);
       MetricResult logit =
-          run(
-              "confidence-drop",
-              m2,
-              Target.ofClass(0),
-              x,
-              TestModels.maps(manager, half),
-              Map.of("normalise", "none", "score", "target"));
+          run("confidence-drop", m2, x, half, Map.of("normalise", "none", "score", "target"));
       assertThat(logit.value()).isCloseTo(100 * (3 - 2), within(1e-4));
     }
     // averaged over samples, zeros counted: drop 0 and drop 100(s4 - s2)
     MetricResult two =
         run(
             "confidence-drop",
-            model,
-            Target.ofClass(0),
             TestModels.images(manager, ONES, ONES),
             TestModels.maps(manager, R, half),
             Map.of("normalise", "none"));
@@ -329,18 +218,13 @@ class FaithfulnessMetricsTest {
   void confidenceChangeOfAConstantMapIsDefined() {
     // a constant map min-max normalises to zeros: the masked input is all zeros, z0 = 0
     NDArray x = TestModels.images(manager, ONES);
-    NDArray constant = TestModels.maps(manager, LocalisationMetricsTest.filled(0.4f));
-    MetricResult d = run("confidence-drop", model, Target.ofClass(0), x, constant, Map.of());
+    NDArray constant = TestModels.maps(manager, Pixels.filled(0.4f));
+    MetricResult d = run("confidence-drop", x, constant, Map.of());
     assertThat(d.value()).isCloseTo(100 * (sigmoid(4) - 0.5), within(1e-4));
-    assertThat(run("confidence-increase", model, Target.ofClass(0), x, constant, Map.of()).value())
-        .isEqualTo(0.0);
+    assertThat(run("confidence-increase", x, constant, Map.of()).value()).isEqualTo(0.0);
     // and ROAD on a constant map (ties in index order) stays finite
-    assertThat(
-            run("road", model, Target.ofClass(0), TestModels.images(manager, R), constant, Map.of())
-                .value())
-        .isFinite();
-    assertThat(run("insertion", model, Target.ofClass(0), x, constant, Map.of("steps", 4)).value())
-        .isFinite();
+    assertThat(run("road", TestModels.images(manager, R), constant, Map.of()).value()).isFinite();
+    assertThat(run("insertion", x, constant, Map.of("steps", 4)).value()).isFinite();
   }
 
   @Test
@@ -426,53 +310,20 @@ class FaithfulnessMetricsTest {
       Map<String, Object> o =
           Map.of("runs", 30, "subset-size", 4, "score", "target", "internal-batch-size", 7);
       // the logit drop when S is zeroed is exactly sum_{p in S} w_p x_p: correlation 1
-      double perfect =
-          run(
-                  "faithfulness-correlation",
-                  lin,
-                  Target.ofClass(0),
-                  x,
-                  TestModels.maps(manager, contribution),
-                  o)
-              .value();
+      double perfect = run("faithfulness-correlation", lin, x, contribution, o).value();
       assertThat(perfect).isCloseTo(1.0, within(1e-5));
       float[] negated = contribution.clone();
       for (int p = 0; p < 16; p++) {
         negated[p] = -negated[p];
       }
-      assertThat(
-              run(
-                      "faithfulness-correlation",
-                      lin,
-                      Target.ofClass(0),
-                      x,
-                      TestModels.maps(manager, negated),
-                      o)
-                  .value())
+      assertThat(run("faithfulness-correlation", lin, x, negated, o).value())
           .isCloseTo(-1.0, within(1e-5));
       float[] noise = new float[16];
       for (int p = 0; p < 16; p++) {
         noise[p] = rnd.nextFloat();
       }
-      assertThat(
-              run(
-                      "faithfulness-correlation",
-                      lin,
-                      Target.ofClass(0),
-                      x,
-                      TestModels.maps(manager, noise),
-                      o)
-                  .value())
-          .isLessThan(0.9);
-      assertThat(
-              run(
-                      "faithfulness-correlation",
-                      lin,
-                      Target.ofClass(0),
-                      x,
-                      TestModels.maps(manager, LocalisationMetricsTest.filled(1)),
-                      o)
-                  .value())
+      assertThat(run("faithfulness-correlation", lin, x, noise, o).value()).isLessThan(0.9);
+      assertThat(run("faithfulness-correlation", lin, x, Pixels.filled(1), o).value())
           .isEqualTo(0.0);
     }
   }
@@ -484,10 +335,8 @@ class FaithfulnessMetricsTest {
     // first and imputes it from the dark surroundings; LeRF removes dark pixels first.
     NDArray x = TestModels.images(manager, R);
     Map<String, Object> o = Map.of("imputation-noise", 0.0, "score", "target");
-    MetricResult good =
-        run("road", model, Target.ofClass(0), x, TestModels.maps(manager, perfect()), o);
-    MetricResult bad =
-        run("road", model, Target.ofClass(0), x, TestModels.maps(manager, reversed()), o);
+    MetricResult good = run("road", x, perfect(), o);
+    MetricResult bad = run("road", x, reversed(), o);
     assertThat(good.value()).isGreaterThan(0);
     assertThat(bad.value()).isLessThan(0);
     assertThat(good.extras().get("lerf")[0]).isGreaterThan(good.extras().get("morf")[0]);
@@ -500,10 +349,8 @@ class FaithfulnessMetricsTest {
     MetricResult quarter =
         run(
             "road",
-            model,
-            Target.ofClass(0),
             x,
-            TestModels.maps(manager, perfect()),
+            perfect(),
             Map.of("imputation-noise", 0.0, "score", "target", "fractions", "0.25"));
     assertThat(quarter.extras().get("morf")[0]).isCloseTo(0, within(1e-6));
     assertThat(quarter.extras().get("lerf")[0]).isCloseTo(4, within(1e-6));
@@ -514,19 +361,13 @@ class FaithfulnessMetricsTest {
   void roadOnAConstantImageIsZeroWhateverTheMap() {
     // imputation by neighbour means reproduces a constant image exactly: removing pixels changes
     // nothing
-    float[] grey = LocalisationMetricsTest.filled(0.3f);
-    Random rnd = new Random(6);
-    float[] noise = new float[16];
-    for (int p = 0; p < 16; p++) {
-      noise[p] = rnd.nextFloat();
-    }
+    float[] grey = Pixels.filled(0.3f);
+    float[] noise = Pixels.uniform(1, 6)[0];
     MetricResult r =
         run(
             "road",
-            model,
-            Target.ofClass(0),
             TestModels.images(manager, grey),
-            TestModels.maps(manager, noise),
+            noise,
             Map.of("imputation-noise", 0.0, "score", "target"));
     assertThat(r.value()).isCloseTo(0, within(1e-5));
     assertThat(r.extras().get("morf")[0]).isCloseTo(4 * 0.3, within(1e-5));
@@ -534,10 +375,8 @@ class FaithfulnessMetricsTest {
             () ->
                 run(
                     "road",
-                    model,
-                    Target.ofClass(0),
                     TestModels.images(manager, grey),
-                    TestModels.maps(manager, noise),
+                    noise,
                     Map.of("fractions", "0.5,1.0")))
         .isInstanceOf(InvalidOptionException.class)
         .hasMessageContaining("(0,1)");
@@ -548,11 +387,8 @@ class FaithfulnessMetricsTest {
     try (NDManager m = NDManager.newBaseManager();
         TorchScriptModel cnn =
             TorchScriptModel.load(
-                resource("parity/plain/model.pt"), Device.cpu(), List.of("conv3"))) {
-      NDArray x;
-      try (InputStream in = getClass().getResourceAsStream("/parity/plain/x.npy")) {
-        x = Npy.read(in, m, "x.npy");
-      }
+                TestResources.path("parity/plain/model.pt"), Device.cpu(), List.of("conv3"))) {
+      NDArray x = TestResources.npy(m, "parity/plain/x.npy");
       NDArray sal = TestAttributors.gradient().attribute(cnn, x, Target.predicted()).values();
       Map<String, Object> o = new HashMap<>(Map.of("steps", 16));
       MetricResult a = run("deletion", cnn, Target.predicted(), x, sal, o);
@@ -563,9 +399,5 @@ class FaithfulnessMetricsTest {
       MetricResult ins = run("insertion", cnn, Target.predicted(), x, sal, Map.of("steps", 16));
       assertThat(ins.value()).isBetween(0.0, 1.0);
     }
-  }
-
-  static Path resource(String name) throws Exception {
-    return Path.of(FaithfulnessMetricsTest.class.getResource("/" + name).toURI());
   }
 }

@@ -5,47 +5,26 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.ibex.api.InvalidInputException;
-import dev.ibex.api.Metric;
 import dev.ibex.api.MetricInput;
 import dev.ibex.api.MetricResult;
-import dev.ibex.api.io.Npy;
-import java.io.InputStream;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The HSIC-based information metrics against values computed independently with numpy
  * (src/test/python/gen_hsic.py) and against a 2-sample case by hand.
  */
-class InformationMetricsTest {
-  static NDManager manager;
-
-  @BeforeAll
-  static void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterAll
-  static void close() {
-    manager.close();
-  }
+class InformationMetricsTest extends ManagerFixture {
 
   static NDArray npy(String name) throws Exception {
-    try (InputStream in = InformationMetricsTest.class.getResourceAsStream("/hsic/" + name)) {
-      return Npy.read(in, manager, name);
-    }
+    return TestResources.npy(manager, "hsic/" + name);
   }
 
   static MetricResult run(String metric, NDArray x, NDArray r, NDArray m, Map<String, ?> options) {
-    Metric plugin = MetricsUnderTest.get(metric);
-    return plugin.evaluate(
-        MetricInput.builder().inputs(x).attributions(r).masks(m).build(),
-        plugin.options().bind(options));
+    MetricInput in = MetricInput.builder().inputs(x).attributions(r).masks(m).build();
+    return MetricsUnderTest.evaluate(metric, in, options);
   }
 
   @Test
@@ -74,18 +53,9 @@ class InformationMetricsTest {
     // so HSIC = (1 - c_x)(1 - c_r). X_fg rows e0 and e1 (c_x = 0), R_fg rows e0 and e0+e1 (c_r =
     // 1/sqrt2);
     // nothing outside the mask: the background rows are zero and HSIC_bg = 0.
-    float[] x1 = new float[16];
-    float[] x2 = new float[16];
-    float[] r1 = new float[16];
-    float[] r2 = new float[16];
-    x1[0] = 1;
-    x2[1] = 1;
-    r1[0] = 1;
-    r2[0] = 1;
-    r2[1] = 1;
     float[] mask = LocalisationMetricsTest.MASK;
-    NDArray x = TestModels.images(manager, x1, x2);
-    NDArray r = TestModels.maps(manager, r1, r2);
+    NDArray x = TestModels.images(manager, Pixels.leading(1), Pixels.leading(0, 1));
+    NDArray r = TestModels.maps(manager, Pixels.leading(1), Pixels.leading(1, 1));
     NDArray m = TestModels.maps(manager, mask, mask);
     MetricResult d = run("info-differential", x, r, m, Map.of());
     assertThat(d.value()).isCloseTo(1 - 1 / Math.sqrt(2), within(1e-7));

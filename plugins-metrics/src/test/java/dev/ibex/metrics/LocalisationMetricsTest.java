@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.Metric;
 import dev.ibex.api.MetricInput;
 import dev.ibex.api.MetricResult;
 import java.util.Map;
-import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * (1,1) in M and (3,3): P 4/9 at R 1. AP = 3/4·1 + 1/4·4/9 = 0.861111 (sklearn's
  * average_precision_score gives 0.8611111111111112 for these arrays).
  */
-class LocalisationMetricsTest {
+class LocalisationMetricsTest extends ManagerFixture {
   static final float[] MASK = {1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
   static final float[] EMPTY = new float[16];
   static final float[] A = {
@@ -51,34 +47,15 @@ class LocalisationMetricsTest {
   static final float[] B = {
     0.5f, 0.5f, 0.2f, 0, 0.5f, 0.1f, 0.2f, 0, 0, 0.3f, 0.3f, 0, 0, 0, 0, 0.1f
   };
-  static final float[] CONSTANT = filled(0.7f);
-
-  static NDManager manager;
-
-  @BeforeAll
-  static void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterAll
-  static void close() {
-    manager.close();
-  }
-
-  static float[] filled(float v) {
-    float[] f = new float[16];
-    java.util.Arrays.fill(f, v);
-    return f;
-  }
+  static final float[] CONSTANT = Pixels.filled(0.7f);
 
   static MetricResult run(String metric, Map<String, ?> options, float[][] maps, float[][] masks) {
-    Metric m = MetricsUnderTest.get(metric);
     MetricInput in =
         MetricInput.builder()
             .attributions(TestModels.maps(manager, maps))
             .masks(TestModels.maps(manager, masks))
             .build();
-    return m.evaluate(in, m.options().bind(options));
+    return MetricsUnderTest.evaluate(metric, in, options);
   }
 
   static double one(String metric, Map<String, ?> options, float[] map, float[] mask) {
@@ -251,14 +228,10 @@ class LocalisationMetricsTest {
 
   @Test
   void perfectMapBeatsNoise() {
-    Random rnd = new Random(1);
-    float[][] noise = new float[8][16];
+    float[][] noise = Pixels.uniform(8, 1);
     float[][] masks = new float[8][];
     float[][] perfect = new float[8][];
     for (int i = 0; i < 8; i++) {
-      for (int p = 0; p < 16; p++) {
-        noise[i][p] = rnd.nextFloat();
-      }
       masks[i] = MASK;
       perfect[i] = MASK;
     }

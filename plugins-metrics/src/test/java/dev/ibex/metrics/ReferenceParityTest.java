@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.ibex.api.MetricResult;
 import dev.ibex.api.Target;
-import dev.ibex.api.io.Npy;
 import dev.ibex.api.model.TorchScriptModel;
-import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -21,25 +18,20 @@ import org.junit.jupiter.api.Test;
  * Insertion/deletion against the RISE authors' code and confidence drop/increase against
  * pytorch-grad-cam, both run on the parity CNN (fixtures from src/test/python/gen_faithfulness.py).
  */
-class ReferenceParityTest {
-  static NDManager manager;
+class ReferenceParityTest extends ManagerFixture {
   static TorchScriptModel cnn;
   static NDArray x;
   static int[] y;
   static double[][] expected;
 
   static NDArray npy(String path) throws Exception {
-    try (InputStream in = ReferenceParityTest.class.getResourceAsStream("/parity/" + path)) {
-      return Npy.read(in, manager, path);
-    }
+    return TestResources.npy(manager, "parity/" + path);
   }
 
   @BeforeAll
   static void open() throws Exception {
-    manager = NDManager.newBaseManager();
     cnn =
-        TorchScriptModel.load(
-            FaithfulnessMetricsTest.resource("parity/plain/model.pt"), Device.cpu(), List.of());
+        TorchScriptModel.load(TestResources.path("parity/plain/model.pt"), Device.cpu(), List.of());
     x = npy("plain/x.npy");
     long[] labels =
         npy("plain/y.npy").toType(ai.djl.ndarray.types.DataType.INT64, false).toLongArray();
@@ -57,7 +49,6 @@ class ReferenceParityTest {
   @AfterAll
   static void close() {
     cnn.close();
-    manager.close();
   }
 
   @Test

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Parameter;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.Pair;
@@ -15,53 +14,24 @@ import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.Metric;
 import dev.ibex.api.MetricInput;
 import dev.ibex.api.MetricResult;
-import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.model.TorchScriptModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Model-parameter randomisation (Adebayo et al. 2018) on Java-built models. */
-class SanityMetricsTest {
-  static NDManager manager;
-
-  @BeforeAll
-  static void open() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterAll
-  static void close() {
-    manager.close();
-  }
+class SanityMetricsTest extends ManagerFixture {
 
   static MetricResult run(ExplainableModel m, Attributor a, NDArray x, Map<String, ?> options) {
-    Metric plugin = MetricsUnderTest.get("model-randomisation");
-    MetricInput in =
-        MetricInput.builder()
-            .model(m)
-            .inputs(x)
-            .target(Target.ofClass(0))
-            .attributor(a, null)
-            .build();
-    return plugin.evaluate(in, plugin.options().bind(options));
+    MetricInput in = MetricsUnderTest.classZero(m, x).attributor(a, null).build();
+    return MetricsUnderTest.evaluate("model-randomisation", in, options);
   }
 
   static NDArray images(int n, long seed) {
-    Random rnd = new Random(seed);
-    float[][] img = new float[n][16];
-    for (int i = 0; i < n; i++) {
-      for (int p = 0; p < 16; p++) {
-        img[i][p] = rnd.nextFloat();
-      }
-    }
-    return TestModels.images(manager, img);
+    return TestModels.images(manager, Pixels.uniform(n, seed));
   }
 
   @Test
@@ -141,7 +111,7 @@ class SanityMetricsTest {
   void modelsWithoutReachableParametersAreRefused() throws Exception {
     try (TorchScriptModel cnn =
         TorchScriptModel.load(
-            FaithfulnessMetricsTest.resource("parity/plain/model.pt"), Device.cpu(), List.of())) {
+            TestResources.path("parity/plain/model.pt"), Device.cpu(), List.of())) {
       assertThatThrownBy(
               () ->
                   run(
@@ -156,13 +126,7 @@ class SanityMetricsTest {
     Metric plugin = MetricsUnderTest.get("model-randomisation");
     try (BlockModel mlp = TestModels.mlp(manager)) {
       assertThatThrownBy(
-              () ->
-                  plugin.evaluate(
-                      MetricInput.builder()
-                          .model(mlp)
-                          .inputs(images(1, 1))
-                          .target(Target.ofClass(0))
-                          .build()))
+              () -> plugin.evaluate(MetricsUnderTest.classZero(mlp, images(1, 1)).build()))
           .isInstanceOf(InvalidInputException.class)
           .hasMessageContaining("attributor");
     }

@@ -15,59 +15,52 @@ import java.util.function.UnaryOperator;
 final class TestAttributors {
   private TestAttributors() {}
 
+  /** How a test attributor attributes. */
+  @FunctionalInterface
+  interface Method {
+    Attribution attribute(ExplainableModel model, NDArray input, Target target);
+  }
+
+  /** A test attributor without options: its name, description and method. */
+  record TestAttributor(String name, String description, Method method) implements Attributor {
+    @Override
+    public Attribution attribute(
+        ExplainableModel model, NDArray input, Target target, Options options) {
+      return method.attribute(model, input, target);
+    }
+  }
+
   /** An attributor whose (N,C,H,W) map is a function of the input only (it ignores the model). */
   static Attributor of(String name, UnaryOperator<NDArray> f) {
-    return new Attributor() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String description() {
-        return "test attributor " + name;
-      }
-
-      @Override
-      public Attribution attribute(
-          ExplainableModel model, NDArray input, Target target, Options options) {
-        NDArray v = f.apply(input);
-        model.passes().countForward(input.getShape().get(0));
-        return Attribution.builder(name, v, Layout.PIXEL)
-            .passes(input.getShape().get(0), 0)
-            .build();
-      }
-    };
+    return new TestAttributor(
+        name,
+        "test attributor " + name,
+        (model, input, target) -> {
+          NDArray v = f.apply(input);
+          model.passes().countForward(input.getShape().get(0));
+          return Attribution.builder(name, v, Layout.PIXEL)
+              .passes(input.getShape().get(0), 0)
+              .build();
+        });
   }
 
   /** |∂ score / ∂ input| (saliency), one forward and one backward pass. */
   static Attributor gradient() {
-    return new Attributor() {
-      @Override
-      public String name() {
-        return "test-gradient";
-      }
-
-      @Override
-      public String description() {
-        return "test input gradient";
-      }
-
-      @Override
-      public Attribution attribute(
-          ExplainableModel model, NDArray input, Target target, Options options) {
-        NDArray leaf = input.duplicate();
-        leaf.setRequiresGradient(true);
-        try (GradientCollector c = input.getManager().getEngine().newGradientCollector()) {
-          NDArray out = model.forward(leaf);
-          ResolvedTarget t = target.resolve(out.stopGradient());
-          c.backward(t.score(out).sum());
-        }
-        NDArray g = leaf.getGradient().abs();
-        return Attribution.builder("test-gradient", g, Layout.PIXEL)
-            .passes(input.getShape().get(0), input.getShape().get(0))
-            .build();
-      }
-    };
+    return new TestAttributor(
+        "test-gradient",
+        "test input gradient",
+        (model, input, target) -> {
+          NDArray leaf = input.duplicate();
+          leaf.setRequiresGradient(true);
+          try (GradientCollector c = input.getManager().getEngine().newGradientCollector()) {
+            NDArray out = model.forward(leaf);
+            ResolvedTarget t = target.resolve(out.stopGradient());
+            c.backward(t.score(out).sum());
+          }
+          NDArray g = leaf.getGradient().abs();
+          return Attribution.builder("test-gradient", g, Layout.PIXEL)
+              .passes(input.getShape().get(0), input.getShape().get(0))
+              .build();
+        });
   }
 }

@@ -8,7 +8,6 @@ import dev.ibex.api.Direction;
 import dev.ibex.api.Metric;
 import dev.ibex.api.MetricInput;
 import dev.ibex.api.MetricResult;
-import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -25,12 +24,7 @@ class ThroughputMetricsTest {
               m, LocalisationMetricsTest.A, LocalisationMetricsTest.B, LocalisationMetricsTest.A);
       Metric fps = MetricsUnderTest.get("fps");
       MetricInput in =
-          MetricInput.builder()
-              .model(model)
-              .inputs(x)
-              .target(Target.ofClass(0))
-              .attributor(TestAttributors.gradient(), null)
-              .build();
+          MetricsUnderTest.classZero(model, x).attributor(TestAttributors.gradient(), null).build();
       long before = model.passes().forward();
       MetricResult r = fps.evaluate(in, fps.options().bind(Map.of("warmup", 2, "repeats", 4)));
       assertThat(fps.direction()).isEqualTo(Direction.HIGHER_IS_BETTER);

@@ -22,10 +22,6 @@ public final class Complexity extends ElementMetric {
 
   @Override
   protected double score(double[] values) {
-    return entropy(values);
-  }
-
-  static double entropy(double[] values) {
     double sum = 0;
     for (double v : values) {
       sum += Math.abs(v);

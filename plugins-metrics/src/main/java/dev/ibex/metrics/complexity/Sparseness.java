@@ -24,10 +24,6 @@ public final class Sparseness extends ElementMetric {
 
   @Override
   protected double score(double[] values) {
-    return gini(values);
-  }
-
-  static double gini(double[] values) {
     double[] a = Arrays.stream(values).map(Math::abs).sorted().toArray();
     int n = a.length;
     double num = 0;

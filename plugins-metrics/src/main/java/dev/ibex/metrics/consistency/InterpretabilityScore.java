@@ -13,15 +13,16 @@ import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import dev.ibex.api.options.StandardOptions;
-import dev.ibex.api.spi.AbstractMetric;
 import dev.ibex.api.spi.Chunks;
 import dev.ibex.api.spi.ImageBatch;
 import dev.ibex.api.spi.MetricContext;
 import dev.ibex.api.spi.Scores;
 import dev.ibex.api.spi.SpatialMaps;
+import dev.ibex.metrics.core.ImageMetric;
 import dev.ibex.metrics.core.SampleRandom;
 import dev.ibex.metrics.core.Stats;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -48,7 +49,7 @@ import java.util.Random;
  * is better.
  */
 @AutoService(Metric.class)
-public final class InterpretabilityScore extends AbstractMetric {
+public final class InterpretabilityScore extends ImageMetric {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
           OptionSpec.choice(
@@ -83,43 +84,11 @@ public final class InterpretabilityScore extends AbstractMetric {
   }
 
   @Override
-  protected Scores compute(MetricContext ctx) {
-    Options o = ctx.options();
-    ImageBatch x = ImageBatch.of(ctx.inputs());
-    SpatialMaps maps = ctx.mapsFor(x);
+  protected Scores compute(MetricContext ctx, ImageBatch x, SpatialMaps maps) {
+    float[][] modified = modified(x, ctx.options());
+    int batch = ctx.options().getInt(StandardOptions.INTERNAL_BATCH_SIZE.name());
+    double minCosine = ctx.options().getDouble("min-cosine");
     int n = x.samples();
-    float[][] modified = new float[n][];
-    String how = o.getString("modification");
-    ImageBatch foreign = how.equals("foreign-patch") ? foreign(o, x) : null;
-    for (int i = 0; i < n; i++) {
-      float[][] range =
-          channelRange(x, i); // this sample's own range: a score never depends on the batch
-      Random rnd = SampleRandom.of(o.getInt("seed"), x.pixels()[i]);
-      switch (how) {
-        case "high-pass":
-          modified[i] =
-              FrequencyFilter.filter(
-                  x.pixels()[i],
-                  x.channels(),
-                  x.height(),
-                  x.width(),
-                  o.getDouble("high-pass-radius"),
-                  false);
-          break;
-        case "low-pass":
-          modified[i] =
-              FrequencyFilter.filter(
-                  x.pixels()[i],
-                  x.channels(),
-                  x.height(),
-                  x.width(),
-                  o.getDouble("low-pass-radius"),
-                  true);
-          break;
-        default:
-          modified[i] = occlude(x, i, o.getInt("size"), foreign, range, rnd);
-      }
-    }
     ResolvedTarget resolved = ctx.resolveTarget();
     double[] out = new double[n];
     double[] cos = new double[n];
@@ -128,7 +97,6 @@ public final class InterpretabilityScore extends AbstractMetric {
           x.stack(m, modified)
               .toType(ctx.inputs().getDataType(), false)
               .toDevice(ctx.inputs().getDevice(), false);
-      int batch = o.getInt(StandardOptions.INTERNAL_BATCH_SIZE.name());
       int[] before = predictions(ctx, ctx.local(ctx.inputs(), m), batch);
       int[] after = predictions(ctx, xm, batch);
       SpatialMaps re = ctx.reattribute(xm, ctx.pinnedTarget(resolved));
@@ -138,10 +106,40 @@ public final class InterpretabilityScore extends AbstractMetric {
       }
       for (int i = 0; i < n; i++) {
         cos[i] = Stats.cosine(Stats.minMax(maps.values()[i]), Stats.minMax(re.values()[i]));
-        out[i] = before[i] != after[i] ? Double.NaN : cos[i] >= o.getDouble("min-cosine") ? 1 : 0;
+        out[i] = before[i] != after[i] ? Double.NaN : cos[i] >= minCosine ? 1 : 0;
       }
     }
     return Scores.perSample(out).extra("cosine", cos);
+  }
+
+  /** Every sample, modified once as the {@code modification} option says. */
+  private static float[][] modified(ImageBatch x, Options o) {
+    String how = o.getString("modification");
+    ImageBatch foreign = how.equals("foreign-patch") ? foreign(o, x) : null;
+    float[][] modified = new float[x.samples()][];
+    for (int i = 0; i < modified.length; i++) {
+      modified[i] = modify(x, i, how, foreign, o);
+    }
+    return modified;
+  }
+
+  /** Sample i of the batch, modified as {@code how} says. */
+  private static float[] modify(ImageBatch x, int i, String how, ImageBatch foreign, Options o) {
+    switch (how) {
+      case "high-pass":
+      case "low-pass":
+        return FrequencyFilter.filter(
+            x.pixels()[i],
+            x.channels(),
+            x.height(),
+            x.width(),
+            o.getDouble(how + "-radius"),
+            how.equals("low-pass"));
+      default:
+        // this sample's own range and seed: a score never depends on the batch
+        Random rnd = SampleRandom.of(o.getInt("seed"), x.pixels()[i]);
+        return occlude(x, i, o.getInt("size"), foreign, channelRange(x, i), rnd);
+    }
   }
 
   /** The predicted class of every row, {@code batch} rows per forward pass. */
@@ -190,16 +188,14 @@ public final class InterpretabilityScore extends AbstractMetric {
     int p = o.getInt("size");
     if (f.channels() != x.channels() || f.height() < p || f.width() < p) {
       throw new InvalidOptionException(
-          "foreign-images must have "
-              + x.channels()
-              + " channels and sides >= "
-              + p
-              + ", got "
-              + f.channels()
-              + "x"
-              + f.height()
-              + "x"
-              + f.width());
+          String.format(
+              Locale.ROOT,
+              "foreign-images must have %d channels and sides >= %d, got %dx%dx%d",
+              x.channels(),
+              p,
+              f.channels(),
+              f.height(),
+              f.width()));
     }
     return f;
   }

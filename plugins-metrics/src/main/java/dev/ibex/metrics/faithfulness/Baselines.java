@@ -51,37 +51,43 @@ final class Baselines {
    */
   static float[] blur(ImageBatch x, int sample, int kernel, double sigma) {
     double[] g = riseKernel(kernel, sigma);
-    int half = kernel / 2;
     int h = x.height();
     int w = x.width();
     float[] src = x.pixels()[sample];
     float[] out = new float[src.length];
-    double[] tmp = new double[h * w];
+    double[] plane = new double[h * w];
     for (int c = 0; c < x.channels(); c++) {
       int off = c * h * w;
-      for (int y = 0; y < h; y++) {
-        for (int xx = 0; xx < w; xx++) {
-          double acc = 0;
-          for (int t = 0; t < kernel; t++) {
-            int q = xx + t - half;
-            if (q >= 0 && q < w) {
-              acc += g[t] * src[off + y * w + q];
-            }
-          }
-          tmp[y * w + xx] = acc;
-        }
+      for (int p = 0; p < plane.length; p++) {
+        plane[p] = src[off + p];
       }
-      for (int y = 0; y < h; y++) {
-        for (int xx = 0; xx < w; xx++) {
-          double acc = 0;
-          for (int t = 0; t < kernel; t++) {
-            int q = y + t - half;
-            if (q >= 0 && q < h) {
-              acc += g[t] * tmp[q * w + xx];
-            }
+      // the kernel is separable: along the rows, then along the columns
+      double[] blurred = convolve(convolve(plane, h, w, g, true), h, w, g, false);
+      for (int p = 0; p < plane.length; p++) {
+        out[off + p] = (float) blurred[p];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One 1-D pass of a kernel over an (H, W) plane, centred, with zero padding.
+   *
+   * @param alongRows true: along each row (x); false: along each column (y)
+   */
+  private static double[] convolve(double[] in, int h, int w, double[] g, boolean alongRows) {
+    int half = g.length / 2;
+    double[] out = new double[h * w];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        double acc = 0;
+        for (int t = 0; t < g.length; t++) {
+          int q = (alongRows ? x : y) + t - half;
+          if (q >= 0 && q < (alongRows ? w : h)) {
+            acc += g[t] * (alongRows ? in[y * w + q] : in[q * w + x]);
           }
-          out[off + y * w + xx] = (float) acc;
         }
+        out[y * w + x] = acc;
       }
     }
     return out;

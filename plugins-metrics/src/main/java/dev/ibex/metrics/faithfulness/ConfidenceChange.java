@@ -93,7 +93,10 @@ abstract class ConfidenceChange extends AbstractMetric {
   @Override
   protected final Scores compute(MetricContext ctx) {
     Options o = ctx.options();
-    SpatialMaps maps = ctx.maps();
+    boolean text = o.getString("modality").equals("text");
+    // image maps must fit the images; the text side checks its token maps itself
+    ImageBatch images = text ? null : ImageBatch.of(ctx.inputs());
+    SpatialMaps maps = text ? ctx.maps() : ctx.mapsFor(images);
     double[][] m = new double[maps.samples()][];
     for (int i = 0; i < m.length; i++) {
       m[i] =
@@ -103,10 +106,7 @@ abstract class ConfidenceChange extends AbstractMetric {
     }
     ModelScorer scorer = ModelScorer.of(ctx);
     double[] s = scorer.original();
-    double[] masked =
-        o.getString("modality").equals("text")
-            ? text(ctx, scorer, maps, m)
-            : image(ctx, scorer, maps, m);
+    double[] masked = text ? text(ctx, scorer, maps, m) : image(scorer, images, m);
     double[] out = new double[s.length];
     for (int i = 0; i < s.length; i++) {
       out[i] = change(s[i], masked[i]);
@@ -114,23 +114,7 @@ abstract class ConfidenceChange extends AbstractMetric {
     return Scores.perSample(out).extra("score", s).extra("masked-score", masked);
   }
 
-  private static double[] image(
-      MetricContext ctx, ModelScorer scorer, SpatialMaps maps, double[][] m) {
-    ImageBatch x = ImageBatch.of(ctx.inputs());
-    if (maps.samples() != x.samples() || maps.height() != x.height() || maps.width() != x.width()) {
-      throw new InvalidInputException(
-          ctx.metric()
-              + ": maps ("
-              + maps.samples()
-              + ", "
-              + maps.height()
-              + ", "
-              + maps.width()
-              + ") do not match the input "
-              + x.samples()
-              + "x"
-              + x.sampleShape());
-    }
+  private static double[] image(ModelScorer scorer, ImageBatch x, double[][] m) {
     return scorer.scoreRows(
         x,
         i -> {

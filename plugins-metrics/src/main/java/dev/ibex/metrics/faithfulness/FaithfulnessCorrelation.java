@@ -8,12 +8,12 @@ import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import dev.ibex.api.options.StandardOptions;
-import dev.ibex.api.spi.AbstractMetric;
 import dev.ibex.api.spi.ImageBatch;
 import dev.ibex.api.spi.MetricContext;
 import dev.ibex.api.spi.ModelScorer;
 import dev.ibex.api.spi.Scores;
 import dev.ibex.api.spi.SpatialMaps;
+import dev.ibex.metrics.core.ImageMetric;
 import dev.ibex.metrics.core.SampleRandom;
 import dev.ibex.metrics.core.Stats;
 import java.util.Random;
@@ -28,7 +28,7 @@ import java.util.Random;
  * is better.
  */
 @AutoService(Metric.class)
-public final class FaithfulnessCorrelation extends AbstractMetric {
+public final class FaithfulnessCorrelation extends ImageMetric {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
           OptionSpec.integer("runs", 100, "random subsets per sample").withRange(2, 1_000_000),
@@ -50,10 +50,8 @@ public final class FaithfulnessCorrelation extends AbstractMetric {
   }
 
   @Override
-  protected Scores compute(MetricContext ctx) {
+  protected Scores compute(MetricContext ctx, ImageBatch x, SpatialMaps maps) {
     Options o = ctx.options();
-    ImageBatch x = ImageBatch.of(ctx.inputs());
-    SpatialMaps maps = ctx.mapsFor(x);
     int runs = o.getInt("runs");
     int size = o.getInt("subset-size");
     if (size > x.area()) {
@@ -77,32 +75,28 @@ public final class FaithfulnessCorrelation extends AbstractMetric {
         }
       }
     }
-    int[] sampleOfRow = new int[n * runs];
-    for (int r = 0; r < sampleOfRow.length; r++) {
-      sampleOfRow[r] = r / runs;
-    }
     float base = (float) Baselines.constantOf(o.get("baseline").orElseThrow(), ctx.metric());
     ModelScorer scorer = ModelScorer.of(ctx);
     double[] s0 = scorer.original();
-    double[] s =
-        scorer.scoreRows(
+    double[][] s =
+        Perturbations.score(
+            scorer,
             x,
-            r -> {
-              int i = r / runs;
+            runs,
+            (i, r) -> {
               float[] row = x.pixels()[i].clone();
-              for (int p : subsets[i][r % runs]) {
+              for (int p : subsets[i][r]) {
                 for (int c = 0; c < x.channels(); c++) {
                   row[c * x.area() + p] = base;
                 }
               }
               return row;
-            },
-            sampleOfRow);
+            });
     double[] out = new double[n];
     for (int i = 0; i < n; i++) {
       double[] drop = new double[runs];
       for (int r = 0; r < runs; r++) {
-        drop[r] = s0[i] - s[i * runs + r];
+        drop[r] = s0[i] - s[i][r];
       }
       out[i] = Stats.pearson(sums[i], drop);
     }

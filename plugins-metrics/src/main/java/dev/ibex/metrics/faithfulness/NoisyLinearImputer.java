@@ -43,14 +43,11 @@ final class NoisyLinearImputer {
         pix[slot[p]] = p;
       }
     }
+    int[][] nb = neighbours(pix, h, w);
     double[] diag = new double[u];
     for (int k = 0; k < u; k++) {
-      int y = pix[k] / w;
-      int x = pix[k] % w;
       for (int d = 0; d < 8; d++) {
-        int yy = y + DY[d];
-        int xx = x + DX[d];
-        if (yy >= 0 && yy < h && xx >= 0 && xx < w) {
+        if (nb[k][d] >= 0) {
           diag[k] += W[d];
         }
       }
@@ -60,17 +57,14 @@ final class NoisyLinearImputer {
       int off = c * area;
       double[] b = new double[u];
       for (int k = 0; k < u; k++) {
-        int y = pix[k] / w;
-        int x = pix[k] % w;
         for (int d = 0; d < 8; d++) {
-          int yy = y + DY[d];
-          int xx = x + DX[d];
-          if (yy >= 0 && yy < h && xx >= 0 && xx < w && slot[yy * w + xx] < 0) {
-            b[k] += W[d] * image[off + yy * w + xx];
+          int q = nb[k][d];
+          if (q >= 0 && slot[q] < 0) {
+            b[k] += W[d] * image[off + q];
           }
         }
       }
-      double[] sol = conjugateGradient(b, diag, pix, slot, h, w);
+      double[] sol = conjugateGradient(b, diag, nb, slot);
       for (int k = 0; k < u; k++) {
         out[off + pix[k]] = (float) (sol[k] + (noise > 0 ? noise * rnd.nextGaussian() : 0));
       }
@@ -78,20 +72,34 @@ final class NoisyLinearImputer {
     return out;
   }
 
-  private static double[] apply(double[] v, double[] diag, int[] pix, int[] slot, int h, int w) {
-    double[] r = new double[v.length];
-    for (int k = 0; k < v.length; k++) {
-      double acc = diag[k] * v[k];
+  /**
+   * The 8 neighbours of every removed pixel, in the order of {@link #W}: their pixel indices, -1
+   * where a neighbour lies outside the image. Computed once: the solver visits them every
+   * iteration.
+   */
+  private static int[][] neighbours(int[] pix, int h, int w) {
+    int[][] nb = new int[pix.length][8];
+    for (int k = 0; k < pix.length; k++) {
       int y = pix[k] / w;
       int x = pix[k] % w;
       for (int d = 0; d < 8; d++) {
         int yy = y + DY[d];
         int xx = x + DX[d];
-        if (yy >= 0 && yy < h && xx >= 0 && xx < w) {
-          int s = slot[yy * w + xx];
-          if (s >= 0) {
-            acc -= W[d] * v[s];
-          }
+        nb[k][d] = yy >= 0 && yy < h && xx >= 0 && xx < w ? yy * w + xx : -1;
+      }
+    }
+    return nb;
+  }
+
+  /** The system's matrix times v: each unknown's weight sum minus its removed neighbours. */
+  private static double[] apply(double[] v, double[] diag, int[][] nb, int[] slot) {
+    double[] r = new double[v.length];
+    for (int k = 0; k < v.length; k++) {
+      double acc = diag[k] * v[k];
+      for (int d = 0; d < 8; d++) {
+        int q = nb[k][d];
+        if (q >= 0 && slot[q] >= 0) {
+          acc -= W[d] * v[slot[q]];
         }
       }
       r[k] = acc;
@@ -99,8 +107,7 @@ final class NoisyLinearImputer {
     return r;
   }
 
-  private static double[] conjugateGradient(
-      double[] b, double[] diag, int[] pix, int[] slot, int h, int w) {
+  private static double[] conjugateGradient(double[] b, double[] diag, int[][] nb, int[] slot) {
     int n = b.length;
     double[] x = new double[n];
     double[] r = b.clone();
@@ -108,7 +115,7 @@ final class NoisyLinearImputer {
     double rr = dot(r, r);
     double stop = 1e-20 * Math.max(1, dot(b, b));
     for (int it = 0; it < 10 * n + 10 && rr > stop; it++) {
-      double[] ap = apply(p, diag, pix, slot, h, w);
+      double[] ap = apply(p, diag, nb, slot);
       double alpha = rr / dot(p, ap);
       for (int i = 0; i < n; i++) {
         x[i] += alpha * p[i];

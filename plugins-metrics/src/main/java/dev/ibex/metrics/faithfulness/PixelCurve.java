@@ -5,12 +5,12 @@ import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import dev.ibex.api.options.StandardOptions;
-import dev.ibex.api.spi.AbstractMetric;
 import dev.ibex.api.spi.ImageBatch;
 import dev.ibex.api.spi.MetricContext;
 import dev.ibex.api.spi.ModelScorer;
 import dev.ibex.api.spi.Scores;
 import dev.ibex.api.spi.SpatialMaps;
+import dev.ibex.metrics.core.ImageMetric;
 import dev.ibex.metrics.core.Ranking;
 import dev.ibex.metrics.core.Stats;
 
@@ -27,7 +27,7 @@ import dev.ibex.metrics.core.Stats;
  * resolved on the original input (RISE: the predicted class). Extras: {@code curve}, the mean curve
  * over samples.
  */
-abstract class PixelCurve extends AbstractMetric {
+abstract class PixelCurve extends ImageMetric {
 
   PixelCurve(String name, String description, Direction direction, OptionSchema options) {
     super(name, description, direction, MODEL_SCORED, options);
@@ -59,10 +59,8 @@ abstract class PixelCurve extends AbstractMetric {
   protected abstract boolean inserts();
 
   @Override
-  protected final Scores compute(MetricContext ctx) {
+  protected final Scores compute(MetricContext ctx, ImageBatch x, SpatialMaps maps) {
     Options o = ctx.options();
-    ImageBatch x = ImageBatch.of(ctx.inputs());
-    SpatialMaps maps = ctx.mapsFor(x);
     if (o.getInt("blur-kernel") % 2 == 0) {
       throw new dev.ibex.api.InvalidOptionException(
           "blur-kernel must be odd, got " + o.getInt("blur-kernel"));
@@ -84,17 +82,13 @@ abstract class PixelCurve extends AbstractMetric {
                   x, Baselines.constantOf(o.get("baseline").orElseThrow(), ctx.metric()));
     }
     int points = steps + 1;
-    int[] sampleOfRow = new int[n * points];
-    for (int r = 0; r < sampleOfRow.length; r++) {
-      sampleOfRow[r] = r / points;
-    }
-    ModelScorer scorer = ModelScorer.of(ctx);
-    double[] s =
-        scorer.scoreRows(
+    double[][] curves =
+        Perturbations.score(
+            ModelScorer.of(ctx),
             x,
-            r -> {
-              int i = r / points;
-              int moved = (int) Math.round((double) (r % points) * area / steps);
+            points,
+            (i, k) -> {
+              int moved = (int) Math.round((double) k * area / steps);
               float[] front = inserts() ? x.pixels()[i] : baseline[i];
               float[] back = inserts() ? baseline[i] : x.pixels()[i];
               float[] row = new float[x.rowSize()];
@@ -105,16 +99,13 @@ abstract class PixelCurve extends AbstractMetric {
                 }
               }
               return row;
-            },
-            sampleOfRow);
+            });
     double[] auc = new double[n];
     double[] mean = new double[points];
     for (int i = 0; i < n; i++) {
-      double[] curve = new double[points];
-      System.arraycopy(s, i * points, curve, 0, points);
-      auc[i] = Stats.trapezoid(curve);
+      auc[i] = Stats.trapezoid(curves[i]);
       for (int k = 0; k < points; k++) {
-        mean[k] += curve[k] / n;
+        mean[k] += curves[i][k] / n;
       }
     }
     return Scores.perSample(auc).extra("curve", mean);

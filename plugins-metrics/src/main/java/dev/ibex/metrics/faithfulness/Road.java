@@ -8,12 +8,12 @@ import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import dev.ibex.api.options.StandardOptions;
-import dev.ibex.api.spi.AbstractMetric;
 import dev.ibex.api.spi.ImageBatch;
 import dev.ibex.api.spi.MetricContext;
 import dev.ibex.api.spi.ModelScorer;
 import dev.ibex.api.spi.Scores;
 import dev.ibex.api.spi.SpatialMaps;
+import dev.ibex.metrics.core.ImageMetric;
 import dev.ibex.metrics.core.Ranking;
 import dev.ibex.metrics.core.SampleRandom;
 import java.util.Arrays;
@@ -29,7 +29,7 @@ import java.util.Random;
  * morf-curve}, {@code lerf-curve} (mean over samples per fraction). Higher is better.
  */
 @AutoService(Metric.class)
-public final class Road extends AbstractMetric {
+public final class Road extends ImageMetric {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
           OptionSpec.text(
@@ -76,29 +76,22 @@ public final class Road extends AbstractMetric {
   }
 
   @Override
-  protected Scores compute(MetricContext ctx) {
+  protected Scores compute(MetricContext ctx, ImageBatch x, SpatialMaps maps) {
     Options o = ctx.options();
     double[] fr = fractions(o.getString("fractions"));
-    ImageBatch x = ImageBatch.of(ctx.inputs());
-    SpatialMaps maps = ctx.mapsFor(x);
     int n = x.samples();
     int area = x.area();
     int[][] order = new int[n][];
     for (int i = 0; i < n; i++) {
       order[i] = Ranking.descending(maps.values()[i]);
     }
-    int per = 2 * fr.length;
-    int[] sampleOfRow = new int[n * per];
-    for (int r = 0; r < sampleOfRow.length; r++) {
-      sampleOfRow[r] = r / per;
-    }
-    ModelScorer scorer = ModelScorer.of(ctx);
-    double[] s =
-        scorer.scoreRows(
+    // per sample: the MoRF copies, one per fraction, then the LeRF copies
+    double[][] s =
+        Perturbations.score(
+            ModelScorer.of(ctx),
             x,
-            r -> {
-              int i = r / per;
-              int j = r % per;
+            2 * fr.length,
+            (i, j) -> {
               boolean morf = j < fr.length;
               int k = (int) Math.round(fr[j % fr.length] * area);
               boolean[] removed = new boolean[area];
@@ -114,8 +107,7 @@ public final class Road extends AbstractMetric {
                   removed,
                   o.getDouble("imputation-noise"),
                   rnd);
-            },
-            sampleOfRow);
+            });
     double[] gap = new double[n];
     double[] morf = new double[n];
     double[] lerf = new double[n];
@@ -123,8 +115,8 @@ public final class Road extends AbstractMetric {
     double[] lerfCurve = new double[fr.length];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < fr.length; j++) {
-        double m = s[i * per + j];
-        double l = s[i * per + fr.length + j];
+        double m = s[i][j];
+        double l = s[i][fr.length + j];
         morf[i] += m / fr.length;
         lerf[i] += l / fr.length;
         morfCurve[j] += m / n;

@@ -37,9 +37,9 @@ final class Binarisation {
    * @param map one sample's map
    * @param mask its mask
    * @param o the options (threshold)
-   * @return {tp, fp, fn, tn}
+   * @return the counts
    */
-  static int[] confusion(double[] map, boolean[] mask, Options o) {
+  static Confusion confusion(double[] map, boolean[] mask, Options o) {
     boolean[] pred = predict(map, o);
     int[] c = new int[4];
     for (int i = 0; i < pred.length; i++) {
@@ -47,7 +47,7 @@ final class Binarisation {
     }
     // index: 0 tp (pred, agree), 1 fp (pred, disagree), 2 tn (no pred, agree), 3 fn (no pred,
     // disagree)
-    return new int[] {c[0], c[1], c[3], c[2]};
+    return new Confusion(c[0], c[1], c[3], c[2]);
   }
 
   static boolean[] predict(double[] map, Options o) {

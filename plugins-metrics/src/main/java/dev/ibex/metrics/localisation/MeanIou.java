@@ -2,8 +2,6 @@ package dev.ibex.metrics.localisation;
 
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Metric;
-import dev.ibex.api.spi.MetricContext;
-import dev.ibex.api.spi.SpatialMaps;
 
 /**
  * Mean intersection over union as S-IB (Shu et al. 2025, Table 4) uses it: per sample the IoU of
@@ -12,17 +10,15 @@ import dev.ibex.api.spi.SpatialMaps;
  * never empty).
  */
 @AutoService(Metric.class)
-public final class MeanIou extends MaskMetric {
+public final class MeanIou extends BinarisedMaskMetric {
   public MeanIou() {
     super(
         "miou",
-        "Intersection over union of the binarised map and the mask, averaged over samples (S-IB Table 4)",
-        Binarisation.OPTIONS);
+        "Intersection over union of the binarised map and the mask, averaged over samples (S-IB Table 4)");
   }
 
   @Override
-  protected double score(double[] map, boolean[] mask, SpatialMaps maps, MetricContext ctx) {
-    int[] c = Binarisation.confusion(map, mask, ctx.options());
-    return (double) c[0] / (c[0] + c[1] + c[2]);
+  protected double score(Confusion c) {
+    return (double) c.tp() / (c.tp() + c.fp() + c.fn());
   }
 }

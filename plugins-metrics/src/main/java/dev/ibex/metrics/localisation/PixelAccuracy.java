@@ -2,8 +2,6 @@ package dev.ibex.metrics.localisation;
 
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Metric;
-import dev.ibex.api.spi.MetricContext;
-import dev.ibex.api.spi.SpatialMaps;
 
 /**
  * Pixel accuracy as S-IB (Shu et al. 2025, Table 4) uses it: the share of pixels where the
@@ -11,17 +9,15 @@ import dev.ibex.api.spi.SpatialMaps;
  * with the ground-truth mask, {@code (TP + TN) / (H·W)}. Higher is better; empty masks are skipped.
  */
 @AutoService(Metric.class)
-public final class PixelAccuracy extends MaskMetric {
+public final class PixelAccuracy extends BinarisedMaskMetric {
   public PixelAccuracy() {
     super(
         "pixel-accuracy",
-        "Share of pixels where the binarised map agrees with the mask (S-IB Table 4)",
-        Binarisation.OPTIONS);
+        "Share of pixels where the binarised map agrees with the mask (S-IB Table 4)");
   }
 
   @Override
-  protected double score(double[] map, boolean[] mask, SpatialMaps maps, MetricContext ctx) {
-    int[] c = Binarisation.confusion(map, mask, ctx.options());
-    return (double) (c[0] + c[3]) / map.length;
+  protected double score(Confusion c) {
+    return (double) (c.tp() + c.tn()) / c.pixels();
   }
 }

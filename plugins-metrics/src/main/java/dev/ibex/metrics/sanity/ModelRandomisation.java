@@ -70,38 +70,9 @@ public final class ModelRandomisation extends AbstractMetric {
 
   @Override
   protected Scores compute(MetricContext ctx) {
-    ExplainableModel model = ctx.model();
-    if (!(model instanceof BlockModel)
-        || !(((BlockModel) model).block() instanceof SequentialBlock)) {
-      throw new InvalidInputException(
-          "model-randomisation re-initialises layer weights and needs a BlockModel over a SequentialBlock; the "
-              + "parameters of a "
-              + model.getClass().getSimpleName()
-              + " cannot be reached");
-    }
+    List<Pair<String, Block>> layers = layersTopDown(ctx.model());
+    Map<Parameter, float[]> saved = save(layers);
     Options o = ctx.options();
-    List<Pair<String, Block>> layers = new ArrayList<>();
-    for (Pair<String, Block> child : ((BlockModel) model).block().getChildren()) {
-      if (!child.getValue().getParameters().isEmpty()) {
-        layers.add(child);
-      }
-    }
-    java.util.Collections.reverse(layers);
-    if (layers.isEmpty()) {
-      throw new InvalidInputException(
-          "model-randomisation: the model has no layer with parameters");
-    }
-    Map<Parameter, float[]> saved = new LinkedHashMap<>();
-    for (Pair<String, Block> layer : layers) {
-      for (Pair<String, Parameter> p : layer.getValue().getParameters()) {
-        NDArray a = p.getValue().getArray();
-        if (a.getDataType() != DataType.FLOAT32) {
-          throw new InvalidInputException(
-              "model-randomisation supports float32 parameters, got " + a.getDataType());
-        }
-        saved.put(p.getValue(), a.toFloatArray());
-      }
-    }
     Target pinned = ctx.pinnedTarget(ctx.resolveTarget());
     boolean abs = o.getBoolean("abs");
     int n = (int) ctx.inputs().getShape().get(0);
@@ -109,7 +80,7 @@ public final class ModelRandomisation extends AbstractMetric {
     Map<String, double[]> perLayer = new LinkedHashMap<>();
     try (NDManager m = ctx.scratch().newSubManager()) {
       double[][] original = values(ctx.reattribute(ctx.local(ctx.inputs(), m), pinned), abs);
-      model.manager().getEngine().setRandomSeed(o.getInt("seed"));
+      ctx.model().manager().getEngine().setRandomSeed(o.getInt("seed"));
       for (Pair<String, Block> layer : layers) {
         if (!o.getBoolean("cascading")) {
           restore(saved);
@@ -134,6 +105,46 @@ public final class ModelRandomisation extends AbstractMetric {
     Scores s = Scores.perSample(mean);
     perLayer.forEach(s::extra);
     return s;
+  }
+
+  /** The model's layers with parameters, the output layer first. */
+  private static List<Pair<String, Block>> layersTopDown(ExplainableModel model) {
+    if (!(model instanceof BlockModel)
+        || !(((BlockModel) model).block() instanceof SequentialBlock)) {
+      throw new InvalidInputException(
+          "model-randomisation re-initialises layer weights and needs a BlockModel over a SequentialBlock; the "
+              + "parameters of a "
+              + model.getClass().getSimpleName()
+              + " cannot be reached");
+    }
+    List<Pair<String, Block>> layers = new ArrayList<>();
+    for (Pair<String, Block> child : ((BlockModel) model).block().getChildren()) {
+      if (!child.getValue().getParameters().isEmpty()) {
+        layers.add(child);
+      }
+    }
+    java.util.Collections.reverse(layers);
+    if (layers.isEmpty()) {
+      throw new InvalidInputException(
+          "model-randomisation: the model has no layer with parameters");
+    }
+    return layers;
+  }
+
+  /** A copy of every parameter of the layers, to restore them from. */
+  private static Map<Parameter, float[]> save(List<Pair<String, Block>> layers) {
+    Map<Parameter, float[]> saved = new LinkedHashMap<>();
+    for (Pair<String, Block> layer : layers) {
+      for (Pair<String, Parameter> p : layer.getValue().getParameters()) {
+        NDArray a = p.getValue().getArray();
+        if (a.getDataType() != DataType.FLOAT32) {
+          throw new InvalidInputException(
+              "model-randomisation supports float32 parameters, got " + a.getDataType());
+        }
+        saved.put(p.getValue(), a.toFloatArray());
+      }
+    }
+    return saved;
   }
 
   private static double[][] values(SpatialMaps maps, boolean abs) {

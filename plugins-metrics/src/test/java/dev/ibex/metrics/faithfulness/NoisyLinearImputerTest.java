@@ -9,6 +9,13 @@ import org.junit.jupiter.api.Test;
 /** ROAD's imputation, checked by hand and on a case with a closed-form answer. */
 class NoisyLinearImputerTest {
 
+  /** A 4x4 one-channel image with one pixel removed, imputed without noise. */
+  static float[] imputeOne(float[] img, int pixel) {
+    boolean[] removed = new boolean[16];
+    removed[pixel] = true;
+    return NoisyLinearImputer.impute(img, 1, 4, 4, removed, 0, new Random(0));
+  }
+
   @Test
   void singleInteriorPixelIsTheWeightedMeanOfItsNeighbours() {
     // 4x4 zeros, the four direct neighbours of (1,1) are 1 and the diagonal (0,0) is 3:
@@ -19,9 +26,7 @@ class NoisyLinearImputerTest {
     img[6] = 1;
     img[9] = 1;
     img[0] = 3;
-    boolean[] removed = new boolean[16];
-    removed[5] = true;
-    float[] out = NoisyLinearImputer.impute(img, 1, 4, 4, removed, 0, new Random(0));
+    float[] out = imputeOne(img, 5);
     assertThat(out[5]).isCloseTo(11 / 12f, within(1e-6f));
     assertThat(out[0]).isEqualTo(3f);
   }
@@ -34,10 +39,7 @@ class NoisyLinearImputerTest {
     img[1] = 1;
     img[4] = 2;
     img[5] = 4;
-    boolean[] removed = new boolean[16];
-    removed[0] = true;
-    assertThat(NoisyLinearImputer.impute(img, 1, 4, 4, removed, 0, new Random(0))[0])
-        .isCloseTo(2f, within(1e-6f));
+    assertThat(imputeOne(img, 0)[0]).isCloseTo(2f, within(1e-6f));
   }
 
   @Test
