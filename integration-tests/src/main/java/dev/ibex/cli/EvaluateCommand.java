@@ -27,7 +27,6 @@ import picocli.CommandLine.Option;
     header =
         "evaluate - score attributions with a metric, given the model, inputs, masks or method it needs")
 final class EvaluateCommand extends Subcommand {
-
   @Option(
       names = "--metric",
       required = true,

@@ -28,7 +28,6 @@ import picocli.CommandLine.Option;
     header =
         "explain - attribute a model's output on a batch; write the attribution as .npy (and heatmaps)")
 final class ExplainCommand extends Subcommand {
-
   @Mixin ModelOptions model;
 
   @Option(

@@ -22,7 +22,6 @@ import picocli.CommandLine.Option;
     name = "list",
     header = "list - every discovered plugin with its kind, name, description and options")
 final class ListCommand extends Subcommand {
-
   @ArgGroup(exclusive = true)
   Format format = new Format();
 

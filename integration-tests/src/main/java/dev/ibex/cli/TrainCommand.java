@@ -36,7 +36,6 @@ import picocli.CommandLine.Option;
     header =
         "train - train the small CNN on Fashion-MNIST (scenes) with regularisers; checkpoints and a report")
 final class TrainCommand extends Subcommand {
-
   @Option(
       names = "--data",
       paramLabel = "fashion-scenes|fashion-mnist",
