@@ -27,7 +27,9 @@ class CliBadInputTest {
     plain = ModelFiles.plain(dir);
   }
 
-  /** {@code bench} of saliency on the plain model, then {@code more} (the batch, say). */
+  /**
+   * {@code bench} of saliency on the plain model, then {@code more} (a --shape for its batch, say).
+   */
   private CliRun bench(String... more) {
     return CliRun.of(
         CliArgs.join(
