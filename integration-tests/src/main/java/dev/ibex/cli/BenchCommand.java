@@ -30,7 +30,7 @@ import picocli.CommandLine.TypeConversionException;
     name = "bench",
     header =
         "bench - throughput of a method on a model: images/s, median ms per batch, passes per image")
-final class BenchCommand implements Subcommand {
+final class BenchCommand extends Subcommand {
   /** Warm-up until stable: at least this many runs, ... */
   static final int MIN_WARMUP = 3;
 
@@ -48,8 +48,6 @@ final class BenchCommand implements Subcommand {
   static final int MAX_WARMUP = 100;
 
   static final long MAX_WARMUP_NANOS = 10_000_000_000L;
-
-  @Mixin HelpOption help;
 
   @Mixin ModelOptions model;
 

@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
     name = "demo",
     header =
         "demo - the S-IB experiment: plain vs s-ib training, maps scored against object masks, a report")
-final class DemoCommand implements Subcommand {
+final class DemoCommand extends Subcommand {
   /**
    * Grad-CAM's layer in the small CNN: the ReLU after its last convolution (14x14 on 56x56 scenes).
    */
@@ -55,8 +55,6 @@ final class DemoCommand implements Subcommand {
 
   static final List<String> METRICS =
       List.of("pointing-game", "relevance-mass", "miou", "insertion", "deletion");
-
-  @Mixin HelpOption help;
 
   @Option(
       names = "--out",
@@ -96,13 +94,7 @@ final class DemoCommand implements Subcommand {
       description = "test images explained and scored (default: 200, quick: 32)")
   Integer evalSizeOption;
 
-  @Option(
-      names = "--seed",
-      paramLabel = "S",
-      defaultValue = "7",
-      converter = ValueConverters.AnyLong.class,
-      description = "default: ${DEFAULT-VALUE}")
-  long seed;
+  @Mixin SeedOption seed;
 
   @Option(
       names = "--sib-set",
@@ -250,7 +242,7 @@ final class DemoCommand implements Subcommand {
         3e-3f,
         OptimizerKind.ADAM,
         LearningRateSchedule.COSINE,
-        seed,
+        seed.value,
         16);
   }
 

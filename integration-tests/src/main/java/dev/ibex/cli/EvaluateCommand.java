@@ -19,7 +19,6 @@ import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code evaluate}: score attributions with a metric (model, masks and attributor as it needs). */
@@ -27,9 +26,7 @@ import picocli.CommandLine.Option;
     name = "evaluate",
     header =
         "evaluate - score attributions with a metric, given the model, inputs, masks or method it needs")
-final class EvaluateCommand implements Subcommand {
-  @Mixin HelpOption help;
-
+final class EvaluateCommand extends Subcommand {
   @Option(
       names = "--metric",
       required = true,

@@ -27,9 +27,7 @@ import picocli.CommandLine.Option;
     name = "explain",
     header =
         "explain - attribute a model's output on a batch; write the attribution as .npy (and heatmaps)")
-final class ExplainCommand implements Subcommand {
-  @Mixin HelpOption help;
-
+final class ExplainCommand extends Subcommand {
   @Mixin ModelOptions model;
 
   @Option(

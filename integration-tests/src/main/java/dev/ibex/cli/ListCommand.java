@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -22,9 +21,7 @@ import picocli.CommandLine.Option;
 @Command(
     name = "list",
     header = "list - every discovered plugin with its kind, name, description and options")
-final class ListCommand implements Subcommand {
-  @Mixin HelpOption help;
-
+final class ListCommand extends Subcommand {
   @ArgGroup(exclusive = true)
   Format format = new Format();
 

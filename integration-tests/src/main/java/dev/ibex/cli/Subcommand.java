@@ -1,15 +1,19 @@
 package dev.ibex.cli;
 
+import picocli.CommandLine.Mixin;
+
 /**
  * One sub-command of the {@code ibex} CLI: a picocli {@code @Command} whose options picocli has
- * filled in, run with what every command shares.
+ * filled in, run with what every command shares. Every command takes {@code --help}.
  */
-interface Subcommand {
+abstract class Subcommand {
+  @Mixin HelpOption help;
+
   /**
    * Runs the command.
    *
    * @param host plugins, device and output streams
    * @throws Exception any failure; {@link dev.ibex.api.IbexException}s become exit code 2
    */
-  void run(Host host) throws Exception;
+  public abstract void run(Host host) throws Exception;
 }

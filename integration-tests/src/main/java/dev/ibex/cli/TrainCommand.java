@@ -35,9 +35,7 @@ import picocli.CommandLine.Option;
     name = "train",
     header =
         "train - train the small CNN on Fashion-MNIST (scenes) with regularisers; checkpoints and a report")
-final class TrainCommand implements Subcommand {
-  @Mixin HelpOption help;
-
+final class TrainCommand extends Subcommand {
   @Option(
       names = "--data",
       paramLabel = "fashion-scenes|fashion-mnist",
@@ -99,13 +97,7 @@ final class TrainCommand implements Subcommand {
       description = "learning-rate schedule (default: ${DEFAULT-VALUE})")
   LearningRateSchedule schedule;
 
-  @Option(
-      names = "--seed",
-      paramLabel = "S",
-      defaultValue = "7",
-      converter = ValueConverters.AnyLong.class,
-      description = "default: ${DEFAULT-VALUE}")
-  long seed;
+  @Mixin SeedOption seed;
 
   @Option(
       names = "--train-size",
@@ -205,7 +197,7 @@ final class TrainCommand implements Subcommand {
         (float) learningRate,
         optimizer,
         schedule,
-        seed,
+        seed.value,
         width);
   }
 

@@ -33,11 +33,10 @@ class AttributorLeakTest {
   @ValueSource(strings = {"saliency", "input-x-gradient"})
   void aCallLeavesOnlyItsValues(String method) throws IOException {
     Plugins plugins = Plugins.discover(getClass().getClassLoader(), null);
-    try (TorchScriptModel model =
-            TorchScriptModel.load(
-                Fixtures.copy("/parity/plain/model.pt", dir), Device.cpu(), List.of());
+    ModelFiles plain = ModelFiles.plain(dir);
+    try (TorchScriptModel model = TorchScriptModel.load(plain.model(), Device.cpu(), List.of());
         NDManager m = model.manager().newSubManager()) {
-      NDArray x = Npy.read(Fixtures.copy("/parity/plain/x.npy", dir), m);
+      NDArray x = Npy.read(plain.input(), m);
       int before = arrays(m);
       for (int i = 0; i < 3; i++) {
         Attribution a = plugins.attributor(method).attribute(model, x, Target.ofClass(3));

@@ -17,42 +17,15 @@ class BenchWarmupTest {
 
   @Test
   void defaultWarmUpRunsUntilStableAndIsReported() throws IOException {
-    Path model = Fixtures.copy("/parity/plain/model.pt", dir);
-    Path x = Fixtures.copy("/parity/plain/x.npy", dir);
-    CliRun auto =
-        CliRun.of(
-            "bench",
-            "--model",
-            model.toString(),
-            "--input",
-            x.toString(),
-            "--method",
-            "saliency",
-            "--batch",
-            "2",
-            "--repeat",
-            "1");
-    assertThat(auto.code()).as(auto.err()).isZero();
+    ModelFiles plain = ModelFiles.plain(dir);
+    String[] twoImagesOnce = {"--batch", "2", "--repeat", "1"};
+    CliRun auto = CliRun.of(plain.bench("saliency", twoImagesOnce)).succeeded();
     // at least 3 runs, and the first run never counts towards the 3 steady ones
     assertThat(warmups(auto.out())).isBetween(4, 100);
     assertThat(auto.err()).contains("warm-up until stable");
 
-    CliRun fixed =
-        CliRun.of(
-            "bench",
-            "--model",
-            model.toString(),
-            "--input",
-            x.toString(),
-            "--method",
-            "saliency",
-            "--batch",
-            "2",
-            "--repeat",
-            "1",
-            "--warmup",
-            "2");
-    assertThat(fixed.code()).as(fixed.err()).isZero();
+    String[] twoWarmUps = CliArgs.join(twoImagesOnce, "--warmup", "2");
+    CliRun fixed = CliRun.of(plain.bench("saliency", twoWarmUps)).succeeded();
     assertThat(warmups(fixed.out())).isEqualTo(2);
   }
 

@@ -3,17 +3,13 @@ package dev.ibex.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.ibex.api.io.Npy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,30 +20,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CliBadInputTest {
   @TempDir Path dir;
-  Path model;
-  Path x;
+  ModelFiles plain;
 
   @BeforeEach
   void fixtures() throws IOException {
-    model = Fixtures.copy("/parity/plain/model.pt", dir);
-    x = Fixtures.copy("/parity/plain/x.npy", dir);
+    plain = ModelFiles.plain(dir);
   }
 
-  private String[] explainArgs(String out, String... extra) {
-    List<String> a =
-        new ArrayList<>(
-            List.of(
-                "explain",
-                "--model",
-                model.toString(),
-                "--input",
-                x.toString(),
-                "--method",
-                "saliency",
-                "--out",
-                out));
-    a.addAll(List.of(extra));
-    return a.toArray(String[]::new);
+  /**
+   * {@code bench} of saliency on the plain model, then {@code more} (a --shape for its batch, say).
+   */
+  private CliRun bench(String... more) {
+    return CliRun.of(
+        CliArgs.join(
+            new String[] {"bench", "--model", plain.model().toString(), "--method", "saliency"},
+            more));
+  }
+
+  /** {@code evaluate --metric sparseness} of {@code maps}, the result written to {@code json}. */
+  private static CliRun sparseness(Path maps, Path json) {
+    return CliRun.of(CliArgs.evaluate("sparseness", maps, "--json", json.toString()));
   }
 
   /** Exit 2, and the first line of stderr is the one reason, without a trace. */
@@ -68,14 +60,14 @@ class CliBadInputTest {
   void negativeTargetIsRefusedNotExplainedAsPredicted() throws IOException {
     Path out = dir.resolve("a.npy");
     assertOneLine(
-        CliRun.of(explainArgs(out.toString(), "--target", "-1")), "target class -1 is negative");
+        CliRun.of(plain.explain("saliency", out, "--target", "-1")), "target class -1 is negative");
     assertThat(out).doesNotExist();
   }
 
   @Test
   void outNamingADirectoryIsRefusedAndLeavesNoTemporary() throws IOException {
     Path out = Files.createDirectory(dir.resolve("out-dir"));
-    assertOneLine(CliRun.of(explainArgs(out.toString())), "--out " + out + " is a directory");
+    assertOneLine(CliRun.of(plain.explain("saliency", out)), "--out " + out + " is a directory");
     assertThat(entries(out)).isEmpty();
     assertThat(entries(dir)).containsExactlyInAnyOrder("model.pt", "x.npy", "out-dir");
   }
@@ -83,41 +75,17 @@ class CliBadInputTest {
   @Test
   void evaluateJsonNamingADirectoryIsRefused() throws IOException {
     Path json = Files.createDirectory(dir.resolve("r.json"));
-    Path a = dir.resolve("a.npy");
-    try (NDManager m = NDManager.newBaseManager()) {
-      Npy.write(m.ones(new Shape(4, 32, 32)), a);
-    }
-    assertOneLine(
-        CliRun.of(
-            "evaluate",
-            "--metric",
-            "sparseness",
-            "--attributions",
-            a.toString(),
-            "--json",
-            json.toString()),
-        "--json " + json + " is a directory");
+    Path a = Fixtures.npy(dir.resolve("a.npy"), m -> m.ones(new Shape(4, 32, 32)));
+    assertOneLine(sparseness(a, json), "--json " + json + " is a directory");
     assertThat(entries(json)).isEmpty();
   }
 
   @Test
   void evaluateWritesItsJsonAtomically() throws IOException {
     Path json = dir.resolve("r.json");
-    Path a = dir.resolve("a.npy");
-    try (NDManager m = NDManager.newBaseManager()) {
-      Npy.write(m.randomUniform(0, 1, new Shape(4, 32, 32)), a);
-    }
+    Path a = Fixtures.npy(dir.resolve("a.npy"), m -> m.randomUniform(0, 1, new Shape(4, 32, 32)));
     Files.writeString(json, "an older, longer result that must be replaced whole");
-    CliRun run =
-        CliRun.of(
-            "evaluate",
-            "--metric",
-            "sparseness",
-            "--attributions",
-            a.toString(),
-            "--json",
-            json.toString());
-    assertThat(run.code()).as(run.err()).isZero();
+    sparseness(a, json).succeeded();
     assertThat(Files.readString(json)).startsWith("{").contains("\"metric\": \"sparseness\"");
     assertThat(entries(dir)).containsExactlyInAnyOrder("model.pt", "x.npy", "a.npy", "r.json");
   }
@@ -140,61 +108,38 @@ class CliBadInputTest {
   @Test
   void badNumbersNameTheOptionAndValue() {
     assertOneLine(
-        CliRun.of(
-            "bench",
-            "--model",
-            model.toString(),
-            "--method",
-            "saliency",
-            "--shape",
-            "3x32x32",
-            "--warmup",
-            "abc"),
-        "--warmup must be an integer, got 'abc'");
+        bench("--shape", "3x32x32", "--warmup", "abc"), "--warmup must be an integer, got 'abc'");
     assertOneLine(
-        CliRun.of(
-            "bench",
-            "--model",
-            model.toString(),
-            "--method",
-            "saliency",
-            "--shape",
-            "3x32x32",
-            "--warmup",
-            "-1"),
+        bench("--shape", "3x32x32", "--warmup", "-1"),
         "--warmup must be an integer of at least 0, got -1");
     assertOneLine(
-        CliRun.of(
-            "bench", "--model", model.toString(), "--method", "saliency", "--shape", "3x-1x32"),
-        "--shape dimensions must be positive, got '3x-1x32'");
+        bench("--shape", "3x-1x32"), "--shape dimensions must be positive, got '3x-1x32'");
   }
 
   @Test
   void aSettingGivenTwiceIsRefused() {
+    Path out = dir.resolve("a.npy");
     assertOneLine(
-        CliRun.of(
-            explainArgs(
-                dir.resolve("a.npy").toString(), "--set", "abs=true", "--set", "abs=false")),
+        CliRun.of(plain.explain("saliency", out, "--set", "abs=true", "--set", "abs=false")),
         "--set: option abs given twice ('true' and 'false')");
-    assertThat(dir.resolve("a.npy")).doesNotExist();
+    assertThat(out).doesNotExist();
   }
 
   @Test
   void eachCommandRefusesOptionsItDoesNotUse() {
+    Path out = dir.resolve("a.npy");
     assertOneLine(
-        CliRun.of(explainArgs(dir.resolve("a.npy").toString(), "--metric", "sparseness")),
+        CliRun.of(plain.explain("saliency", out, "--metric", "sparseness")),
         "explain does not take --metric");
     assertOneLine(
-        CliRun.of(explainArgs(dir.resolve("a.npy").toString(), "--warmup", "3")),
+        CliRun.of(plain.explain("saliency", out, "--warmup", "3")),
         "explain does not take --warmup");
     assertOneLine(
         CliRun.of("evaluate", "--metric", "sparseness", "--out", "x.npy"),
         "evaluate does not take --out");
-    assertOneLine(
-        CliRun.of("bench", "--model", model.toString(), "--method", "saliency", "--json", "r.json"),
-        "bench does not take --json");
+    assertOneLine(bench("--json", "r.json"), "bench does not take --json");
     assertOneLine(CliRun.of("list", "--out", "x"), "list does not take --out");
-    assertThat(dir.resolve("a.npy")).doesNotExist();
+    assertThat(out).doesNotExist();
   }
 
   @Test
@@ -202,80 +147,28 @@ class CliBadInputTest {
     Path out = dir.resolve("a.npy");
     Path absent = dir.resolve("absent.npy");
     assertOneLine(
-        CliRun.of(
-            "explain",
-            "--model",
-            model.toString(),
-            "--input",
-            absent.toString(),
-            "--method",
-            "saliency",
-            "--out",
-            out.toString()),
+        CliRun.of(plain.withInput(absent).explain("saliency", out)),
         "input file not found: " + absent);
     Path corrupt =
         Files.write(
             dir.resolve("corrupt.npy"), "\u0093NUMPY junk".getBytes(StandardCharsets.ISO_8859_1));
-    assertOneLine(
-        CliRun.of(
-            "explain",
-            "--model",
-            model.toString(),
-            "--input",
-            corrupt.toString(),
-            "--method",
-            "saliency",
-            "--out",
-            out.toString()),
-        corrupt.toString());
+    assertOneLine(CliRun.of(plain.withInput(corrupt).explain("saliency", out)), corrupt.toString());
     assertOneLine(
         CliRun.of("evaluate", "--metric", "sparseness", "--attributions", dir.toString()),
         "--attributions file not found: " + dir);
     assertOneLine(
-        CliRun.of(
-            "evaluate",
-            "--metric",
-            "pointing-game",
-            "--attributions",
-            x.toString(),
-            "--masks",
-            absent.toString()),
+        CliRun.of(CliArgs.evaluate("pointing-game", plain.input(), "--masks", absent.toString())),
         "--masks file not found: " + absent);
     assertThat(out).doesNotExist();
   }
 
   @Test
   void aChannelMismatchGivesTheShapes() throws IOException {
-    Path x1 = dir.resolve("x1.npy");
-    try (NDManager m = NDManager.newBaseManager()) {
-      Npy.write(m.zeros(new Shape(2, 1, 32, 32)), x1);
-    }
+    Path x1 = Fixtures.npy(dir.resolve("x1.npy"), m -> m.zeros(new Shape(2, 1, 32, 32)));
     Path out = dir.resolve("a.npy");
-    assertOneLine(
-        CliRun.of(
-            "explain",
-            "--model",
-            model.toString(),
-            "--input",
-            x1.toString(),
-            "--method",
-            "saliency",
-            "--out",
-            out.toString()),
-        "the model rejected an input of shape (2, 1, 32, 32): ");
-    assertThat(
-            CliRun.of(
-                    "explain",
-                    "--model",
-                    model.toString(),
-                    "--input",
-                    x1.toString(),
-                    "--method",
-                    "saliency",
-                    "--out",
-                    out.toString())
-                .err())
-        .contains("to have 3 channels, but got 1 channels");
+    String[] explain = plain.withInput(x1).explain("saliency", out);
+    assertOneLine(CliRun.of(explain), "the model rejected an input of shape (2, 1, 32, 32): ");
+    assertThat(CliRun.of(explain).err()).contains("to have 3 channels, but got 1 channels");
     assertThat(out).doesNotExist();
   }
 
@@ -303,41 +196,15 @@ class CliBadInputTest {
             "  public dev.ibex.api.Attribution attribute(dev.ibex.api.model.ExplainableModel m, ai.djl.ndarray.NDArray x,",
             "      dev.ibex.api.Target t, dev.ibex.api.options.Options o) { return null; }",
             "}"));
-    Path classes = Files.createDirectories(dir.resolve("classes"));
-    assertThat(
-            ToolProvider.getSystemJavaCompiler()
-                .run(
-                    null,
-                    null,
-                    null,
-                    "-d",
-                    classes.toString(),
-                    "-classpath",
-                    ThirdPartyPluginIT.apiOnlyClassPath(),
-                    "--release",
-                    "17",
-                    src.resolve("Nothing.java").toString()))
-        .isZero();
+    Path classes = PluginJars.compile(dir.resolve("classes"), List.of(src.resolve("Nothing.java")));
     Path plugins = Files.createDirectories(dir.resolve("plugins"));
-    ThirdPartyPluginIT.jar(
+    PluginJars.jar(
         plugins.resolve("nothing.jar"),
         classes,
         "com/example/ibex/Nothing.class",
         "com.example.ibex.Nothing");
     Path out = dir.resolve("a.npy");
-    CliRun run =
-        CliRun.of(
-            "--plugins",
-            plugins.toString(),
-            "explain",
-            "--model",
-            model.toString(),
-            "--input",
-            x.toString(),
-            "--method",
-            "nothing",
-            "--out",
-            out.toString());
+    CliRun run = CliRun.of(CliArgs.withPlugins(plugins, plain.explain("nothing", out)));
     assertThat(run.code()).as(run.err()).isEqualTo(1);
     assertThat(run.err().lines().toList())
         .singleElement()
@@ -353,7 +220,7 @@ class CliBadInputTest {
     Path blocker = Files.writeString(dir.resolve("blocker"), "a file where a directory should be");
     Path out = blocker.resolve("a.npy");
     assertOneLine(
-        CliRun.of(explainArgs(out.toString())),
+        CliRun.of(plain.explain("saliency", out)),
         "cannot write " + out + ": cannot create its directory");
     assertThat(entries(dir)).containsExactlyInAnyOrder("model.pt", "x.npy", "blocker");
   }

@@ -19,14 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The CLI in process: listing, explaining, and one clear line for every kind of bad input. */
 class CliTest {
   @TempDir Path dir;
-  Path model;
-  Path x;
+  ModelFiles plain;
   Path y;
 
   @BeforeEach
   void fixtures() throws IOException {
-    model = Fixtures.copy("/parity/plain/model.pt", dir);
-    x = Fixtures.copy("/parity/plain/x.npy", dir);
+    plain = ModelFiles.plain(dir);
     y = Fixtures.copy("/parity/plain/y.npy", dir);
   }
 
@@ -70,20 +68,8 @@ class CliTest {
     Path png = dir.resolve("png");
     CliRun run =
         CliRun.of(
-            "explain",
-            "--model",
-            model.toString(),
-            "--input",
-            x.toString(),
-            "--method",
-            "saliency",
-            "--targets",
-            y.toString(),
-            "--out",
-            out.toString(),
-            "--png",
-            png.toString());
-    assertThat(run.code()).as(run.err()).isZero();
+                plain.explain("saliency", out, "--targets", y.toString(), "--png", png.toString()))
+            .succeeded();
     assertThat(run.out())
         .contains("saliency (4, 3, 32, 32) PIXEL")
         .contains("passes/image=1/1 (batch 4/4)");
@@ -98,20 +84,26 @@ class CliTest {
     assertThat(Files.readString(png.resolve("index.html"))).contains("saliency-3.png");
   }
 
-  private CliRun explain(Path input, String... extra) {
-    String[] base = {
-      "explain",
-      "--model",
-      model.toString(),
-      "--input",
-      input.toString(),
-      "--out",
-      dir.resolve("bad.npy").toString()
-    };
-    String[] args = new String[base.length + extra.length];
-    System.arraycopy(base, 0, args, 0, base.length);
-    System.arraycopy(extra, 0, args, base.length, extra.length);
-    return CliRun.of(args);
+  /** Where a refused run must leave no result. */
+  private Path badOut() {
+    return dir.resolve("bad.npy");
+  }
+
+  /** {@code explain} of the plain model on its batch with {@code method}, to {@link #badOut}. */
+  private CliRun explain(String method, String... extra) {
+    return explain(plain.input(), method, extra);
+  }
+
+  /**
+   * {@code explain} of the plain model on {@code input} with {@code method}, to {@link #badOut}.
+   */
+  private CliRun explain(Path input, String method, String... extra) {
+    return CliRun.of(plain.withInput(input).explain(method, badOut(), extra));
+  }
+
+  /** A command that writes a directory, given {@link #badOut} as its {@code --out}. */
+  private CliRun runToBadOut(String... args) {
+    return CliRun.of(CliArgs.join(args, "--out", badOut().toString()));
   }
 
   private void assertUserError(CliRun run, String message) {
@@ -122,18 +114,14 @@ class CliTest {
         .startsWith("ibex: ")
         .contains(message);
     assertThat(run.err()).doesNotContain("\tat ").doesNotContain("Exception");
-    assertThat(dir.resolve("bad.npy")).doesNotExist();
+    assertThat(badOut()).doesNotExist();
   }
 
   @Test
   void wrongRankIsAOneLineError() throws IOException {
-    Path x3 = dir.resolve("x3.npy");
-    try (NDManager m = NDManager.newBaseManager()) {
-      Npy.write(m.zeros(new Shape(3, 32, 32)), x3);
-    }
+    Path x3 = Fixtures.npy(dir.resolve("x3.npy"), m -> m.zeros(new Shape(3, 32, 32)));
     assertUserError(
-        explain(x3, "--method", "saliency"),
-        "input must have rank 4 (N, C, H, W), got rank 3 (3, 32, 32)");
+        explain(x3, "saliency"), "input must have rank 4 (N, C, H, W), got rank 3 (3, 32, 32)");
   }
 
   @Test
@@ -144,49 +132,34 @@ class CliTest {
       a.set(new ai.djl.ndarray.index.NDIndex("0, 1, 2, 3"), Float.NaN);
       Npy.write(a, xn);
     }
-    assertUserError(explain(xn, "--method", "saliency"), "input contains 1 NaN value(s)");
+    assertUserError(explain(xn, "saliency"), "input contains 1 NaN value(s)");
   }
 
   @Test
   void targetOutOfRangeIsAOneLineError() {
     assertUserError(
-        explain(x, "--method", "saliency", "--target", "10"),
+        explain("saliency", "--target", "10"),
         "target class 10 of sample 0 is out of range [0, 9]");
   }
 
   @Test
   void unknownMethodListsTheAvailableOnes() {
-    assertUserError(explain(x, "--method", "nope"), "unknown attributor 'nope'; available: ");
+    assertUserError(explain("nope"), "unknown attributor 'nope'; available: ");
   }
 
   @Test
   void unknownOrBadOptionsAreNamed() {
+    assertUserError(explain("saliency", "--set", "steps=3"), "unknown option 'steps'");
     assertUserError(
-        explain(x, "--method", "saliency", "--set", "steps=3"), "unknown option 'steps'");
-    assertUserError(
-        explain(x, "--method", "saliency", "--set", "abs=maybe"),
-        "option 'abs' must be true or false");
-    assertUserError(
-        explain(x, "--method", "saliency", "--layer", "conv3"),
-        "method 'saliency' takes no --layer");
+        explain("saliency", "--set", "abs=maybe"), "option 'abs' must be true or false");
+    assertUserError(explain("saliency", "--layer", "conv3"), "method 'saliency' takes no --layer");
   }
 
   @Test
   void missingFilesAndBadUsage() {
-    assertUserError(
-        explain(dir.resolve("absent.npy"), "--method", "saliency"), "input file not found");
-    assertUserError(
-        CliRun.of(
-            "explain",
-            "--model",
-            dir.resolve("no.pt").toString(),
-            "--input",
-            x.toString(),
-            "--method",
-            "saliency",
-            "--out",
-            dir.resolve("bad.npy").toString()),
-        "model file not found");
+    assertUserError(explain(dir.resolve("absent.npy"), "saliency"), "input file not found");
+    ModelFiles noModel = new ModelFiles(dir.resolve("no.pt"), plain.input());
+    assertUserError(CliRun.of(noModel.explain("saliency", badOut())), "model file not found");
     assertUserError(CliRun.of("frobnicate"), "unknown command 'frobnicate'");
     assertUserError(CliRun.of("explain", "--method"), "--method needs a value");
   }
@@ -194,9 +167,9 @@ class CliTest {
   @Test
   void unknownLayerNamesTheMissingMethodOnly() {
     assertUserError(
-        explain(x, "--method", "grad-cam", "--layer", "conv9"),
+        explain("grad-cam", "--layer", "conv9"),
         "unknown layer 'conv9': the model exports no method 'to_conv9'");
-    CliRun run = explain(x, "--method", "grad-cam", "--layer", "conv9");
+    CliRun run = explain("grad-cam", "--layer", "conv9");
     assertThat(run.err()).doesNotContain("known layers");
   }
 
@@ -204,36 +177,20 @@ class CliTest {
   void anUnusableHeatmapPathIsAUserErrorAndLeavesNoResult() throws IOException {
     Path blocker = dir.resolve("blocker");
     Files.writeString(blocker, "a file where the heatmap directory should go");
-    CliRun run = explain(x, "--method", "saliency", "--png", blocker.resolve("sub").toString());
+    CliRun run = explain("saliency", "--png", blocker.resolve("sub").toString());
     assertUserError(run, "cannot use ");
   }
 
   @Test
   void trainingAndDemoArgumentsAreChecked() {
+    assertUserError(runToBadOut("train", "--lr", "abc"), "--lr must be a number, got 'abc'");
+    assertUserError(runToBadOut("train", "--lr", "-1"), "--lr must be a finite number above 0.0");
     assertUserError(
-        CliRun.of("train", "--lr", "abc", "--out", dir.resolve("bad.npy").toString()),
-        "--lr must be a number, got 'abc'");
+        runToBadOut("train", "--optimizer", "rmsprop"), "--optimizer must be one of [adam, sgd]");
     assertUserError(
-        CliRun.of("train", "--lr", "-1", "--out", dir.resolve("bad.npy").toString()),
-        "--lr must be a finite number above 0.0");
-    assertUserError(
-        CliRun.of("train", "--optimizer", "rmsprop", "--out", dir.resolve("bad.npy").toString()),
-        "--optimizer must be one of [adam, sgd]");
-    assertUserError(
-        CliRun.of(
-            "train",
-            "--regularizer",
-            "s-ib",
-            "--set",
-            "s-ib.form=bogus",
-            "--out",
-            dir.resolve("bad.npy").toString()),
+        runToBadOut("train", "--regularizer", "s-ib", "--set", "s-ib.form=bogus"),
         "option 'form' must be one of");
-    assertUserError(
-        CliRun.of("demo", "--seed", "x", "--out", dir.resolve("bad.npy").toString()),
-        "--seed must be an integer, got 'x'");
-    assertUserError(
-        CliRun.of("demo", "--sib-set", "bg-weight=-3", "--out", dir.resolve("bad.npy").toString()),
-        "'bg-weight'");
+    assertUserError(runToBadOut("demo", "--seed", "x"), "--seed must be an integer, got 'x'");
+    assertUserError(runToBadOut("demo", "--sib-set", "bg-weight=-3"), "'bg-weight'");
   }
 }

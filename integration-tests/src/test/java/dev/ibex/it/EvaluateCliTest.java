@@ -35,16 +35,9 @@ class EvaluateCliTest {
     Path json = dir.resolve("r.json");
     CliRun run =
         CliRun.of(
-            "evaluate",
-            "--metric",
-            "pointing-game",
-            "--attributions",
-            maps.toString(),
-            "--masks",
-            masks.toString(),
-            "--json",
-            json.toString());
-    assertThat(run.code()).as(run.err()).isZero();
+                CliArgs.evaluate(
+                    "pointing-game", maps, "--masks", masks.toString(), "--json", json.toString()))
+            .succeeded();
     assertThat(run.out())
         .startsWith("pointing-game = 0.500000 (higher is better; 2 scored, 1 skipped)");
     assertThat(Files.readString(json)).contains("\"skipped\": 1");
@@ -52,24 +45,10 @@ class EvaluateCliTest {
 
   @Test
   void fpsRerunsTheNamedAttributor() throws IOException {
-    Path model = Fixtures.copy("/parity/plain/model.pt", dir);
-    Path x = Fixtures.copy("/parity/plain/x.npy", dir);
-    CliRun run =
-        CliRun.of(
-            "evaluate",
-            "--metric",
-            "fps",
-            "--model",
-            model.toString(),
-            "--input",
-            x.toString(),
-            "--method",
-            "saliency",
-            "--method-set",
-            "abs=false",
-            "--set",
-            "repeats=1");
-    assertThat(run.code()).as(run.err()).isZero();
+    String[] fps = {
+      "--metric", "fps", "--method", "saliency", "--method-set", "abs=false", "--set", "repeats=1"
+    };
+    CliRun run = CliRun.of(ModelFiles.plain(dir).command("evaluate", fps)).succeeded();
     assertThat(run.out())
         .startsWith("fps = ")
         .contains("higher is better")

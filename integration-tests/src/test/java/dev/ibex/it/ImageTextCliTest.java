@@ -42,29 +42,29 @@ class ImageTextCliTest {
     }
   }
 
+  /**
+   * nib on one tower of the toy CLIP, explaining the cosine similarity to the other tower's
+   * embeddings.
+   *
+   * @param tower the options that pick the tower: entry, layer and the like
+   * @param input the tower's input file
+   * @param towards the other tower's embeddings file
+   * @param out the attribution file
+   * @param png the directory of the page
+   */
+  private CliRun nib(String[] tower, String input, String towards, Path out, String png) {
+    ModelFiles files = new ModelFiles(clip, dir.resolve(input));
+    String[] page = {
+      "--cosine-to", dir.resolve(towards).toString(), "--png", dir.resolve(png).toString()
+    };
+    return CliRun.of(files.explain("nib", out, CliArgs.join(tower, page))).succeeded();
+  }
+
   @Test
   void imageSide() throws IOException {
     Path out = dir.resolve("image.npy");
-    CliRun run =
-        CliRun.of(
-            "explain",
-            "--model",
-            clip.toString(),
-            "--entry",
-            "encode_image",
-            "--layer",
-            "image_2",
-            "--input",
-            dir.resolve("pixels.npy").toString(),
-            "--cosine-to",
-            dir.resolve("text_embeddings.npy").toString(),
-            "--method",
-            "nib",
-            "--out",
-            out.toString(),
-            "--png",
-            dir.resolve("png").toString());
-    assertThat(run.code()).as(run.err()).isZero();
+    String[] imageTower = {"--entry", "encode_image", "--layer", "image_2"};
+    nib(imageTower, "pixels.npy", "text_embeddings.npy", out, "png");
     assertMatches(out, "nib.image.npy");
     assertThat(dir.resolve("png/nib-2.png")).exists();
   }
@@ -72,29 +72,10 @@ class ImageTextCliTest {
   @Test
   void textSide() throws IOException {
     Path out = dir.resolve("text.npy");
-    CliRun run =
-        CliRun.of(
-            "explain",
-            "--model",
-            clip.toString(),
-            "--entry",
-            "encode_text",
-            "--tail-takes-input",
-            "--layer",
-            "text_2",
-            "--input",
-            dir.resolve("ids.npy").toString(),
-            "--cosine-to",
-            dir.resolve("image_embeddings.npy").toString(),
-            "--method",
-            "nib",
-            "--set",
-            "modality=text",
-            "--out",
-            out.toString(),
-            "--png",
-            dir.resolve("tokens").toString());
-    assertThat(run.code()).as(run.err()).isZero();
+    String[] textTower = {
+      "--entry", "encode_text", "--tail-takes-input", "--layer", "text_2", "--set", "modality=text"
+    };
+    nib(textTower, "ids.npy", "image_embeddings.npy", out, "tokens");
     assertMatches(out, "nib.text.npy");
     assertThat(Files.readString(dir.resolve("tokens/index.html"))).contains("sample 2:");
   }
