@@ -5,23 +5,15 @@ import ai.djl.engine.Engine;
 import dev.ibex.api.plugins.Plugins;
 import java.io.PrintStream;
 
-/** What every command shares: the discovered plugins, the device and the output streams. */
-final class Host {
-  private final Plugins plugins;
-  private final String deviceName;
-  private final PrintStream out;
-  private final PrintStream err;
-
-  Host(Plugins plugins, String deviceName, PrintStream out, PrintStream err) {
-    this.plugins = plugins;
-    this.deviceName = deviceName;
-    this.out = out;
-    this.err = err;
-  }
-
-  Plugins plugins() {
-    return plugins;
-  }
+/**
+ * What every command shares: the discovered plugins, the device and the output streams.
+ *
+ * @param plugins the discovered plugins
+ * @param deviceName the {@code --device} text, or null for DJL's default
+ * @param out standard output
+ * @param err standard error
+ */
+record Host(Plugins plugins, String deviceName, PrintStream out, PrintStream err) {
 
   /** The device from {@code --device}, else DJL's default for PyTorch (a GPU when visible). */
   Device device() {
@@ -53,13 +45,5 @@ final class Host {
               + here);
     }
     return Device.gpu(id);
-  }
-
-  PrintStream out() {
-    return out;
-  }
-
-  PrintStream err() {
-    return err;
   }
 }
