@@ -23,29 +23,21 @@ import ai.djl.nn.pooling.Pool;
  *
  * <p>The soft quantile of a sample sorts its values and takes the softmax-weighted sum with weights
  * softmax(−|i − q·(n−1)| / T) over the sorted index i: a smooth order statistic.
+ *
+ * @param lowQuantile the soft quantile that maps to 0 in the robust normalisation
+ * @param highQuantile the soft quantile that maps to 1
+ * @param thresholdQuantile the soft quantile used as threshold for saliency and density
+ * @param sharpness the slope k of the soft thresholds
+ * @param densityKernel the odd side of the density's averaging window
+ * @param temperature the temperature T of the soft quantile
  */
-final class SoftMask {
-  private final double lowQuantile;
-  private final double highQuantile;
-  private final double thresholdQuantile;
-  private final double sharpness;
-  private final int densityKernel;
-  private final double temperature;
-
-  SoftMask(
-      double lowQuantile,
-      double highQuantile,
-      double thresholdQuantile,
-      double sharpness,
-      int densityKernel,
-      double temperature) {
-    this.lowQuantile = lowQuantile;
-    this.highQuantile = highQuantile;
-    this.thresholdQuantile = thresholdQuantile;
-    this.sharpness = sharpness;
-    this.densityKernel = densityKernel;
-    this.temperature = temperature;
-  }
+record SoftMask(
+    double lowQuantile,
+    double highQuantile,
+    double thresholdQuantile,
+    double sharpness,
+    int densityKernel,
+    double temperature) {
 
   /**
    * The mask of a VJP map.
