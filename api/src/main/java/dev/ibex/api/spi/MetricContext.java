@@ -16,17 +16,14 @@ import dev.ibex.api.plugins.PluginCalls;
  * One call of a metric: its input and options, a scratch manager closed when the call ends, and
  * accessors that fail with a message naming the metric and the missing part.
  */
-public final class MetricContext {
+public final class MetricContext extends CallContext {
   private final String metric;
   private final MetricInput input;
-  private final Options options;
-  private final NDManager scratch;
 
   MetricContext(String metric, MetricInput input, Options options, NDManager scratch) {
+    super(options, scratch);
     this.metric = metric;
     this.input = input;
-    this.options = options;
-    this.scratch = scratch;
   }
 
   /**
@@ -34,20 +31,6 @@ public final class MetricContext {
    */
   public String metric() {
     return metric;
-  }
-
-  /**
-   * @return the options
-   */
-  public Options options() {
-    return options;
-  }
-
-  /**
-   * @return a manager for intermediates, closed when the call ends
-   */
-  public NDManager scratch() {
-    return scratch;
   }
 
   /**
@@ -119,7 +102,7 @@ public final class MetricContext {
    * @return the resolved target
    */
   public ResolvedTarget resolveTarget() {
-    try (NDManager m = scratch.newSubManager()) {
+    try (NDManager m = scratch().newSubManager()) {
       return target().resolve(model().forward(local(inputs(), m)));
     }
   }
@@ -162,8 +145,8 @@ public final class MetricContext {
 
   private String reduction() {
     String name = StandardOptions.CHANNEL_REDUCTION.name();
-    boolean has = options.schema().specs().stream().anyMatch(s -> s.name().equals(name));
-    return has ? options.getString(name) : "sum";
+    boolean has = options().schema().specs().stream().anyMatch(s -> s.name().equals(name));
+    return has ? options().getString(name) : "sum";
   }
 
   /**
