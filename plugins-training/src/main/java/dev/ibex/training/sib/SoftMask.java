@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
+import dev.ibex.api.options.Options;
 
 /**
  * S-IB's differentiable mask head M = g(R): from the VJP map R (N, C, H, W) to a soft foreground
@@ -38,6 +39,20 @@ record SoftMask(
     double sharpness,
     int densityKernel,
     double temperature) {
+
+  /**
+   * @param options the options of {@link SpatialIb}
+   * @return the mask head they describe
+   */
+  static SoftMask of(Options options) {
+    return new SoftMask(
+        options.getDouble("low-quantile"),
+        options.getDouble("high-quantile"),
+        options.getDouble("threshold-quantile"),
+        options.getDouble("sharpness"),
+        options.getInt("density-kernel"),
+        options.getDouble("temperature"));
+  }
 
   /**
    * The mask of a VJP map.
