@@ -18,7 +18,11 @@ import java.util.stream.IntStream;
  * is where ranges are checked and where "predicted" is decided, once.
  */
 public abstract class Target {
-  private Target() {}
+  private final String description;
+
+  private Target(String description) {
+    this.description = Objects.requireNonNull(description);
+  }
 
   /**
    * The same class for every sample.
@@ -117,7 +121,9 @@ public abstract class Target {
   /**
    * @return a short human description, stored in attribution metadata
    */
-  public abstract String describe();
+  public String describe() {
+    return description;
+  }
 
   @Override
   public String toString() {
@@ -130,17 +136,11 @@ public abstract class Target {
   private static final class Classes extends Target {
     private final int[] perSample;
     private final int fixed;
-    private final String description;
 
     Classes(int[] perSample, int fixed, String description) {
+      super(description);
       this.perSample = perSample;
       this.fixed = fixed;
-      this.description = description;
-    }
-
-    @Override
-    public String describe() {
-      return description;
     }
 
     @Override
@@ -210,17 +210,11 @@ public abstract class Target {
   }
 
   private static final class Score extends Target {
-    private final String description;
     private final ScoreFunction function;
 
     Score(String description, ScoreFunction function) {
-      this.description = Objects.requireNonNull(description);
+      super(description);
       this.function = Objects.requireNonNull(function);
-    }
-
-    @Override
-    public String describe() {
-      return description;
     }
 
     @Override

@@ -10,7 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import java.util.Random;
+import dev.ibex.api.spi.SeededNoise;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,8 +42,8 @@ class EngineSanityTest {
 
   private static void check(Shape input, Shape kernel) {
     try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
-      NDArray x = normal(m, 102, input);
-      NDArray w = normal(m, 5, kernel);
+      NDArray x = SeededNoise.standardNormal(m, 102, input);
+      NDArray w = SeededNoise.standardNormal(m, 5, kernel);
       double[] g32 = inputGradient(m, x, w, DataType.FLOAT32);
       double[] g64 = inputGradient(m, x, w, DataType.FLOAT64);
       double worst = 0;
@@ -75,14 +75,5 @@ class EngineSanityTest {
       }
       return leaf.getGradient().toType(DataType.FLOAT64, true).toDoubleArray();
     }
-  }
-
-  private static NDArray normal(NDManager m, long seed, Shape shape) {
-    Random r = new Random(seed);
-    float[] v = new float[(int) shape.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) r.nextGaussian();
-    }
-    return m.create(v, shape);
   }
 }

@@ -5,24 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 class TargetTest {
-  private static NDManager manager;
-  private static NDArray logits;
-
-  @BeforeAll
-  static void open() {
-    manager = NDManager.newBaseManager();
-    logits = manager.create(new float[][] {{1, 5, 2}, {7, 0, 3}});
-  }
-
-  @AfterAll
-  static void close() {
-    manager.close();
-  }
+  @AutoClose private static final NDManager manager = NDManager.newBaseManager();
+  private static final NDArray logits = manager.create(new float[][] {{1, 5, 2}, {7, 0, 3}});
 
   @Test
   void fixedClassScoresThatLogitForEveryRow() {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import com.google.common.collect.ImmutableBiMap;
 import dev.ibex.api.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,6 +23,16 @@ import java.util.regex.Pattern;
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
+  // the dtypes read and written, one table for both directions (little-endian, as numpy writes)
+  private static final ImmutableBiMap<String, DataType> DTYPES =
+      ImmutableBiMap.<String, DataType>builder()
+          .put("<f4", DataType.FLOAT32)
+          .put("<f8", DataType.FLOAT64)
+          .put("<i4", DataType.INT32)
+          .put("<i8", DataType.INT64)
+          .put("|u1", DataType.UINT8)
+          .put("|b1", DataType.BOOLEAN)
+          .buildOrThrow();
   private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']+)'");
   private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
   private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
@@ -246,44 +257,22 @@ public final class Npy {
   }
 
   private static DataType typeOf(String descr, String what) {
-    switch (descr) {
-      case "<f4":
-        return DataType.FLOAT32;
-      case "<f8":
-        return DataType.FLOAT64;
-      case "<i4":
-        return DataType.INT32;
-      case "<i8":
-        return DataType.INT64;
-      case "|u1":
-        return DataType.UINT8;
-      case "|b1":
-        return DataType.BOOLEAN;
-      default:
-        throw new InvalidInputException(
-            what
-                + ": unsupported dtype '"
-                + descr
-                + "' (use float32, float64, int32, int64, uint8 or bool)");
+    DataType t = DTYPES.get(descr);
+    if (t == null) {
+      throw new InvalidInputException(
+          what
+              + ": unsupported dtype '"
+              + descr
+              + "' (use float32, float64, int32, int64, uint8 or bool)");
     }
+    return t;
   }
 
   private static String descrOf(DataType t) {
-    switch (t) {
-      case FLOAT32:
-        return "<f4";
-      case FLOAT64:
-        return "<f8";
-      case INT32:
-        return "<i4";
-      case INT64:
-        return "<i8";
-      case UINT8:
-        return "|u1";
-      case BOOLEAN:
-        return "|b1";
-      default:
-        throw new IllegalArgumentException("cannot write " + t + " as .npy");
+    String descr = DTYPES.inverse().get(t);
+    if (descr == null) {
+      throw new IllegalArgumentException("cannot write " + t + " as .npy");
     }
+    return descr;
   }
 }

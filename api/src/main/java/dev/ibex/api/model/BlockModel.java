@@ -82,7 +82,7 @@ public final class BlockModel implements ExplainableModel {
 
   @Override
   public NDArray forward(NDArray input) {
-    NDArray out = block.forward(store, new NDList(input), false).singletonOrThrow();
+    NDArray out = evaluate(block, store, input);
     passes.countForward(input.getShape().get(0));
     return out;
   }
@@ -111,7 +111,7 @@ public final class BlockModel implements ExplainableModel {
     int end = indexOf(layer);
     NDArray x = input;
     for (int i = 0; i <= end; i++) {
-      x = children.get(i).getValue().forward(store, new NDList(x), false).singletonOrThrow();
+      x = evaluate(children.get(i).getValue(), store, x);
     }
     return x;
   }
@@ -121,7 +121,7 @@ public final class BlockModel implements ExplainableModel {
     int start = indexOf(layer) + 1;
     NDArray x = activation;
     for (int i = start; i < children.size(); i++) {
-      x = children.get(i).getValue().forward(store, new NDList(x), false).singletonOrThrow();
+      x = evaluate(children.get(i).getValue(), store, x);
     }
     passes.countForward(activation.getShape().get(0));
     return x;
@@ -134,7 +134,7 @@ public final class BlockModel implements ExplainableModel {
     }
     ImmutableList.Builder<Stage> b = ImmutableList.builder();
     for (Pair<String, Block> child : children) {
-      b.add(new ChildStage(child.getKey(), child.getValue()));
+      b.add(new ChildStage(child.getKey(), child.getValue(), store));
     }
     return Optional.of(b.build());
   }
@@ -152,20 +152,13 @@ public final class BlockModel implements ExplainableModel {
     frozen.clear();
   }
 
-  private final class ChildStage implements Stage {
-    private final String name;
-    private final Block child;
+  // a block (the model or one child) with eval semantics on one input
+  private static NDArray evaluate(Block block, ParameterStore store, NDArray x) {
+    return block.forward(store, new NDList(x), false).singletonOrThrow();
+  }
 
-    ChildStage(String name, Block child) {
-      this.name = name;
-      this.child = child;
-    }
-
-    @Override
-    public String name() {
-      return name;
-    }
-
+  /** A child of the sequential block as a stage, run on the adapter's parameter store. */
+  private record ChildStage(String name, Block child, ParameterStore store) implements Stage {
     @Override
     public boolean isRelu() {
       return child instanceof LambdaBlock
@@ -174,7 +167,7 @@ public final class BlockModel implements ExplainableModel {
 
     @Override
     public NDArray apply(NDArray input) {
-      return child.forward(store, new NDList(input), false).singletonOrThrow();
+      return evaluate(child, store, input);
     }
   }
 }

@@ -58,8 +58,7 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec integer(String name, int defaultValue, String doc) {
-    return new OptionSpec(
-        name, OptionType.INT, defaultValue, null, null, ImmutableList.of(), doc, null);
+    return unbounded(name, OptionType.INT, defaultValue, doc);
   }
 
   /**
@@ -71,8 +70,7 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec real(String name, double defaultValue, String doc) {
-    return new OptionSpec(
-        name, OptionType.DOUBLE, defaultValue, null, null, ImmutableList.of(), doc, null);
+    return unbounded(name, OptionType.DOUBLE, defaultValue, doc);
   }
 
   /**
@@ -84,8 +82,7 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec bool(String name, boolean defaultValue, String doc) {
-    return new OptionSpec(
-        name, OptionType.BOOLEAN, defaultValue, null, null, ImmutableList.of(), doc, null);
+    return unbounded(name, OptionType.BOOLEAN, defaultValue, doc);
   }
 
   /**
@@ -97,8 +94,7 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec text(String name, String defaultValue, String doc) {
-    return new OptionSpec(
-        name, OptionType.STRING, defaultValue, null, null, ImmutableList.of(), doc, null);
+    return unbounded(name, OptionType.STRING, defaultValue, doc);
   }
 
   /**
@@ -132,8 +128,13 @@ public final class OptionSpec {
    * @return the spec
    */
   public static OptionSpec value(String name, String defaultValue, String doc) {
-    return new OptionSpec(
-        name, OptionType.VALUE, defaultValue, null, null, ImmutableList.of(), doc, null);
+    return unbounded(name, OptionType.VALUE, defaultValue, doc);
+  }
+
+  // a spec of a type without choices, range or check: what the with… methods start from
+  private static OptionSpec unbounded(
+      String name, OptionType type, Object defaultValue, String doc) {
+    return new OptionSpec(name, type, defaultValue, null, null, ImmutableList.of(), doc, null);
   }
 
   /**

@@ -13,22 +13,19 @@ import java.util.Map;
  * One call of an attributor: model, input, target and options, plus a scratch manager that is
  * closed when the call ends (so every intermediate array is freed) and a place for diagnostics.
  */
-public final class AttributionContext {
+public final class AttributionContext extends CallContext {
   private final ExplainableModel model;
   private final NDArray input;
   private final Target target;
-  private final Options options;
-  private final NDManager scratch;
   private final Map<String, double[]> diagnostics = new LinkedHashMap<>();
   private ResolvedTarget resolved;
 
   AttributionContext(
       ExplainableModel model, NDArray input, Target target, Options options, NDManager scratch) {
+    super(options, scratch);
     this.model = model;
     this.input = input;
     this.target = target;
-    this.options = options;
-    this.scratch = scratch;
   }
 
   /**
@@ -53,24 +50,10 @@ public final class AttributionContext {
   }
 
   /**
-   * @return the options
-   */
-  public Options options() {
-    return options;
-  }
-
-  /**
    * @return the target as given
    */
   public Target target() {
     return target;
-  }
-
-  /**
-   * @return a manager for intermediates, closed when the attribution ends
-   */
-  public NDManager scratch() {
-    return scratch;
   }
 
   /**

@@ -21,6 +21,18 @@ public final class Chunks {
     void run(int from, int to, NDManager chunk);
   }
 
+  /** The work of one chunk of sample-major rows. */
+  @FunctionalInterface
+  public interface SampleRowsBody {
+    /**
+     * @param from first row of the chunk
+     * @param to one past its last row
+     * @param sampleOfRow the sample of each row of the chunk ({@link #sampleMajor})
+     * @param chunk a manager for the chunk's intermediates, closed after this call
+     */
+    void run(int from, int to, int[] sampleOfRow, NDManager chunk);
+  }
+
   /**
    * Runs rows {@code [0, total)} in chunks.
    *
@@ -43,6 +55,27 @@ public final class Chunks {
         body.run(from, to, chunk);
       }
     }
+  }
+
+  /**
+   * Runs the rows of a batch where every sample contributes {@code perSample} consecutive rows
+   * (sample-major: its noise draws, masked copies, occluded positions…) in chunks, handing each
+   * chunk the sample of each of its rows.
+   *
+   * @param samples the number of samples
+   * @param perSample rows per sample
+   * @param size rows per chunk, at least 1
+   * @param parent the manager whose sub-managers the chunks use
+   * @param body the work of one chunk
+   * @throws IllegalArgumentException if {@code size < 1} or the rows exceed {@code int} rows
+   */
+  public static void forEachSampleMajor(
+      int samples, int perSample, int size, NDManager parent, SampleRowsBody body) {
+    forEach(
+        (long) samples * perSample,
+        size,
+        parent,
+        (from, to, chunk) -> body.run(from, to, sampleMajor(from, to, perSample), chunk));
   }
 
   /**

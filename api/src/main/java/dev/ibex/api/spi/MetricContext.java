@@ -5,28 +5,27 @@ import ai.djl.ndarray.NDManager;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.MetricInput;
+import dev.ibex.api.MetricInput.Part;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.Options;
 import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.plugins.PluginCalls;
+import java.util.Optional;
 
 /**
  * One call of a metric: its input and options, a scratch manager closed when the call ends, and
  * accessors that fail with a message naming the metric and the missing part.
  */
-public final class MetricContext {
+public final class MetricContext extends CallContext {
   private final String metric;
   private final MetricInput input;
-  private final Options options;
-  private final NDManager scratch;
 
   MetricContext(String metric, MetricInput input, Options options, NDManager scratch) {
+    super(options, scratch);
     this.metric = metric;
     this.input = input;
-    this.options = options;
-    this.scratch = scratch;
   }
 
   /**
@@ -37,66 +36,57 @@ public final class MetricContext {
   }
 
   /**
-   * @return the options
-   */
-  public Options options() {
-    return options;
-  }
-
-  /**
-   * @return a manager for intermediates, closed when the call ends
-   */
-  public NDManager scratch() {
-    return scratch;
-  }
-
-  /**
    * @return the attributions (required)
    */
   public NDArray attributions() {
-    return MetricInput.require(input.attributions(), metric, "attributions");
+    return required(input.attributions(), Part.ATTRIBUTIONS);
   }
 
   /**
    * @return the input batch (required)
    */
   public NDArray inputs() {
-    return MetricInput.require(input.inputs(), metric, "the input batch");
+    return required(input.inputs(), Part.INPUTS);
   }
 
   /**
    * @return the model (required)
    */
   public ExplainableModel model() {
-    return MetricInput.require(input.model(), metric, "the model");
+    return required(input.model(), Part.MODEL);
   }
 
   /**
    * @return the target (required)
    */
   public Target target() {
-    return MetricInput.require(input.target(), metric, "a target");
+    return required(input.target(), Part.TARGET);
   }
 
   /**
    * @return ground-truth masks (required)
    */
   public NDArray masks() {
-    return MetricInput.require(input.masks(), metric, "ground-truth masks");
+    return required(input.masks(), Part.MASKS);
   }
 
   /**
    * @return the attributor that made the attributions (required)
    */
   public Attributor attributor() {
-    return MetricInput.require(input.attributor(), metric, "the attributor (to re-run it)");
+    return required(input.attributor(), Part.ATTRIBUTOR);
   }
 
   /**
    * @return the attributor's options (its defaults when not given)
    */
   public Options attributorOptions() {
-    return MetricInput.require(input.attributorOptions(), metric, "the attributor (to re-run it)");
+    return required(input.attributorOptions(), Part.ATTRIBUTOR);
+  }
+
+  // a part the metric cannot do without, named as MetricInput names it when it is missing
+  private <T> T required(Optional<T> part, Part which) {
+    return MetricInput.require(part, metric, which.label());
   }
 
   /**
@@ -119,7 +109,7 @@ public final class MetricContext {
    * @return the resolved target
    */
   public ResolvedTarget resolveTarget() {
-    try (NDManager m = scratch.newSubManager()) {
+    try (NDManager m = scratch().newSubManager()) {
       return target().resolve(model().forward(local(inputs(), m)));
     }
   }
@@ -162,8 +152,8 @@ public final class MetricContext {
 
   private String reduction() {
     String name = StandardOptions.CHANNEL_REDUCTION.name();
-    boolean has = options.schema().specs().stream().anyMatch(s -> s.name().equals(name));
-    return has ? options.getString(name) : "sum";
+    boolean has = options().schema().specs().stream().anyMatch(s -> s.name().equals(name));
+    return has ? options().getString(name) : "sum";
   }
 
   /**

@@ -5,28 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Plugin;
+import dev.ibex.api.spi.AbstractPlugin;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class VocabularyTest {
+  /** A plugin with the given options, named and described by its name. */
   private static Plugin plugin(String name, OptionSpec... options) {
-    OptionSchema schema = OptionSchema.of(options);
-    return new Plugin() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String description() {
-        return name;
-      }
-
-      @Override
-      public OptionSchema options() {
-        return schema;
-      }
-    };
+    return new AbstractPlugin(name, name, OptionSchema.of(options)) {};
   }
 
   @Test

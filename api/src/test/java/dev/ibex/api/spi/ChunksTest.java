@@ -38,6 +38,16 @@ class ChunksTest {
   }
 
   @Test
+  void sampleMajorChunksKnowTheSampleOfEachRow() {
+    try (NDManager parent = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+      List<int[]> samples = new ArrayList<>();
+      Chunks.forEachSampleMajor(
+          3, 2, 4, parent, (from, to, sampleOfRow, chunk) -> samples.add(sampleOfRow));
+      assertThat(samples).containsExactly(new int[] {0, 0, 1, 1}, new int[] {2, 2});
+    }
+  }
+
+  @Test
   void refusesAnEmptyChunkSize() {
     try (NDManager parent = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
       assertThatThrownBy(() -> Chunks.forEach(3, 0, parent, (a, b, c) -> {}))

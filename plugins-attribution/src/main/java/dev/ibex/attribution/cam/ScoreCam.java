@@ -53,12 +53,12 @@ public final class ScoreCam extends BaseCam {
     NDArray maps = capture.activation().reshape(n * channels, a.get(2), a.get(3));
     NDArray x = ctx.input();
     double[] scores = new double[n * channels];
-    Chunks.forEach(
-        (long) n * channels,
+    Chunks.forEachSampleMajor(
+        n,
+        channels,
         batch,
         ctx.scratch(),
-        (r0, r1, chunk) -> {
-          int[] sampleOfRow = Chunks.sampleMajor(r0, r1, channels);
+        (r0, r1, sampleOfRow, chunk) -> {
           NDArray rows = maps.get(r0 + ":" + r1);
           rows.attach(chunk);
           NDArray up = Bilinear.resize(rows, height, width, true);

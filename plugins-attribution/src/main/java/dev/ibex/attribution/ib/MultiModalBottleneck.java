@@ -16,6 +16,7 @@ import dev.ibex.api.spi.AttributionContext;
 import dev.ibex.api.spi.Chunks;
 import dev.ibex.api.spi.GradientScope;
 import dev.ibex.api.spi.SampleRows;
+import dev.ibex.api.spi.SeededNoise;
 import java.util.List;
 import java.util.Random;
 
@@ -71,18 +72,13 @@ public final class MultiModalBottleneck extends TokenAttributor {
   }
 
   @Override
-  protected NDArray compute(AttributionContext ctx) {
+  protected NDArray tokenScores(AttributionContext ctx, String layer, NDArray h) {
     Options o = ctx.options();
-    imageSide(ctx); // fail before any work when the modality does not fit the input
-    NDArray x = ctx.input();
-    ExplainableModel model = ctx.model();
-    String layer = o.getString("layer");
-    NDArray h = model.toLayer(layer, x).stopGradient();
     Standardizer standardizer = o.getString("noise").equals("fitted") ? Standardizer.fit(h) : null;
     ResolvedTarget target = ctx.resolvedTarget();
-    NDArray capacity = fit(model, layer, x, h, standardizer, target, o, ctx.scratch());
-    NDArray tokens = capacity.sum(new int[] {-1});
-    return toMap(tokens, ctx);
+    NDArray capacity =
+        fit(ctx.model(), layer, ctx.input(), h, standardizer, target, o, ctx.scratch());
+    return capacity.sum(new int[] {-1});
   }
 
   /** Fits α for every sample at once and returns the final per-element capacity (N, …). */
@@ -116,7 +112,7 @@ public final class MultiModalBottleneck extends TokenAttributor {
       for (int step = 0; step < o.getInt("steps") - 1; step++) {
         try (NDManager stepScope = loop.newSubManager()) {
           NDArray eps =
-              gaussian(stepScope, rowShape, random, scale)
+              SeededNoise.gaussian(stepScope, rowShape, random, scale)
                   .toDevice(h.getDevice(), false)
                   .toType(h.getDataType(), false);
           NDArray leaf = alpha.duplicate();
@@ -156,14 +152,5 @@ public final class MultiModalBottleneck extends TokenAttributor {
         .sub(1)
         .mul(GraphConstants.scalar(lambda, 0.5))
         .sub(std.log());
-  }
-
-  /** Standard normal draws from the call's seeded generator (the same on every device), scaled. */
-  private static NDArray gaussian(NDManager m, Shape shape, Random random, float scale) {
-    float[] v = new float[(int) shape.size()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) random.nextGaussian() * scale;
-    }
-    return m.create(v, shape);
   }
 }

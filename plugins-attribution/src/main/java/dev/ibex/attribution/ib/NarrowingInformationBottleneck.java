@@ -50,14 +50,11 @@ public final class NarrowingInformationBottleneck extends TokenAttributor {
   }
 
   @Override
-  protected NDArray compute(AttributionContext ctx) {
+  protected NDArray tokenScores(AttributionContext ctx, String layer, NDArray h) {
     Options o = ctx.options();
-    String layer = o.getString("layer");
     int steps = o.getInt("steps");
-    imageSide(ctx); // fail before any work when the modality does not fit the input
     NDArray x = ctx.input();
     ExplainableModel model = ctx.model();
-    NDArray h = model.toLayer(layer, x).stopGradient();
     ResolvedTarget target = ctx.resolvedTarget();
     // right Riemann sum from 0 to h: nodes i/n, weights 1/n; the tail also gets each row's input
     double[] alphas = new double[steps];
@@ -83,7 +80,6 @@ public final class NarrowingInformationBottleneck extends TokenAttributor {
                         rows)
                     .gradient(),
             o.getInt("internal-batch-size"));
-    NDArray tokens = sum.mul(h).sum(new int[] {-1}); // h ⊙ Σ w ∇, summed over channels -> (N, T)
-    return toMap(tokens, ctx);
+    return sum.mul(h).sum(new int[] {-1}); // h ⊙ Σ w ∇, summed over channels -> (N, T)
   }
 }

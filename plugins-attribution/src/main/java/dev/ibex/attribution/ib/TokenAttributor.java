@@ -31,6 +31,28 @@ abstract class TokenAttributor extends AbstractAttributor {
     super(name, description, options);
   }
 
+  /**
+   * Checks the modality, takes the activation h at the {@code layer} option, has {@link
+   * #tokenScores} score its tokens and turns them into maps.
+   */
+  @Override
+  protected final NDArray compute(AttributionContext ctx) {
+    imageSide(ctx); // fail before any work when the modality does not fit the input
+    String layer = ctx.options().getString("layer");
+    NDArray h = ctx.model().toLayer(layer, ctx.input()).stopGradient();
+    return toMap(tokenScores(ctx, layer, h), ctx);
+  }
+
+  /**
+   * The method itself: a score per token of the activation at the split point.
+   *
+   * @param ctx the call
+   * @param layer the split point
+   * @param h the activation at it, (N, T, D), detached from the graph
+   * @return (N, T) scores
+   */
+  protected abstract NDArray tokenScores(AttributionContext ctx, String layer, NDArray h);
+
   @Override
   protected final void validateInput(NDArray input) {
     if (input.getShape().dimension() == 2 && !input.getDataType().isFloating()) {

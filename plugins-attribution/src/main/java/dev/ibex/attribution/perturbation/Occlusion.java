@@ -66,12 +66,12 @@ public final class Occlusion extends AbstractAttributor {
       total[j] = x.get(j).zerosLike().expandDims(0);
     }
     // rows are (sample, position) pairs, sample-major, cut into model calls of `batch` rows
-    Chunks.forEach(
-        (long) n * positions,
+    Chunks.forEachSampleMajor(
+        n,
+        positions,
         batch,
         ctx.scratch(),
-        (r0, r1, chunk) -> {
-          int[] sampleOfRow = Chunks.sampleMajor(r0, r1, positions);
+        (r0, r1, sampleOfRow, chunk) -> {
           NDArray masks =
               masks(window, r0, r1, positions, dims, chunk).toType(x.getDataType(), false);
           NDArray images = SampleRows.gather(x, sampleOfRow, chunk);

@@ -138,13 +138,13 @@ public final class NoiseTunnel extends AbstractAttributor {
 
     NDArray[] sums = new NDArray[2]; // mean and mean of squares, per sample
     Map<String, double[]> diagnostics = new LinkedHashMap<>();
-    Chunks.forEach(
-        (long) n * draws,
+    Chunks.forEachSampleMajor(
+        n,
+        draws,
         batch,
         ctx.scratch(),
-        (from, to, chunk) -> {
+        (from, to, sampleOfRow, chunk) -> {
           int rows = to - from;
-          int[] sampleOfRow = Chunks.sampleMajor(from, to, draws);
           float[] noise = new float[rows * size];
           for (int r = 0; r < rows; r++) {
             float s = sigma[sampleOfRow[r]];

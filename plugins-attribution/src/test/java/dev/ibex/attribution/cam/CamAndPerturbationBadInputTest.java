@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.InvalidOptionException;
@@ -14,14 +15,13 @@ import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.api.options.Options;
 import dev.ibex.api.spi.BaseCam;
+import dev.ibex.api.spi.SeededNoise;
 import dev.ibex.attribution.fixtures.ParityFixture;
-import dev.ibex.attribution.fixtures.SeededInputs;
-import dev.ibex.attribution.fixtures.SmallCnns;
+import dev.ibex.attribution.fixtures.TestModel;
 import dev.ibex.attribution.perturbation.Occlusion;
 import dev.ibex.attribution.perturbation.Rise;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,37 +29,25 @@ import org.junit.jupiter.api.Test;
  * problem.
  */
 class CamAndPerturbationBadInputTest {
-  private static NDManager manager;
-  private static BlockModel model;
-  private static String layer;
-
-  @BeforeAll
-  static void setUp() {
-    manager = NDManager.newBaseManager();
-    model = SmallCnns.random(manager, 16);
-    layer = model.layers().get(SmallCnns.CAM_LAYER);
-  }
-
-  @AfterAll
-  static void tearDown() {
-    model.close();
-    manager.close();
-  }
+  @AutoClose private static final TestModel cnn = TestModel.smallCnn(16);
+  private static final NDManager manager = cnn.manager();
+  private static final BlockModel model = cnn.model();
+  private static final String layer = cnn.camLayer();
 
   private static NDArray image() {
-    return SeededInputs.normal(manager, 113, new Shape(2, 3, 16, 16));
+    return cnn.images(113, 2);
+  }
+
+  /** A CAM of class 0 on {@link #image()} at a layer. */
+  private static Attribution camAt(BaseCam cam, String layer) {
+    return cam.attribute(
+        model, image(), Target.ofClass(0), cam.options().defaults().with("layer", layer));
   }
 
   @Test
   void unknownLayerListsTheKnownOnes() {
     for (BaseCam cam : List.of(new GradCam(), new ScoreCam(), new LayerCam())) {
-      assertThatThrownBy(
-              () ->
-                  cam.attribute(
-                      model,
-                      image(),
-                      Target.ofClass(0),
-                      cam.options().defaults().with("layer", "conv9")))
+      assertThatThrownBy(() -> camAt(cam, "conv9"))
           .isInstanceOf(UnknownLayerException.class)
           .hasMessageContaining("conv9")
           .hasMessageContaining(layer);
@@ -71,7 +59,7 @@ class CamAndPerturbationBadInputTest {
     try (ParityFixture fixture = new ParityFixture("plain")) {
       TorchScriptModel ts = fixture.model;
       GradCam cam = new GradCam();
-      NDArray x = SeededInputs.normal(manager, 114, new Shape(1, 3, 32, 32));
+      NDArray x = SeededNoise.standardNormal(manager, 114, new Shape(1, 3, 32, 32));
       assertThatThrownBy(
               () ->
                   cam.attribute(
@@ -89,13 +77,7 @@ class CamAndPerturbationBadInputTest {
         .isInstanceOf(InvalidOptionException.class)
         .hasMessageContaining("'layer' must be set");
     String pooled = model.layers().get(5);
-    assertThatThrownBy(
-            () ->
-                cam.attribute(
-                    model,
-                    image(),
-                    Target.ofClass(0),
-                    cam.options().defaults().with("layer", pooled)))
+    assertThatThrownBy(() -> camAt(cam, pooled))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("(N, C, h, w)");
   }
@@ -104,7 +86,7 @@ class CamAndPerturbationBadInputTest {
   void wrongRankAndNonFiniteInputs() {
     NDArray nan = image();
     nan.set(new ai.djl.ndarray.index.NDIndex("1, 2, 3, 4"), Float.NaN);
-    NDArray rank3 = SeededInputs.normal(manager, 115, new Shape(3, 16, 16));
+    NDArray rank3 = SeededNoise.standardNormal(manager, 115, new Shape(3, 16, 16));
     for (Attributor a : List.of(new GradCam(), new ScoreCam(), new Rise(), new Occlusion())) {
       Options o = a.options().defaults();
       if (a instanceof BaseCam) {

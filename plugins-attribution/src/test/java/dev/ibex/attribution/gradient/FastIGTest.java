@@ -2,25 +2,21 @@ package dev.ibex.attribution.gradient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.attribution.fixtures.ParityFixture;
-import dev.ibex.attribution.fixtures.SeededInputs;
-import dev.ibex.attribution.fixtures.TinyNets;
+import dev.ibex.attribution.fixtures.TestModel;
 import org.junit.jupiter.api.Test;
 
 /** FastIG is exact IG on a nonnegatively homogeneous (bias-free ReLU) network, and only there. */
 class FastIGTest {
   @Test
   void equalsIntegratedGradientsOnAHomogeneousNetwork() {
-    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        BlockModel model = BlockModel.of(TinyNets.cnn(m, false, 5), m)) {
-      NDArray x = SeededInputs.normal(m, 102, new Shape(3, 3, 8, 8));
+    try (TestModel homogeneous = TestModel.tinyCnn(false, 5)) {
+      BlockModel model = homogeneous.model();
+      NDArray x = homogeneous.images(102, 3);
       Target t = Target.perSample(1, 2, 4);
       Attribution fast = new FastIG().attribute(model, x, t);
       IntegratedGradients ig = new IntegratedGradients();
@@ -39,10 +35,9 @@ class FastIGTest {
 
   @Test
   void reportsTheGapOnANetworkWithBiases() {
-    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        BlockModel model = BlockModel.of(TinyNets.cnn(m, true, 5), m)) {
-      NDArray x = SeededInputs.normal(m, 103, new Shape(3, 3, 8, 8));
-      Attribution fast = new FastIG().attribute(model, x, Target.ofClass(0));
+    try (TestModel withBiases = TestModel.tinyCnn(true, 5)) {
+      NDArray x = withBiases.images(103, 3);
+      Attribution fast = new FastIG().attribute(withBiases.model(), x, Target.ofClass(0));
       double worst = 0;
       for (double g : fast.diagnostics().get("homogeneity-gap")) {
         worst = Math.max(worst, Math.abs(g));

@@ -16,8 +16,8 @@ import dev.ibex.api.Attribution;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
+import dev.ibex.api.spi.SeededNoise;
 import dev.ibex.attribution.fixtures.ParityFixture;
-import dev.ibex.attribution.fixtures.SeededInputs;
 import dev.ibex.attribution.fixtures.TinyNets;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +82,7 @@ class GuidedBackpropTest {
   @Test
   void equalsAHandWrittenStageByStageReference() {
     SequentialBlock net = TinyNets.cnn(manager, true, 7);
-    NDArray x = SeededInputs.normal(manager, 107, new Shape(3, 3, 8, 8));
+    NDArray x = SeededNoise.standardNormal(manager, 107, new Shape(3, 3, 8, 8));
     int[] classes = {0, 3, 4};
     ParameterStore store = new ParameterStore(manager, false);
     try (BlockModel model = BlockModel.of(net, manager)) {
@@ -136,7 +136,7 @@ class GuidedBackpropTest {
   @Test
   void onlyPositiveGradientsPassAReLU() {
     SequentialBlock net = TinyNets.cnn(manager, true, 11, true);
-    NDArray x = SeededInputs.normal(manager, 108, new Shape(4, 3, 8, 8));
+    NDArray x = SeededNoise.standardNormal(manager, 108, new Shape(4, 3, 8, 8));
     try (BlockModel model = BlockModel.of(net, manager)) {
       NDArray a = new GuidedBackprop().attribute(model, x, Target.ofClass(2)).values();
       assertThat(a.min().getFloat()).isGreaterThanOrEqualTo(0f);

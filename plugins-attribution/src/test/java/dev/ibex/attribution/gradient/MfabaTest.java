@@ -9,7 +9,7 @@ import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.Target;
 import dev.ibex.api.options.Options;
 import dev.ibex.attribution.fixtures.ParityFixture;
-import dev.ibex.attribution.fixtures.TinyNets;
+import dev.ibex.attribution.fixtures.TestModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -108,18 +108,10 @@ class MfabaTest {
   /** On a Java block model too: the path ends at the boundary and the first-order rule holds. */
   @Test
   void worksOnAJavaBlockModel() {
-    try (ai.djl.ndarray.NDManager m =
-            ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch");
-        dev.ibex.api.model.BlockModel model =
-            dev.ibex.api.model.BlockModel.of(TinyNets.cnn(m, true, 21), m)) {
+    try (TestModel tiny = TestModel.tinyCnn(true, 21)) {
       // a seeded input: the global torch generator would make the path (and the test) vary run to
       // run
-      java.util.Random random = new java.util.Random(11);
-      float[] v = new float[3 * 3 * 8 * 8];
-      for (int i = 0; i < v.length; i++) {
-        v[i] = (float) random.nextGaussian();
-      }
-      NDArray x = m.create(v, new ai.djl.ndarray.types.Shape(3, 3, 8, 8));
+      NDArray x = tiny.images(11, 3);
       Options o =
           mfaba
               .options()
@@ -128,7 +120,7 @@ class MfabaTest {
               .with("steps", 3000)
               .with("step-size", 0.0003)
               .with("score", "target");
-      Attribution a = mfaba.attribute(model, x, Target.predicted(), o);
+      Attribution a = mfaba.attribute(tiny.model(), x, Target.predicted(), o);
       double[] crossed = a.diagnostics().get("boundary-crossed");
       double[] gap = a.diagnostics().get("completeness-gap");
       float[] sums = a.values().reshape(3, -1).sum(new int[] {1}).toFloatArray();

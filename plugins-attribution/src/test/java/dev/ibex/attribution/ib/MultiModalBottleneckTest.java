@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.InvalidOptionException;
-import dev.ibex.api.Target;
 import dev.ibex.api.options.Options;
 import dev.ibex.attribution.fixtures.ParityFixture;
 import org.junit.jupiter.api.Test;
@@ -20,19 +19,14 @@ import org.junit.jupiter.api.Test;
 class MultiModalBottleneckTest extends ClipTowersTest {
   final MultiModalBottleneck m2ib = new MultiModalBottleneck();
 
-  private Options options(String layer, String modality) {
-    return options(m2ib, layer, modality);
+  @Override
+  MultiModalBottleneck method() {
+    return m2ib;
   }
 
   @Test
   void deterministicBottleneckMatchesPyTorchOnBothSides() {
-    NDArray pixels = clip.read("pixels.npy");
-    Attribution image =
-        m2ib.attribute(
-            clip.imageTower,
-            pixels,
-            Target.cosineSimilarity(clip.read("text_embeddings.npy")),
-            options("image_2", "image").with("noise-scale", 0.0));
+    Attribution image = attributeImages(imageOptions().with("noise-scale", 0.0));
     assertThat(image.values().getShape()).isEqualTo(new Shape(3, 32, 32));
     assertThat(ParityFixture.relativeLinf(image.values(), clip.read("m2ib.image.npy")))
         .isLessThan(1e-4);
@@ -41,31 +35,22 @@ class MultiModalBottleneckTest extends ClipTowersTest {
     assertThat(image.forwardPassesPerSample()).isEqualTo(90.0);
     assertThat(image.backwardPassesPerSample()).isEqualTo(90.0);
 
-    NDArray ids = clip.read("ids.npy");
-    Attribution text =
-        m2ib.attribute(
-            clip.textTower,
-            ids,
-            Target.cosineSimilarity(clip.read("image_embeddings.npy")),
-            options("text_2", "text").with("noise-scale", 0.0));
+    Attribution text = attributeTexts(textOptions().with("noise-scale", 0.0));
     assertThat(ParityFixture.relativeLinf(text.values(), clip.read("m2ib.text.npy")))
         .isLessThan(1e-4);
   }
 
   @Test
   void noisyRunsAreSeededAndTheMapStaysInUnitRange() {
-    NDArray pixels = clip.read("pixels.npy");
-    Target caption = Target.cosineSimilarity(clip.read("text_embeddings.npy"));
-    Options o = options("image_2", "image").with("steps", 4).with("draws", 3);
-    NDArray a = m2ib.attribute(clip.imageTower, pixels, caption, o.with("seed", 1)).values();
-    NDArray b = m2ib.attribute(clip.imageTower, pixels, caption, o.with("seed", 1)).values();
-    NDArray c = m2ib.attribute(clip.imageTower, pixels, caption, o.with("seed", 2)).values();
+    Options o = imageOptions().with("steps", 4).with("draws", 3);
+    NDArray a = attributeImages(o.with("seed", 1)).values();
+    NDArray b = attributeImages(o.with("seed", 1)).values();
+    NDArray c = attributeImages(o.with("seed", 2)).values();
     assertThat(a.contentEquals(b)).isTrue();
     assertThat(a.contentEquals(c)).isFalse();
     assertThat(a.min().getFloat()).isEqualTo(0f);
     assertThat(a.max().getFloat()).isEqualTo(1f);
-    NDArray fitted =
-        m2ib.attribute(clip.imageTower, pixels, caption, o.with("noise", "fitted")).values();
+    NDArray fitted = attributeImages(o.with("noise", "fitted")).values();
     assertThat(fitted.isNaN().any().getBoolean()).isFalse();
   }
 

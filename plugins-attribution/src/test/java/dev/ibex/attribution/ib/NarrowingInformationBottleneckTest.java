@@ -14,7 +14,6 @@ import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.Target;
 import dev.ibex.api.UnknownLayerException;
 import dev.ibex.api.model.BlockModel;
-import dev.ibex.api.options.Options;
 import dev.ibex.attribution.fixtures.ParityFixture;
 import org.junit.jupiter.api.Test;
 
@@ -22,20 +21,19 @@ import org.junit.jupiter.api.Test;
 class NarrowingInformationBottleneckTest extends ClipTowersTest {
   final NarrowingInformationBottleneck nib = new NarrowingInformationBottleneck();
 
-  private Options options(String layer, String modality) {
-    return options(nib, layer, modality);
+  @Override
+  NarrowingInformationBottleneck method() {
+    return nib;
+  }
+
+  /** The image-side map with an internal batch size. */
+  private NDArray imageMap(int internalBatchSize) {
+    return attributeImages(imageOptions().with("internal-batch-size", internalBatchSize)).values();
   }
 
   @Test
   void imageSideMatchesTheReference() {
-    NDArray pixels = clip.read("pixels.npy");
-    Target caption = Target.cosineSimilarity(clip.read("text_embeddings.npy"));
-    Attribution a =
-        nib.attribute(
-            clip.imageTower,
-            pixels,
-            caption,
-            options("image_2", "image").with("internal-batch-size", 7));
+    Attribution a = attributeImages(imageOptions().with("internal-batch-size", 7));
     NDArray expected = clip.read("nib.image.npy");
     assertThat(a.values().getShape()).isEqualTo(new Shape(3, 32, 32));
     assertThat(ParityFixture.relativeLinf(a.values(), expected)).isLessThan(1e-4);
@@ -45,9 +43,7 @@ class NarrowingInformationBottleneckTest extends ClipTowersTest {
 
   @Test
   void textSideMatchesTheReference() {
-    NDArray ids = clip.read("ids.npy");
-    Target image = Target.cosineSimilarity(clip.read("image_embeddings.npy"));
-    Attribution a = nib.attribute(clip.textTower, ids, image, options("text_2", "text"));
+    Attribution a = attributeTexts(textOptions());
     NDArray expected = clip.read("nib.text.npy");
     assertThat(a.values().getShape()).isEqualTo(new Shape(3, 8));
     assertThat(ParityFixture.relativeLinf(a.values(), expected)).isLessThan(1e-4);
@@ -55,30 +51,10 @@ class NarrowingInformationBottleneckTest extends ClipTowersTest {
 
   @Test
   void deterministicAndIndependentOfBatching() {
-    NDArray pixels = clip.read("pixels.npy");
-    Target caption = Target.cosineSimilarity(clip.read("text_embeddings.npy"));
-    NDArray a =
-        nib.attribute(
-                clip.imageTower,
-                pixels,
-                caption,
-                options("image_2", "image").with("internal-batch-size", 1))
-            .values();
-    NDArray b =
-        nib.attribute(
-                clip.imageTower,
-                pixels,
-                caption,
-                options("image_2", "image").with("internal-batch-size", 30))
-            .values();
+    NDArray a = imageMap(1);
+    NDArray b = imageMap(30);
     assertThat(ParityFixture.relativeLinf(a, b)).isLessThan(1e-5);
-    NDArray c =
-        nib.attribute(
-                clip.imageTower,
-                pixels,
-                caption,
-                options("image_2", "image").with("internal-batch-size", 1))
-            .values();
+    NDArray c = imageMap(1);
     assertThat(a.contentEquals(c)).isTrue();
   }
 
@@ -125,18 +101,13 @@ class NarrowingInformationBottleneckTest extends ClipTowersTest {
 
   @Test
   void badInputsAreTypedErrors() {
-    NDArray pixels = clip.read("pixels.npy");
-    Target caption = Target.cosineSimilarity(clip.read("text_embeddings.npy"));
-    assertThatThrownBy(
-            () -> nib.attribute(clip.imageTower, pixels, caption, options("image_9", "image")))
+    assertThatThrownBy(() -> attributeImages(options("image_9", "image")))
         .isInstanceOf(UnknownLayerException.class)
         .hasMessageContaining("to_image_9");
-    assertThatThrownBy(
-            () -> nib.attribute(clip.imageTower, pixels, caption, options("image_2", "text")))
+    assertThatThrownBy(() -> attributeImages(options("image_2", "text")))
         .isInstanceOf(InvalidInputException.class)
         .hasMessageContaining("use modality=image");
-    assertThatThrownBy(
-            () -> nib.attribute(clip.imageTower, pixels, caption, nib.options().defaults()))
+    assertThatThrownBy(() -> attributeImages(nib.options().defaults()))
         .hasMessage("option 'layer' must be set");
   }
 }

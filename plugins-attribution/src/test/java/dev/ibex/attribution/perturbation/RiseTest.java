@@ -9,8 +9,8 @@ import dev.ibex.api.Attribution;
 import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.options.Options;
-import dev.ibex.attribution.fixtures.SeededInputs;
 import dev.ibex.attribution.fixtures.SmallCnns;
+import dev.ibex.attribution.fixtures.TestModel;
 import org.junit.jupiter.api.Test;
 
 /** RISE: its masks, determinism, batching and where the saliency lands. */
@@ -49,9 +49,9 @@ class RiseTest {
 
   @Test
   void sameSeedSameResultOtherSeedOtherResultAndBatchingDoesNotMatter() {
-    try (NDManager manager = NDManager.newBaseManager();
-        BlockModel model = SmallCnns.random(manager, 16)) {
-      NDArray x = SeededInputs.normal(manager, 112, new ai.djl.ndarray.types.Shape(2, 3, 16, 16));
+    try (TestModel cnn = TestModel.smallCnn(16)) {
+      BlockModel model = cnn.model();
+      NDArray x = cnn.images(112, 2);
       Rise rise = new Rise();
       Options o = rise.options().defaults().with("masks", 300).with("cells", 4).with("seed", 11);
       NDArray a = rise.attribute(model, x, Target.ofClass(1), o).values();

@@ -19,8 +19,8 @@ import dev.ibex.api.Target;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.options.Options;
 import dev.ibex.api.plugins.Plugins;
-import dev.ibex.attribution.fixtures.SeededInputs;
-import dev.ibex.attribution.fixtures.TinyNets;
+import dev.ibex.api.spi.SeededNoise;
+import dev.ibex.attribution.fixtures.TestModel;
 import dev.ibex.attribution.gradient.IntegratedGradients;
 import dev.ibex.attribution.gradient.Saliency;
 import org.junit.jupiter.api.AfterEach;
@@ -61,9 +61,9 @@ class SmoothGradTest {
 
   @Test
   void sameSeedSameResultOtherSeedOtherResult() {
-    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        BlockModel cnn = BlockModel.of(TinyNets.cnn(m, true, 9), m)) {
-      NDArray x = SeededInputs.normal(m, 104, new Shape(2, 3, 8, 8));
+    try (TestModel tiny = TestModel.tinyCnn(true, 9)) {
+      BlockModel cnn = tiny.model();
+      NDArray x = tiny.images(104, 2);
       Options o = smoothgrad.options().defaults().with("samples", 6).with("seed", 42);
       NDArray a = smoothgrad.attribute(cnn, x, Target.predicted(), o).values();
       NDArray b = smoothgrad.attribute(cnn, x, Target.predicted(), o).values();
@@ -81,9 +81,9 @@ class SmoothGradTest {
 
   @Test
   void oneNoiselessSampleIsTheBaseMethod() {
-    try (NDManager m = NDManager.newBaseManager(Device.cpu(), "PyTorch");
-        BlockModel cnn = BlockModel.of(TinyNets.cnn(m, true, 9), m)) {
-      NDArray x = SeededInputs.normal(m, 105, new Shape(3, 3, 8, 8));
+    try (TestModel tiny = TestModel.tinyCnn(true, 9)) {
+      BlockModel cnn = tiny.model();
+      NDArray x = tiny.images(105, 3);
       Target t = Target.perSample(0, 1, 2);
       Options o = smoothgrad.options().defaults().with("samples", 1).with("stdev", 0.0);
       NDArray sal = new Saliency().attribute(cnn, x, t).values();
@@ -135,7 +135,7 @@ class SmoothGradTest {
       // the parity models are float64 (see the fixtures' README.txt): the noise tunnel keeps that
       // dtype
       NDArray x =
-          SeededInputs.normal(m, 106, new Shape(3, 3, 32, 32))
+          SeededNoise.standardNormal(m, 106, new Shape(3, 3, 32, 32))
               .toType(ai.djl.ndarray.types.DataType.FLOAT64, false);
       IntegratedGradients ig = new IntegratedGradients();
       NDArray base =

@@ -49,15 +49,6 @@ public final class Aib extends AbstractRegularizer {
 
   @Override
   protected RegularizerTerm newTerm(Options o) {
-    return new AibTerm(
-        o.getInt("feature-layers"),
-        o.getInt("classes"),
-        o.getInt("latent"),
-        o.getInt("anchors"),
-        o.getBoolean("quantise"),
-        o.getInt("test-samples"),
-        o.getDouble("beta"),
-        o.getDouble("lambda-q"),
-        o.getDouble("lambda-c"));
+    return new AibTerm(o);
   }
 }

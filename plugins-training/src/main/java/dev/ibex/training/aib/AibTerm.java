@@ -11,38 +11,17 @@ import ai.djl.nn.SequentialBlock;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.RegularizerTerm;
 import dev.ibex.api.TrainingStep;
+import dev.ibex.api.options.Options;
 
 /** The per-run AIB term: wraps the classifier in an {@link AibModel} and adds its losses. */
 public final class AibTerm implements RegularizerTerm {
-  private final int featureLayers;
-  private final int classes;
-  private final int latent;
-  private final int anchorCount;
-  private final boolean quantise;
-  private final int testSamples;
-  private final double beta;
-  private final double lambdaQ;
-  private final double lambdaC;
+  private final Options options;
 
-  AibTerm(
-      int featureLayers,
-      int classes,
-      int latent,
-      int anchorCount,
-      boolean quantise,
-      int testSamples,
-      double beta,
-      double lambdaQ,
-      double lambdaC) {
-    this.featureLayers = featureLayers;
-    this.classes = classes;
-    this.latent = latent;
-    this.anchorCount = anchorCount;
-    this.quantise = quantise;
-    this.testSamples = testSamples;
-    this.beta = beta;
-    this.lambdaQ = lambdaQ;
-    this.lambdaC = lambdaC;
+  /**
+   * @param options the options of {@link Aib}
+   */
+  AibTerm(Options options) {
+    this.options = options;
   }
 
   /**
@@ -60,6 +39,7 @@ public final class AibTerm implements RegularizerTerm {
       throw new InvalidInputException(
           "aib needs an uninitialised classifier (it adds and initialises its own blocks)");
     }
+    int featureLayers = options.getInt("feature-layers");
     var children = classifier.getChildren();
     if (children.size() < featureLayers + 2) {
       throw new InvalidInputException(
@@ -73,7 +53,14 @@ public final class AibTerm implements RegularizerTerm {
     for (int i = 0; i < children.size() - 1; i++) {
       (i < featureLayers ? features : trunk).add(children.get(i).getValue());
     }
-    return new AibModel(features, trunk, classes, latent, anchorCount, quantise, testSamples);
+    return new AibModel(
+        features,
+        trunk,
+        options.getInt("classes"),
+        options.getInt("latent"),
+        options.getInt("anchors"),
+        options.getBoolean("quantise"),
+        options.getInt("test-samples"));
   }
 
   @Override
@@ -88,9 +75,12 @@ public final class AibTerm implements RegularizerTerm {
     step.log("aib/kl", kl.toType(DataType.FLOAT64, false).getDouble());
     step.log("aib/vq", vq.toType(DataType.FLOAT64, false).getDouble());
     step.log("aib/commit", commit.toType(DataType.FLOAT64, false).getDouble());
-    NDArray total = kl.mul(scalar(kl, beta));
-    if (quantise) {
-      total = total.add(vq.mul(scalar(vq, lambdaQ))).add(commit.mul(scalar(commit, lambdaC)));
+    NDArray total = kl.mul(scalar(kl, options.getDouble("beta")));
+    if (options.getBoolean("quantise")) {
+      total =
+          total
+              .add(vq.mul(scalar(vq, options.getDouble("lambda-q"))))
+              .add(commit.mul(scalar(commit, options.getDouble("lambda-c"))));
     }
     return total;
   }

@@ -10,22 +10,15 @@ import ai.djl.training.ParameterStore;
 /**
  * Measures a model's accuracy and cross-entropy on a labelled set, in inference mode and in
  * batches.
+ *
+ * @param model the model
+ * @param store its parameter store
+ * @param manager where each batch's scope is opened
+ * @param batchSize images per forward pass
+ * @param dataType the type the images are cast to
  */
-final class Evaluator {
-  private final Block model;
-  private final ParameterStore store;
-  private final NDManager manager;
-  private final int batchSize;
-  private final DataType dataType;
-
-  Evaluator(
-      Block model, ParameterStore store, NDManager manager, int batchSize, DataType dataType) {
-    this.model = model;
-    this.store = store;
-    this.manager = manager;
-    this.batchSize = batchSize;
-    this.dataType = dataType;
-  }
+record Evaluator(
+    Block model, ParameterStore store, NDManager manager, int batchSize, DataType dataType) {
 
   Evaluation evaluate(LabeledData data) {
     long correct = 0;

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
+import dev.ibex.api.options.Options;
 
 /**
  * S-IB's differentiable mask head M = g(R): from the VJP map R (N, C, H, W) to a soft foreground
@@ -23,28 +24,34 @@ import ai.djl.nn.pooling.Pool;
  *
  * <p>The soft quantile of a sample sorts its values and takes the softmax-weighted sum with weights
  * softmax(−|i − q·(n−1)| / T) over the sorted index i: a smooth order statistic.
+ *
+ * @param lowQuantile the soft quantile that maps to 0 in the robust normalisation
+ * @param highQuantile the soft quantile that maps to 1
+ * @param thresholdQuantile the soft quantile used as threshold for saliency and density
+ * @param sharpness the slope k of the soft thresholds
+ * @param densityKernel the odd side of the density's averaging window
+ * @param temperature the temperature T of the soft quantile
  */
-final class SoftMask {
-  private final double lowQuantile;
-  private final double highQuantile;
-  private final double thresholdQuantile;
-  private final double sharpness;
-  private final int densityKernel;
-  private final double temperature;
+record SoftMask(
+    double lowQuantile,
+    double highQuantile,
+    double thresholdQuantile,
+    double sharpness,
+    int densityKernel,
+    double temperature) {
 
-  SoftMask(
-      double lowQuantile,
-      double highQuantile,
-      double thresholdQuantile,
-      double sharpness,
-      int densityKernel,
-      double temperature) {
-    this.lowQuantile = lowQuantile;
-    this.highQuantile = highQuantile;
-    this.thresholdQuantile = thresholdQuantile;
-    this.sharpness = sharpness;
-    this.densityKernel = densityKernel;
-    this.temperature = temperature;
+  /**
+   * @param options the options of {@link SpatialIb}
+   * @return the mask head they describe
+   */
+  static SoftMask of(Options options) {
+    return new SoftMask(
+        options.getDouble("low-quantile"),
+        options.getDouble("high-quantile"),
+        options.getDouble("threshold-quantile"),
+        options.getDouble("sharpness"),
+        options.getInt("density-kernel"),
+        options.getDouble("temperature"));
   }
 
   /**

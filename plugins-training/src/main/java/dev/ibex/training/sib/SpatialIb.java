@@ -84,20 +84,6 @@ public final class SpatialIb extends AbstractRegularizer {
     if (options.getDouble("low-quantile") >= options.getDouble("high-quantile")) {
       throw new InvalidOptionException("option 'low-quantile' must be below 'high-quantile'");
     }
-    SoftMask mask =
-        new SoftMask(
-            options.getDouble("low-quantile"),
-            options.getDouble("high-quantile"),
-            options.getDouble("threshold-quantile"),
-            options.getDouble("sharpness"),
-            kernel,
-            options.getDouble("temperature"));
-    return new SpatialIbTerm(
-        mask,
-        options.getString("form").equals("exp"),
-        options.getDouble("bg-weight"),
-        options.getDouble("fg-weight"),
-        options.getInt("interval"),
-        options.getString("vjp").equals("backward"));
+    return new SpatialIbTerm(options);
   }
 }

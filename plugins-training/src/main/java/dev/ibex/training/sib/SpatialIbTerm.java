@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.RegularizerTerm;
 import dev.ibex.api.TrainingStep;
+import dev.ibex.api.options.Options;
 import dev.ibex.api.spi.Hsic;
 import dev.ibex.training.autograd.SecondOrder;
 
@@ -20,19 +21,16 @@ public final class SpatialIbTerm implements RegularizerTerm {
   private final boolean byBackward;
   private long calls;
 
-  SpatialIbTerm(
-      SoftMask maskHead,
-      boolean exponential,
-      double bgWeight,
-      double fgWeight,
-      int interval,
-      boolean byBackward) {
-    this.maskHead = maskHead;
-    this.exponential = exponential;
-    this.bgWeight = bgWeight;
-    this.fgWeight = fgWeight;
-    this.interval = interval;
-    this.byBackward = byBackward;
+  /**
+   * @param options the options of {@link SpatialIb}, checked by it
+   */
+  SpatialIbTerm(Options options) {
+    maskHead = SoftMask.of(options);
+    exponential = options.getString("form").equals("exp");
+    bgWeight = options.getDouble("bg-weight");
+    fgWeight = options.getDouble("fg-weight");
+    interval = options.getInt("interval");
+    byBackward = options.getString("vjp").equals("backward");
   }
 
   @Override

@@ -8,17 +8,15 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 import dev.ibex.api.RegularizerTerm;
 import dev.ibex.training.autograd.SecondOrder;
 import dev.ibex.training.engine.Classification;
-import dev.ibex.training.fixtures.FixedStep;
+import dev.ibex.training.fixtures.TermBench;
 import dev.ibex.training.fixtures.TestCnn;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,22 +35,16 @@ class SpatialIbGarbageCollectionTest {
   private static final int STEPS = 200;
   private static final Shape INPUT = new Shape(4, 1, 8, 8);
 
-  private NDManager manager;
-  private Block model;
-  private ParameterStore store;
+  private TermBench bench;
 
   @BeforeEach
   void setUp() {
-    Engine.getInstance().setRandomSeed(11);
-    manager = NDManager.newBaseManager();
-    model = TestCnn.create(3, 4);
-    model.initialize(manager, DataType.FLOAT32, INPUT);
-    store = new ParameterStore(manager, false);
+    bench = new TermBench(11, TestCnn.create(3, 4), DataType.FLOAT32, INPUT);
   }
 
   @AfterEach
   void tearDown() {
-    manager.close();
+    bench.close();
   }
 
   private static RegularizerTerm term(String form) {
@@ -76,10 +68,9 @@ class SpatialIbGarbageCollectionTest {
    */
   private NDArray inputGradient(NDManager scope, NDArray x, boolean collect)
       throws InterruptedException {
-    NDArray leaf = x.duplicate();
-    leaf.setRequiresGradient(true);
-    try (GradientCollector c = manager.getEngine().newGradientCollector()) {
-      NDArray p = model.forward(store, new NDList(leaf), true).singletonOrThrow().softmax(1);
+    NDArray leaf = TermBench.leaf(x, scope);
+    try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+      NDArray p = bench.forward(leaf).singletonOrThrow().softmax(1);
       NDArray half = SpatialIbTerm.halfSquaredNorm(p);
       if (collect) {
         collectGarbage();
@@ -95,7 +86,7 @@ class SpatialIbGarbageCollectionTest {
     int zeros = 0;
     List<Integer> zeroSteps = new ArrayList<>();
     for (int step = 0; step < STEPS; step++) {
-      try (NDManager scope = manager.newSubManager()) {
+      try (NDManager scope = bench.manager.newSubManager()) {
         NDArray x = scope.randomUniform(0, 1, INPUT);
         NDArray y = scope.create(new int[] {0, 1, 2, step % 3});
         if (step == 0) {
@@ -107,10 +98,9 @@ class SpatialIbGarbageCollectionTest {
               .as("R after a collection vs without")
               .isLessThanOrEqualTo(1e-6 * maxAbs(plain));
         }
-        NDArray leaf = x.duplicate();
-        leaf.setRequiresGradient(true);
-        try (GradientCollector c = manager.getEngine().newGradientCollector()) {
-          NDList out = model.forward(store, new NDList(leaf), true);
+        NDArray leaf = TermBench.leaf(x, scope);
+        try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+          NDList out = bench.forward(leaf);
           NDArray half = SpatialIbTerm.halfSquaredNorm(out.singletonOrThrow().softmax(1));
           // every early step (the glitch was first-steps), then every 25th
           if (step < 10 || step % 25 == 0) {
@@ -132,11 +122,11 @@ class SpatialIbGarbageCollectionTest {
           }
           c.backward(loss);
         }
-        for (Pair<String, Parameter> p : model.getParameters()) {
+        for (Pair<String, Parameter> p : bench.model.getParameters()) {
           NDArray w = p.getValue().getArray();
           sgd.update(p.getValue().getId(), w, w.getGradient());
         }
-        SecondOrder.zeroParameterGradients(model);
+        SecondOrder.zeroParameterGradients(bench.model);
       }
     }
     System.out.printf("s-ib: %d steps, %d exact-zero input gradients%n", STEPS, zeros);
@@ -147,7 +137,7 @@ class SpatialIbGarbageCollectionTest {
   void parameterGradientsDoNotDependOnGarbageCollection() throws InterruptedException {
     for (String form : SpatialIb.FORMS) {
       RegularizerTerm term = term(form);
-      try (NDManager scope = manager.newSubManager()) {
+      try (NDManager scope = bench.manager.newSubManager()) {
         NDArray x = scope.randomUniform(0, 1, INPUT);
         NDArray y = scope.create(new int[] {0, 1, 2, 0});
         List<double[]> quiet = gradients(term, x, y, false);
@@ -174,22 +164,20 @@ class SpatialIbGarbageCollectionTest {
   private List<double[]> gradients(RegularizerTerm term, NDArray x, NDArray y, boolean collect)
       throws InterruptedException {
     List<double[]> out = new ArrayList<>();
-    try (NDManager scope = manager.newSubManager()) {
-      NDArray leaf = x.duplicate();
-      leaf.setRequiresGradient(true);
-      try (GradientCollector c = manager.getEngine().newGradientCollector()) {
-        NDList logits = model.forward(store, new NDList(leaf), true);
-        NDArray loss = term.loss(new FixedStep(leaf, y, logits, model, store));
+    try (NDManager scope = bench.manager.newSubManager()) {
+      NDArray leaf = TermBench.leaf(x, scope);
+      try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+        NDArray loss = term.loss(bench.step(leaf, y, bench.forward(leaf)));
         if (collect) {
           collectGarbage();
         }
         c.backward(loss);
       }
-      for (Pair<String, Parameter> p : model.getParameters()) {
+      for (Pair<String, Parameter> p : bench.model.getParameters()) {
         out.add(
             p.getValue().getArray().getGradient().toType(DataType.FLOAT64, false).toDoubleArray());
       }
-      SecondOrder.zeroParameterGradients(model);
+      SecondOrder.zeroParameterGradients(bench.model);
     }
     return out;
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -12,17 +11,16 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.ibex.api.GraphConstants;
 import dev.ibex.api.RegularizerTerm;
 import dev.ibex.api.options.Options;
 import dev.ibex.training.autograd.SecondOrder;
-import dev.ibex.training.fixtures.FixedStep;
+import dev.ibex.training.fixtures.TermBench;
+import dev.ibex.training.fixtures.TestCnn;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -34,44 +32,31 @@ import org.junit.jupiter.api.Test;
  * central finite differences of the term's value, in float64 on a tiny smooth CNN.
  */
 class SpatialIbGradientTest {
-  private NDManager manager;
-  private SequentialBlock model;
-  private ParameterStore store;
+  private static final Shape INPUT = new Shape(5, 2, 8, 8);
+
+  private TermBench bench;
   private NDArray x;
   private NDArray y;
 
   @BeforeEach
   void setUp() {
-    Engine.getInstance().setRandomSeed(3);
-    manager = NDManager.newBaseManager();
-    model =
+    SequentialBlock smooth =
         new SequentialBlock()
-            .add(
-                Conv2d.builder()
-                    .setKernelShape(new Shape(3, 3))
-                    .optPadding(new Shape(1, 1))
-                    .setFilters(3)
-                    .build())
+            .add(TestCnn.conv(3))
             .add(Activation::tanh)
-            .add(
-                Conv2d.builder()
-                    .setKernelShape(new Shape(3, 3))
-                    .optPadding(new Shape(1, 1))
-                    .setFilters(3)
-                    .build())
+            .add(TestCnn.conv(3))
             .add(Activation::softPlus)
             .add(Pool.globalAvgPool2dBlock())
             .add(Blocks.batchFlattenBlock())
             .add(Linear.builder().setUnits(4).build());
-    model.initialize(manager, DataType.FLOAT64, new Shape(5, 2, 8, 8));
-    store = new ParameterStore(manager, false);
-    x = manager.randomUniform(0, 1, new Shape(5, 2, 8, 8)).toType(DataType.FLOAT64, false);
-    y = manager.create(new long[] {0, 1, 2, 3, 0});
+    bench = new TermBench(3, smooth, DataType.FLOAT64, INPUT);
+    x = bench.manager.randomUniform(0, 1, INPUT).toType(DataType.FLOAT64, false);
+    y = bench.manager.create(new long[] {0, 1, 2, 3, 0});
   }
 
   @AfterEach
   void tearDown() {
-    manager.close();
+    bench.close();
   }
 
   private RegularizerTerm term(String form, double bg, double fg) {
@@ -94,21 +79,18 @@ class SpatialIbGradientTest {
 
   /** The term's value, and (if asked) its parameter gradients, at the current parameters. */
   private double value(RegularizerTerm term, boolean backward) {
-    try (NDManager scope = manager.newSubManager()) {
-      NDArray leaf = x.duplicate();
-      scope.attachInternal("leaf", leaf);
-      leaf.setRequiresGradient(true);
+    try (NDManager scope = bench.manager.newSubManager()) {
+      NDArray leaf = TermBench.leaf(x, scope);
       double v;
-      try (GradientCollector c = manager.getEngine().newGradientCollector()) {
-        NDList out = model.forward(store, new NDList(leaf), true);
-        NDArray loss = term.loss(new FixedStep(leaf, y, out, model, store));
+      try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+        NDArray loss = term.loss(bench.step(leaf, y, bench.forward(leaf)));
         v = loss.toType(DataType.FLOAT64, false).getDouble();
         if (backward) {
           c.backward(loss);
         }
       }
       if (!backward) {
-        SecondOrder.zeroParameterGradients(model);
+        SecondOrder.zeroParameterGradients(bench.model);
       }
       return v;
     }
@@ -132,16 +114,16 @@ class SpatialIbGradientTest {
     RegularizerTerm term = term(form, bg, fg, vjp);
     value(term, true);
     List<double[]> analytic = new ArrayList<>();
-    for (Pair<String, Parameter> p : model.getParameters()) {
+    for (Pair<String, Parameter> p : bench.model.getParameters()) {
       analytic.add(p.getValue().getArray().getGradient().toDoubleArray());
     }
-    SecondOrder.zeroParameterGradients(model);
+    SecondOrder.zeroParameterGradients(bench.model);
     // float64; small h because the mask has kinks (clip, sort order) that a larger step would cross
     double h = 1e-6;
     double worst = 0;
     int k = 0;
     int checked = 0;
-    for (Pair<String, Parameter> p : model.getParameters()) {
+    for (Pair<String, Parameter> p : bench.model.getParameters()) {
       double[] g = analytic.get(k++);
       double[] w0 = p.getValue().getArray().toDoubleArray();
       // every element of small tensors, a spread of elements of larger ones
@@ -203,16 +185,14 @@ class SpatialIbGradientTest {
 
   @Test
   void autogradGradTouchesNoParameter() {
-    try (NDManager scope = manager.newSubManager()) {
-      NDArray leaf = x.duplicate();
-      scope.attachInternal("leaf", leaf);
-      leaf.setRequiresGradient(true);
-      try (GradientCollector c = manager.getEngine().newGradientCollector()) {
-        NDArray p = model.forward(store, new NDList(leaf), true).singletonOrThrow().softmax(1);
+    try (NDManager scope = bench.manager.newSubManager()) {
+      NDArray leaf = TermBench.leaf(x, scope);
+      try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+        NDArray p = bench.forward(leaf).singletonOrThrow().softmax(1);
         NDArray half = p.square().sum().mul(GraphConstants.scalar(p, 0.5));
         NDArray viaGrad = SecondOrder.inputGradient(half, leaf);
         assertThat(totalParameterGradient()).isZero();
-        NDArray viaBackward = SecondOrder.inputGradientByBackward(half, leaf, model, true);
+        NDArray viaBackward = SecondOrder.inputGradientByBackward(half, leaf, bench.model, true);
         assertThat(viaGrad.sub(viaBackward).abs().max().toType(DataType.FLOAT64, false).getDouble())
             .isLessThan(1e-12);
       }
@@ -221,51 +201,36 @@ class SpatialIbGradientTest {
 
   @Test
   void innerBackwardLeaksFirstOrderGradientsThatAreRemoved() {
-    try (NDManager scope = manager.newSubManager()) {
-      NDArray leaf = x.duplicate();
-      scope.attachInternal("leaf", leaf);
-      leaf.setRequiresGradient(true);
+    try (NDManager scope = bench.manager.newSubManager()) {
+      NDArray leaf = TermBench.leaf(x, scope);
       double leaked;
       double afterRemoval;
-      try (GradientCollector c = manager.getEngine().newGradientCollector()) {
-        NDArray p = model.forward(store, new NDList(leaf), true).singletonOrThrow().softmax(1);
+      try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+        NDArray p = bench.forward(leaf).singletonOrThrow().softmax(1);
         NDArray half = p.square().sum().mul(GraphConstants.scalar(p, 0.5));
-        NDArray r = SecondOrder.inputGradientByBackward(half, leaf, model, false);
+        NDArray r = SecondOrder.inputGradientByBackward(half, leaf, bench.model, false);
         assertThat(r.abs().sum().toType(DataType.FLOAT64, false).getDouble()).isGreaterThan(0);
         leaked = totalParameterGradient();
-        SecondOrder.zeroParameterGradients(model);
+        SecondOrder.zeroParameterGradients(bench.model);
         afterRemoval = totalParameterGradient();
       }
       assertThat(leaked).as("the create_graph backward fills parameter gradients").isGreaterThan(0);
       assertThat(afterRemoval).isZero();
     }
-    SecondOrder.zeroParameterGradients(model);
+    SecondOrder.zeroParameterGradients(bench.model);
     // and through the term itself: right after computing R, nothing is left on the parameters
-    try (NDManager scope = manager.newSubManager()) {
-      NDArray leaf = x.duplicate();
-      scope.attachInternal("leaf", leaf);
-      leaf.setRequiresGradient(true);
-      try (GradientCollector c = manager.getEngine().newGradientCollector()) {
-        NDArray p = model.forward(store, new NDList(leaf), true).singletonOrThrow().softmax(1);
+    try (NDManager scope = bench.manager.newSubManager()) {
+      NDArray leaf = TermBench.leaf(x, scope);
+      try (GradientCollector c = Engine.getInstance().newGradientCollector()) {
+        NDArray p = bench.forward(leaf).singletonOrThrow().softmax(1);
         SecondOrder.inputGradientByBackward(
-            p.square().sum().mul(GraphConstants.scalar(p, 0.5)), leaf, model, true);
+            p.square().sum().mul(GraphConstants.scalar(p, 0.5)), leaf, bench.model, true);
         assertThat(totalParameterGradient()).isZero();
       }
     }
   }
 
   private double totalParameterGradient() {
-    double s = 0;
-    for (Pair<String, Parameter> p : model.getParameters()) {
-      s +=
-          p.getValue()
-              .getArray()
-              .getGradient()
-              .abs()
-              .sum()
-              .toType(DataType.FLOAT64, false)
-              .getDouble();
-    }
-    return s;
+    return TermBench.gradientSum(bench.model, "");
   }
 }
