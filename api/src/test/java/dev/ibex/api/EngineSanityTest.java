@@ -24,8 +24,7 @@ class EngineSanityTest {
   @Test
   void float32ConvolutionInputGradientMatchesFloat64() {
     // the two convolutions of the attribution tests' TinyNets; a wrong kernel missed one or the
-    // other
-    // and at one thread as well as the default count: the wrong kernels split work per thread
+    // other and at one thread as well as the default count: the wrong kernels split work per thread
     ai.djl.engine.Engine.getEngine("PyTorch"); // loads the native library
     int threads = JniUtils.getNumThreads();
     try {

@@ -120,8 +120,8 @@ final class BenchCommand extends Subcommand {
   public void run(Host host) throws Exception {
     Attributor attributor = method.attributor(host);
     Options options = method.options(attributor);
-    // default: warm up until stable; the first runs pay for libtorch's lazy set-up and allocator
-    // growth
+    // default: warm up until stable; the first runs pay for libtorch's lazy set-up and its
+    // allocator's growth
     try (TorchScriptModel loaded = model.load(host);
         NDManager manager = loaded.manager().newSubManager()) {
       NDArray x;

@@ -89,8 +89,7 @@ final class IbexCommand {
     for (CommandLine command : cli.getSubcommands().values()) {
       UsageMessageSpec usage = command.getCommandSpec().usageMessage();
       // only the header ("explain - attribute ...") starts at the margin: the top-level help
-      // indents
-      // each command's help by two, so the lines at two spaces are the commands
+      // indents each command's help by two, so the lines at two spaces are the commands
       usage.synopsisHeading("  usage: ");
       usage.sortOptions(false).sortSynopsis(false).longOptionsMaxWidth(LONG_OPTIONS_WIDTH);
     }

@@ -70,8 +70,8 @@ final class UsageErrors {
 
   private static String describe(ParameterException e, List<String> args) {
     CommandLine command = e.getCommandLine();
-    // an option the command does not take is the first thing to fix, even with required ones
-    // missing
+    // an option the command does not take is the first thing to fix, even when required ones
+    // are missing too
     List<String> unmatched =
         e instanceof UnmatchedArgumentException u
             ? u.getUnmatched()

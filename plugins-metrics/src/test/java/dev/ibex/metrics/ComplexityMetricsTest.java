@@ -54,8 +54,7 @@ class ComplexityMetricsTest extends ManagerFixture {
   @Test
   void elementCountComesFromTheSampleNotTheBatchAxis() {
     // Quantus bug 2: n taken from the batch axis would make the Gini of one pixel in 16 depend on
-    // the
-    // batch size. Batch of one and batch of three give the same 15/16 for that sample.
+    // the batch size. Batch of one and batch of three give the same 15/16 for that sample.
     MetricResult alone = run("sparseness", Pixels.leading(1));
     MetricResult three =
         run("sparseness", Pixels.leading(1), Pixels.leading(1, 1), Pixels.leading(1, 1, 1, 1));

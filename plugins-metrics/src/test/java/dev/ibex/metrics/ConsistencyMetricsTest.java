@@ -83,8 +83,8 @@ class ConsistencyMetricsTest extends RegionModelFixture {
     assertThat(run("max-sensitivity", model, TestAttributors.gradient(), x, Map.of()).value())
         .isCloseTo(0, within(1e-7));
     // identity map on all-ones (norm 4): the distance is |delta|, each |delta_e| <= 0.2, so at most
-    // 0.8/4;
-    // and the largest of 10 draws of sqrt(sum of 16 U(-.2,.2)^2) is well above half its mean 0.46
+    // 0.8/4; and the largest of 10 draws of sqrt(sum of 16 U(-.2,.2)^2) is well above half its
+    // mean 0.46
     NDArray ones = TestModels.images(manager, Pixels.filled(1));
     MetricResult id = run("max-sensitivity", model, IDENTITY, ones, Map.of());
     assertThat(id.value()).isBetween(0.23 / 4, 0.8 / 4);
@@ -127,8 +127,8 @@ class ConsistencyMetricsTest extends RegionModelFixture {
 
   @Test
   void interpretabilityScoreStableVersusNoise() {
-    // weights R: class 0 wins while the sum over R is positive; a 2x2 colour block keeps it
-    // positive
+    // weights R: class 0 wins while the sum over R is positive; a 2x2 colour block keeps
+    // it positive
     NDArray x = TestModels.images(manager, Pixels.uniform(6, 2));
     Map<String, Object> o = Map.of("size", 2);
     MetricResult stable = run("interpretability-score", model, STABLE, x, o);
@@ -159,8 +159,7 @@ class ConsistencyMetricsTest extends RegionModelFixture {
   @Test
   void interpretabilityScoreByHand() {
     // a block covering the whole 4x4 image makes it one colour: the identity map becomes constant,
-    // its
-    // min-max normalisation zero, and the cosine with a non-constant map 0 -> inconsistent
+    // its min-max normalisation zero, and the cosine with a non-constant map 0 -> inconsistent
     NDArray x = TestModels.images(manager, R);
     MetricResult whole = run("interpretability-score", model, IDENTITY, x, Map.of("size", 4));
     assertThat(whole.extras().get("cosine")[0]).isEqualTo(0.0);
@@ -199,9 +198,8 @@ class ConsistencyMetricsTest extends RegionModelFixture {
   @Test
   void predictionChangesAreSkippedNotScored() {
     // weights +1 on R, -1 elsewhere; image = R: z0 = 4 -> class 0. A block over the whole image of
-    // colour
-    // c > 0 gives z0 = 4c - 12c < 0 -> class 1: the sample is not prediction-consistent and is
-    // skipped
+    // colour c > 0 gives z0 = 4c - 12c < 0 -> class 1: the sample is not prediction-consistent and
+    // is skipped
     float[] w = new float[16];
     for (int p = 0; p < 16; p++) {
       w[p] = R[p] == 1 ? 1 : -1;

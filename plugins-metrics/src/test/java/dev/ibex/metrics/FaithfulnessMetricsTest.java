@@ -121,8 +121,8 @@ class FaithfulnessMetricsTest extends RegionModelFixture {
     MetricResult flat = run("insertion", x, perfect(), Map.of("steps", 4, "blur-kernel", 1));
     assertThat(flat.value()).isCloseTo(sigmoid(4), within(1e-6));
     // a 3x3 box blur (huge sigma) with zero padding of an all-ones image: corner 4/9, edge 6/9,
-    // inside 1;
-    // R = {(0,0) corner, (0,1) edge, (1,0) edge, (1,1) inside}: z0 = 25/9 at the start of the curve
+    // inside 1; R = {(0,0) corner, (0,1) edge, (1,0) edge, (1,1) inside}: z0 = 25/9 at the start of
+    // the curve
     MetricResult box =
         run("insertion", x, perfect(), Map.of("steps", 4, "blur-kernel", 3, "blur-sigma", 1e4));
     assertThat(box.extras().get("curve")[0]).isCloseTo(sigmoid(25 / 9.0), within(1e-5));
@@ -191,8 +191,8 @@ class FaithfulnessMetricsTest extends RegionModelFixture {
     assertThat(d1.extras().get("masked-score")[0]).isCloseTo(sigmoid(2), within(1e-6));
     // min-max normalisation lifts the same map back to R: no drop
     assertThat(run("confidence-drop", x, half, Map.of()).value()).isCloseTo(0, within(1e-9));
-    // a pixel that counts against class 0: w_15 = -1, z0 = 3; masking it out gives z0 = 4: an
-    // increase
+    // a pixel that counts against class 0: w_15 = -1, z0 = 3; masking it out gives z0 = 4:
+    // an increase
     float[] w = R.clone();
     w[15] = -1;
     try (BlockModel m2 = TestModels.weightedSum(manager, w)) {
@@ -331,8 +331,7 @@ class FaithfulnessMetricsTest extends RegionModelFixture {
   @Test
   void roadGapOnABlob() {
     // a bright blob on R, zero elsewhere; logit = sum over R. MoRF with the perfect map removes the
-    // blob
-    // first and imputes it from the dark surroundings; LeRF removes dark pixels first.
+    // blob first and imputes it from the dark surroundings; LeRF removes dark pixels first.
     NDArray x = TestModels.images(manager, R);
     Map<String, Object> o = Map.of("imputation-noise", 0.0, "score", "target");
     MetricResult good = run("road", x, perfect(), o);
@@ -342,10 +341,9 @@ class FaithfulnessMetricsTest extends RegionModelFixture {
     assertThat(good.extras().get("lerf")[0]).isGreaterThan(good.extras().get("morf")[0]);
     assertThat(good.extras().get("morf-curve")).hasSize(9);
     // fraction 0.25 removes exactly R: imputed from zeros only -> 0 (MoRF); LeRF removes 4
-    // background
-    // pixels (15, 14, 13, 12 — the lowest values) whose neighbours are background zeros or R... the
-    // 2x2
-    // at the bottom-right touches no R pixel, so it is imputed as 0 and the logit stays 4
+    // background pixels (15, 14, 13, 12 — the lowest values) whose neighbours are background zeros
+    // or R... the 2x2 at the bottom-right touches no R pixel, so it is imputed as 0 and the logit
+    // stays 4
     MetricResult quarter =
         run(
             "road",
@@ -359,8 +357,8 @@ class FaithfulnessMetricsTest extends RegionModelFixture {
 
   @Test
   void roadOnAConstantImageIsZeroWhateverTheMap() {
-    // imputation by neighbour means reproduces a constant image exactly: removing pixels changes
-    // nothing
+    // imputation by neighbour means reproduces a constant image exactly: removing pixels
+    // changes nothing
     float[] grey = Pixels.filled(0.3f);
     float[] noise = Pixels.uniform(1, 6)[0];
     MetricResult r =

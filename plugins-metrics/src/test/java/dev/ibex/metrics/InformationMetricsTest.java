@@ -49,10 +49,8 @@ class InformationMetricsTest extends ManagerFixture {
   @Test
   void twoSamplesByHand() {
     // n = 2: the centred Gram matrices are (1-c)/2 [[1,-1],[-1,1]] with c the cosine of the two
-    // rows,
-    // so HSIC = (1 - c_x)(1 - c_r). X_fg rows e0 and e1 (c_x = 0), R_fg rows e0 and e0+e1 (c_r =
-    // 1/sqrt2);
-    // nothing outside the mask: the background rows are zero and HSIC_bg = 0.
+    // rows, so HSIC = (1 - c_x)(1 - c_r). X_fg rows e0 and e1 (c_x = 0), R_fg rows e0 and e0+e1
+    // (c_r = 1/sqrt2); nothing outside the mask: the background rows are zero and HSIC_bg = 0.
     float[] mask = LocalisationMetricsTest.MASK;
     NDArray x = TestModels.images(manager, Pixels.leading(1), Pixels.leading(0, 1));
     NDArray r = TestModels.maps(manager, Pixels.leading(1), Pixels.leading(1, 1));

@@ -67,9 +67,8 @@ class LocalisationMetricsTest extends ManagerFixture {
     assertThat(one("pixel-accuracy", Map.of(), A, MASK)).isCloseTo(14 / 16.0, within(1e-12));
     assertThat(one("miou", Map.of(), A, MASK)).isCloseTo(4 / 6.0, within(1e-12));
     // quantile 0.8 of A/0.9 (numpy linear): sorted values
-    // 0,0,0,0,.1,.1,.1,.2,.2,.3,.4,.5,.6,.7,.8,.9 (/0.9),
-    // position 0.8*15 = 12 -> 0.6/0.9; strictly above: 0.9, 0.8, 0.7 -> TP 3, FN 1, TN 12: accuracy
-    // 15/16, IoU 3/4
+    // 0,0,0,0,.1,.1,.1,.2,.2,.3,.4,.5,.6,.7,.8,.9 (/0.9), position 0.8*15 = 12 -> 0.6/0.9; strictly
+    // above: 0.9, 0.8, 0.7 -> TP 3, FN 1, TN 12: accuracy 15/16, IoU 3/4
     Map<String, Object> q = Map.of("threshold", "quantile", "quantile", 0.8);
     assertThat(one("pixel-accuracy", q, A, MASK)).isCloseTo(15 / 16.0, within(1e-12));
     assertThat(one("miou", q, A, MASK)).isCloseTo(3 / 4.0, within(1e-12));
@@ -143,9 +142,8 @@ class LocalisationMetricsTest extends ManagerFixture {
     assertThat(one("top-k-intersection", Map.of("k", 6), A, MASK))
         .isCloseTo(4 / 6.0, within(1e-12));
     // B, k = 5: ties at the 5th value (0.1) are (1,1) inside and (3,3) outside; only the 0.5s, 0.3s
-    // and
-    // 0.2s are above it: 3 + 2 + 2 = 7 > 5, so the 5th value is 0.3 and the top 5 are the 0.5s and
-    // 0.3s
+    // and 0.2s are above it: 3 + 2 + 2 = 7 > 5, so the 5th value is 0.3 and the top 5 are the 0.5s
+    // and 0.3s
     assertThat(one("top-k-intersection", Map.of("k", 5), B, MASK))
         .isCloseTo(3 / 5.0, within(1e-12));
     // a tie straddling the cut: k = 4 on a map whose 4th to 5th values tie, one inside, one outside
@@ -191,8 +189,7 @@ class LocalisationMetricsTest extends ManagerFixture {
   @Test
   void perSampleSizesComeFromTheSampleNotTheBatchAxis() {
     // Quantus bug 2: a per-sample size (|mask|, H*W) taken from the batch axis. A sample's score
-    // must
-    // not depend on how many samples share its batch.
+    // must not depend on how many samples share its batch.
     float[] small = new float[16];
     small[0] = 1; // |mask| = 1
     for (String metric :
@@ -203,8 +200,8 @@ class LocalisationMetricsTest extends ManagerFixture {
       assertThat(batch.perSample()[0]).as(metric).isCloseTo(alone, within(1e-12));
       assertThat(batch.perSample()[2]).as(metric).isCloseTo(alone, within(1e-12));
     }
-    // relevance-rank of B with |mask| = 1 at (0,0): the top-1 is a 3-way tie at 0.5, one inside:
-    // 1/3
+    // relevance-rank of B with |mask| = 1 at (0,0): the top-1 is a 3-way tie at 0.5, one
+    // inside: 1/3
     assertThat(one("relevance-rank", Map.of(), B, small)).isCloseTo(1 / 3.0, within(1e-12));
   }
 

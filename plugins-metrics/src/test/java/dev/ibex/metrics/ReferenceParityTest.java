@@ -55,8 +55,7 @@ class ReferenceParityTest extends ManagerFixture {
   void deletionAndInsertionMatchRise() throws Exception {
     NDArray maps = npy("faithfulness/maps.npy");
     // RISE: 64 pixels per step on 32x32 = 16 steps; deletion to zeros, insertion from gkern(11, 5)
-    // blur;
-    // the class is the model's prediction
+    // blur; the class is the model's prediction
     Map<String, Object> del = Map.of("steps", 16);
     Map<String, Object> ins = Map.of("steps", 16);
     MetricResult d = FaithfulnessMetricsTest.run("deletion", cnn, Target.predicted(), x, maps, del);

@@ -37,12 +37,9 @@ class SanityMetricsTest extends ManagerFixture {
   @Test
   void byHandWithAKnownReinitialisation() {
     // one linear layer, weights R on class 0: the gradient map is R. The layer's initializer is set
-    // to give
-    // class-0 weights 0..15 (pixel index): the randomised map is the pixel index. Spearman(R,
-    // index) is the
-    // point-biserial correlation of R with 0..15: (2.5 - 110/12) / sqrt(21.25) * sqrt(4*12/256) =
-    // -0.62622
-    // (scipy.stats.spearmanr gives -0.6262242910851494)
+    // to give class-0 weights 0..15 (pixel index): the randomised map is the pixel index.
+    // Spearman(R, index) is the point-biserial correlation of R with 0..15: (2.5 - 110/12) /
+    // sqrt(21.25) * sqrt(4*12/256) = -0.62622 (scipy.stats.spearmanr gives -0.6262242910851494)
     try (BlockModel lin = TestModels.weightedSum(manager, LocalisationMetricsTest.MASK)) {
       Parameter w = lin.block().getChildren().get(1).getValue().getParameters().get("weight");
       Initializer index =

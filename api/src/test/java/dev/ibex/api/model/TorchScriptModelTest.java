@@ -57,8 +57,8 @@ class TorchScriptModelTest {
 
   @Test
   void batchNormUsesRunningStatisticsWhatever() throws IOException {
-    // A batch of one and the same sample inside a batch of four must give the same logits: no batch
-    // statistics.
+    // A batch of one and the same sample inside a batch of four must give the same logits: no
+    // batch statistics.
     try (TorchScriptModel model =
             TorchScriptModel.load(resource("residual-s2/model.pt"), Device.cpu(), List.of());
         NDManager m = model.manager().newSubManager()) {

@@ -72,8 +72,8 @@ public final class IntegratedGradients extends AbstractAttributor {
             x,
             ctx.scratch());
 
-    // endpoints first, in one batch without gradient: F(x) resolves the target, F(x') closes the
-    // gap
+    // endpoints first, in one batch without gradient: F(x) resolves the target, F(x') closes
+    // the gap
     NDArray ends = ctx.model().forward(NDArrays.concat(new NDList(x, baseline)));
     ResolvedTarget target = ctx.resolveWith(ends.get("0:" + n));
     int[] rows = SampleRows.identity(n);

@@ -107,8 +107,7 @@ public final class MultiModalBottleneck extends TokenAttributor {
       Shape rowShape = zRows.getShape();
       // The authors' map is the capacity buffered in the forward pass of the last step, before that
       // step's update: λ after steps − 1 updates. The last step's forward, backward and update
-      // cannot
-      // change it, so they are not run.
+      // cannot change it, so they are not run.
       for (int step = 0; step < o.getInt("steps") - 1; step++) {
         try (NDManager stepScope = loop.newSubManager()) {
           NDArray eps =
@@ -121,8 +120,8 @@ public final class MultiModalBottleneck extends TokenAttributor {
           try (GradientScope scope = GradientScope.open(model)) {
             NDArray lambda = leaf.getNDArrayInternal().sigmoid();
             NDArray lambdaRows = SampleRows.gather(lambda, sampleOfRow, stepScope);
-            // Z = λ⊙h + (1−λ)⊙ε, in the standardised space when noise=fitted, mapped back for the
-            // tail
+            // Z = λ⊙h + (1−λ)⊙ε, in the standardised space when noise=fitted, mapped back for
+            // the tail
             NDArray z = lambdaRows.mul(zRows).add(lambdaRows.neg().add(1).mul(eps));
             NDArray tailInput = standardizer == null ? z : standardizer.invert(z);
             NDArray scores = target.score(model.fromLayer(layer, tailInput, xRows), sampleOfRow);

@@ -109,8 +109,8 @@ class MfabaTest {
   @Test
   void worksOnAJavaBlockModel() {
     try (TestModel tiny = TestModel.tinyCnn(true, 21)) {
-      // a seeded input: the global torch generator would make the path (and the test) vary run to
-      // run
+      // a seeded input: the global torch generator would make the path (and the test) vary run
+      // to run
       NDArray x = tiny.images(11, 3);
       Options o =
           mfaba

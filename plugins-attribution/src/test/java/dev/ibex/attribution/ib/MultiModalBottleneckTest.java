@@ -30,8 +30,8 @@ class MultiModalBottleneckTest extends ClipTowersTest {
     assertThat(image.values().getShape()).isEqualTo(new Shape(3, 32, 32));
     assertThat(ParityFixture.relativeLinf(image.values(), clip.read("m2ib.image.npy")))
         .isLessThan(1e-4);
-    // 9 updates x 10 draws (the 10th step cannot change the buffered map); a cosine target needs no
-    // pass
+    // 9 updates x 10 draws (the 10th step cannot change the buffered map); a cosine target needs
+    // no pass
     assertThat(image.forwardPassesPerSample()).isEqualTo(90.0);
     assertThat(image.backwardPassesPerSample()).isEqualTo(90.0);
 

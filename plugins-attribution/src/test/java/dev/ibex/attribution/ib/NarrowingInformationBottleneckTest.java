@@ -61,8 +61,8 @@ class NarrowingInformationBottleneckTest extends ClipTowersTest {
   @Test
   void analyticQuadraticTail() {
     // Layer "embed" maps ids to h = (id, 2·id, 3·id) per token; the tail is f(h) = Σ w ⊙ h². Then
-    // ∇f(a·h) = 2a·w⊙h and the right Riemann sum gives A_t = Σ_d w h² · 2 Σ_i (i/n) / n = Σ_d w h²
-    // (n+1)/n.
+    // ∇f(a·h) = 2a·w⊙h and the right Riemann sum gives A_t = Σ_d w h² · 2 Σ_i (i/n) / n = Σ_d w
+    // h² (n+1)/n.
     try (NDManager m = NDManager.newBaseManager()) {
       NDArray w = m.create(new float[] {0.5f, -1f, 2f, 0.25f, 1f, -0.5f}, new Shape(2, 3));
       SequentialBlock net =

@@ -29,8 +29,8 @@ class OcclusionParityTest {
               .with("internal-batch-size", 20);
       Attribution a = occlusion.attribute(fixture.model, fixture.x, fixture.target(), options);
       // Captum's Occlusion returns float32 (it casts the sums to float before dividing by the
-      // window
-      // counts), so its reference carries one float32 rounding of a float64 computation: ~6e-8
+      // window counts), so its reference carries one float32 rounding of a float64
+      // computation: ~6e-8
       fixture.check("occlusion", a.values(), 1e-6);
       assertThat(a.forwardPassesPerSample()).isEqualTo(1 + 49);
       assertThat(a.backwardPasses()).isZero();

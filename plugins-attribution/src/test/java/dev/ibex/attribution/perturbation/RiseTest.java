@@ -69,8 +69,8 @@ class RiseTest {
     try (NDManager manager = NDManager.newBaseManager();
         BlockModel model = SmallCnns.brightness(manager, SIZE)) {
       Rise rise = new Rise();
-      // the brightness model has one output: a softmax over it is constant, so explain its raw
-      // score
+      // the brightness model has one output: a softmax over it is constant, so explain its
+      // raw score
       Options o =
           rise.options()
               .defaults()

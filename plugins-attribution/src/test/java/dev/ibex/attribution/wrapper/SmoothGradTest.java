@@ -132,8 +132,8 @@ class SmoothGradTest {
     try (dev.ibex.api.model.TorchScriptModel ts =
             dev.ibex.api.model.TorchScriptModel.load(tmp, Device.cpu(), java.util.List.of());
         NDManager m = ts.manager().newSubManager()) {
-      // the parity models are float64 (see the fixtures' README.txt): the noise tunnel keeps that
-      // dtype
+      // the parity models are float64 (see the fixtures' README.txt): the noise tunnel keeps
+      // that dtype
       NDArray x =
           SeededNoise.standardNormal(m, 106, new Shape(3, 3, 32, 32))
               .toType(ai.djl.ndarray.types.DataType.FLOAT64, false);

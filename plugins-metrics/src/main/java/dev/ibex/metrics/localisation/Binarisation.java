@@ -45,8 +45,8 @@ final class Binarisation {
     for (int i = 0; i < pred.length; i++) {
       c[(pred[i] ? 0 : 2) + (pred[i] == mask[i] ? 0 : 1)]++;
     }
-    // index: 0 tp (pred, agree), 1 fp (pred, disagree), 2 tn (no pred, agree), 3 fn (no pred,
-    // disagree)
+    // index: 0 tp (pred, agree), 1 fp (pred, disagree), 2 tn (no pred, agree), 3 fn (no
+    // pred, disagree)
     return new Confusion(c[0], c[1], c[3], c[2]);
   }
 

@@ -44,8 +44,8 @@ class FrequencyFilterTest {
 
   @Test
   void aPureCosineIsKeptOrRemovedByItsRadius() {
-    // cos(2 pi * 2 x / 8) along x has frequency +-2: distance 2 from the centre of the shifted
-    // spectrum
+    // cos(2 pi * 2 x / 8) along x has frequency +-2: distance 2 from the centre of the
+    // shifted spectrum
     int n = 8;
     float[] img = new float[n * n];
     for (int y = 0; y < n; y++) {

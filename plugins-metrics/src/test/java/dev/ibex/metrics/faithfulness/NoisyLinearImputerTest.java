@@ -45,8 +45,7 @@ class NoisyLinearImputerTest {
   @Test
   void interiorOfALinearRampIsImputedExactlyAsOneSystem() {
     // a linear function is the weighted mean of its symmetric neighbours: a removed 3x3 interior
-    // block of
-    // a 7x7 ramp (coupled unknowns) comes back exactly, for every channel
+    // block of a 7x7 ramp (coupled unknowns) comes back exactly, for every channel
     int n = 7;
     float[] img = new float[2 * n * n];
     for (int c = 0; c < 2; c++) {

@@ -39,19 +39,18 @@ public final class SecondOrder {
    */
   public static NDArray inputGradient(NDArray scalar, NDArray x) {
     // run the tiny scripted function unoptimised, so that the profiling executor never
-    // re-specialises
-    // it (conservative: the exact-zero or wrong input gradients once blamed on this helper came
-    // from
-    // scalar constants whose Java buffers were freed before the backward, see GraphConstants)
+    // re-specialises it (conservative: the exact-zero or wrong input gradients once blamed on this
+    // helper came from scalar constants whose Java buffers were freed before the backward,
+    // see GraphConstants)
     JniUtils.setGraphExecutorOptimize(false);
     NDList out;
     try {
-      // training = true: DJL runs an inference-mode (no-grad) guard otherwise, and R would lose its
-      // graph
+      // training = true: DJL runs an inference-mode (no-grad) guard otherwise, and R would lose
+      // its graph
       out = IValueUtils.forward(InputGradientModule.INSTANCE, new NDList(scalar, x), true);
     } finally {
-      JniUtils.setGraphExecutorOptimize(
-          true); // DJL's default, which its own TorchScript blocks expect
+      // DJL's default, which its own TorchScript blocks expect
+      JniUtils.setGraphExecutorOptimize(true);
     }
     NDArray r = out.singletonOrThrow();
     r.attach(x.getManager());

@@ -6,11 +6,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.util.Pair;
 import com.google.common.collect.ImmutableMap;
+import dev.ibex.api.spi.GradientScope;
 import dev.ibex.training.autograd.SecondOrder;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -63,10 +63,10 @@ final class OptimizationStep {
       if (terms.needsInputGradient()) {
         x.setRequiresGradient(true);
       }
-      try (GradientCollector collector = scope.getEngine().newGradientCollector()) {
+      try (GradientScope gradients = GradientScope.open(scope.getEngine())) {
         NDList out = model.forward(store, new NDList(x), true);
         NDArray total = terms.total(new StepContext(x, y, out, model, store, logged), update);
-        collector.backward(total);
+        gradients.backwardSegment(total);
         correct = Classification.correct(out.get(0), y);
       }
       for (Pair<String, Parameter> p : model.getParameters()) {

@@ -91,8 +91,8 @@ class AibTest {
     NDArray y = manager.create(new long[] {0, 1, 2, 3, 4, 5});
     try (GradientCollector c = manager.getEngine().newGradientCollector()) {
       NDList out = model.forward(store, new NDList(x), true);
-      // cross-entropy alone: a_q is piecewise constant, so only the straight-through path carries a
-      // gradient
+      // cross-entropy alone: a_q is piecewise constant, so only the straight-through path carries
+      // a gradient
       c.backward(Classification.crossEntropy(out.get(0), y));
     }
     assertThat(TermBench.gradientSum(model, "attentionMean")).isGreaterThan(0);
@@ -154,8 +154,8 @@ class AibTest {
       NDArray small = ((AibModel) model).attentionMean(new ParameterStore(manager, false), x);
       assertThat(small.getShape()).isEqualTo(new Shape(3, 1, 14, 14));
       float[] s = small.toFloatArray();
-      // align_corners=false, scale 2: output (0,0) equals input (0,0); output (1,1) =
-      // 0.75*in(0,0)+0.25*in(1,1)-mix
+      // align_corners=false, scale 2: output (0,0) equals input (0,0); output (1,1)
+      // = 0.75*in(0,0)+0.25*in(1,1)-mix
       assertThat(v[0]).isCloseTo(s[0], org.assertj.core.data.Offset.offset(1e-6f));
       float expected11 = 0.5625f * s[0] + 0.1875f * s[1] + 0.1875f * s[14] + 0.0625f * s[15];
       assertThat(v[28 + 1]).isCloseTo(expected11, org.assertj.core.data.Offset.offset(1e-6f));

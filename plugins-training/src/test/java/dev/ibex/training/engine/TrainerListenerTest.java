@@ -78,8 +78,8 @@ class TrainerListenerTest {
     }
     assertThat(second.events).as("every listener sees every event").isEqualTo(first.events);
     List<Object> e = first.events;
-    // 14 images in batches of 4: 3 batches an epoch; per epoch: batches, validation, epoch,
-    // checkpoint
+    // 14 images in batches of 4: 3 batches an epoch; per epoch: batches, validation,
+    // epoch, checkpoint
     assertThat(e).hasSize(2 * (3 + 3) + 1);
     for (int epoch = 1; epoch <= 2; epoch++) {
       int at = (epoch - 1) * 6;

@@ -140,8 +140,8 @@ class SpatialIbGradientTest {
         worst = Math.max(worst, rel);
         checked++;
         if (rel >= 1e-3) {
-          // say whether the value itself is repeatable at these parameters (diagnosis of a rare
-          // failure)
+          // say whether the value itself is repeatable at these parameters (diagnosis of a
+          // rare failure)
           double again = value(term, false);
           assertThat(rel)
               .as(
@@ -172,8 +172,8 @@ class SpatialIbGradientTest {
 
   @Test
   void exponentialFormGradientMatchesFiniteDifferences() {
-    // weights that keep the value O(100): exp(L_bg) ≈ 1 makes a 1000-weighted value lose digits to
-    // cancellation
+    // weights that keep the value O(100): exp(L_bg) ≈ 1 makes a 1000-weighted value lose digits
+    // to cancellation
     checkAgainstFiniteDifferences("exp", 100, 1.0);
   }
 

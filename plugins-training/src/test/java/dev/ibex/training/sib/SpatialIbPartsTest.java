@@ -154,8 +154,8 @@ class SpatialIbPartsTest {
       SpatialIbTerm.Parts parts = term.parts(rArr, rArr);
       float[] mask = parts.mask().toType(DataType.FLOAT32, false).toFloatArray();
       assertThat(mask[3 * 32 + 3]).as("inside the blob").isGreaterThan(0.9f);
-      // the reference head is soft (slope 10): background sits near sigmoid(10·(density − q0.8)) ≈
-      // 0.5
+      // the reference head is soft (slope 10): background sits near sigmoid(10·(density − q0.8))
+      // ≈ 0.5
       assertThat(mask[28 * 32 + 28]).as("far from the blob").isLessThan(0.6f);
       assertThat(mask[3 * 32 + 3] - mask[28 * 32 + 28]).isGreaterThan(0.3f);
       for (float v : mask) {
