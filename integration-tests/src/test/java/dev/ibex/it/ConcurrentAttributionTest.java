@@ -54,15 +54,18 @@ class ConcurrentAttributionTest {
       Path input,
       Function<NDManager, Target> target,
       Map<String, Object> options) {
+    /** Runs once: the values, then this call's forward and backward passes. */
     float[] run(NDManager m) {
       Attributor a = PLUGINS.attributor(method);
       Options o = a.options().bind(options);
       NDArray x = read(input, m);
       Attribution r = a.attribute(model, x, target.apply(m), o);
-      assertThat(r.forwardPasses())
-          .as(method + " passes of this call only")
-          .isLessThanOrEqualTo((long) x.getShape().get(0) * 200);
-      return r.values().toType(DataType.FLOAT32, false).toFloatArray();
+      // the values, then this call's own passes: other threads' passes on the model are not its
+      float[] v = r.values().toType(DataType.FLOAT32, false).toFloatArray();
+      float[] withPasses = java.util.Arrays.copyOf(v, v.length + 2);
+      withPasses[v.length] = r.forwardPasses();
+      withPasses[v.length + 1] = r.backwardPasses();
+      return withPasses;
     }
   }
 
