@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# ibex next to Captum 0.8 on the same network, batch, input and threads: ResNet-18 224x224 with random
+# (seeded) weights — a frozen TorchScript split at layer4 for ibex, the same eager model for Captum —
+# saliency, Grad-CAM at layer4 (upsampled) and integrated gradients (Gauss-Legendre, STEPS nodes,
+# INTERNAL path points per pass on both sides). Prints images/s of each side and ibex / Captum.
+# usage: CAPTUM_SRC=/path/to/captum-v0.8.0 integration-tests/scripts/captum-comparison.sh [OUT] [BATCH] [THREADS]
+#   (after `mvn -B -ntp -q package -DskipTests`; run on an idle machine; Captum is not an ibex dependency:
+#    CAPTUM_SRC is a source checkout of pytorch/captum, e.g. `git clone -b v0.8.0 https://github.com/pytorch/captum`)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+out=${1:-$root/out/captum-comparison}
+batch=${2:-8}
+threads=${3:-2}
+steps=32
+internal=64
+jar=$root/integration-tests/target/ibex.jar
+[ -f "$jar" ] || { echo "build first: mvn -B -ntp -q package -DskipTests" >&2; exit 2; }
+[ -n "${CAPTUM_SRC:-}" ] || { echo "set CAPTUM_SRC to a checkout of pytorch/captum v0.8.0" >&2; exit 2; }
+mkdir -p "$out"
+/usr/bin/python3 "$root/plugins-attribution/src/test/python/make_bench_model_cam.py" "$out" "$batch" >/dev/null
+# the CPU's oneDNN may need the AVX cap for right convolution gradients (see README); the same cap
+# applies to both sides
+export ONEDNN_MAX_CPU_ISA=${ONEDNN_MAX_CPU_ISA:-AVX}
+ibex() { # method options... -> images/s
+  java -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 -jar "$jar" bench \
+    --model "$out/resnet18-layer4.pt" --input "$out/x224.npy" --batch "$batch" --repeat 5 "$@" 2>/dev/null \
+    | tail -1 | sed -E 's/.*images_per_s=([0-9.]+).*/\1/'
+}
+declare -A ours theirs
+ours[saliency]=$(ibex --method saliency)
+ours[grad-cam]=$(ibex --method grad-cam --layer layer4)
+ours[integrated-gradients]=$(ibex --method integrated-gradients --set steps=$steps --set internal-batch-size=$internal)
+while read -r name rest; do
+  theirs[$name]=$(sed -E 's/.*images_per_s=([0-9.]+).*/\1/' <<<"$rest")
+done < <(/usr/bin/python3 "$root/integration-tests/scripts/captum_comparison.py" "$out/x224.npy" "$threads" "$steps" "$internal")
+echo "ResNet-18 224x224, batch $batch, $threads threads, $(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "| method | ibex images/s | Captum 0.8 images/s | ibex / Captum |"
+echo "|---|---|---|---|"
+for m in saliency grad-cam integrated-gradients; do
+  awk -v m="$m" -v a="${ours[$m]}" -v b="${theirs[$m]}" 'BEGIN { printf "| %s | %s | %s | %.2f |\n", m, a, b, a / b }'
+done
