@@ -5,11 +5,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.ibex.api.Attribution;
-import dev.ibex.api.Attributor;
 import dev.ibex.api.Target;
+import dev.ibex.api.host.Pipeline;
 import dev.ibex.api.model.TorchScriptModel;
-import dev.ibex.api.options.Options;
-import dev.ibex.api.plugins.PluginCalls;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -118,15 +116,14 @@ final class BenchCommand extends Subcommand {
 
   @Override
   public void run(Host host) throws Exception {
-    Attributor attributor = method.attributor(host);
-    Options options = method.options(attributor);
+    Pipeline pipeline = method.pipeline(host);
     // default: warm up until stable; the first runs pay for libtorch's lazy set-up and its
     // allocator's growth
     try (TorchScriptModel loaded = model.load(host);
         NDManager manager = loaded.manager().newSubManager()) {
       NDArray x;
       if (source.input != null) {
-        NDArray all = AttributionSetup.input(source.input, manager);
+        NDArray all = TensorFiles.read(source.input, manager);
         long n = all.getShape().get(0);
         NDArray rows = manager.arange(batch).toType(DataType.INT64, false).mod(n);
         x = all.get(rows);
@@ -137,7 +134,7 @@ final class BenchCommand extends Subcommand {
       host.err()
           .println(
               "bench "
-                  + attributor.name()
+                  + pipeline.attributor().name()
                   + " on "
                   + loaded.device()
                   + ", batch "
@@ -158,7 +155,7 @@ final class BenchCommand extends Subcommand {
                   && warmup < MAX_WARMUP
                   && System.nanoTime() - warmStart < MAX_WARMUP_NANOS)) {
         try (NDManager run = manager.newSubManager()) {
-          Attribution w = PluginCalls.attribute(attributor, loaded, x, explained, options);
+          Attribution w = pipeline.run(loaded, x, explained).attribution();
           w.values().attach(run);
           double t = w.wallTime().toNanos() / 1e6;
           steady =
@@ -179,7 +176,7 @@ final class BenchCommand extends Subcommand {
       Attribution last = null;
       for (int i = 0; i < repeat; i++) {
         try (NDManager run = manager.newSubManager()) {
-          last = PluginCalls.attribute(attributor, loaded, x, explained, options);
+          last = pipeline.run(loaded, x, explained).attribution();
           last.values().attach(run);
           ms[i] = last.wallTime().toNanos() / 1e6;
           host.err().printf(Locale.ROOT, "  run %d/%d: %.1f ms%n", i + 1, repeat, ms[i]);
@@ -192,7 +189,7 @@ final class BenchCommand extends Subcommand {
               Locale.ROOT,
               "method=%s device=%s batch=%d input=%s warmup_runs=%d timed_runs=%d median_ms=%.2f images_per_s=%.2f"
                   + " forward_per_image=%.2f backward_per_image=%.2f%n",
-              attributor.name(),
+              pipeline.attributor().name(),
               loaded.device(),
               batch,
               x.getShape().slice(1),

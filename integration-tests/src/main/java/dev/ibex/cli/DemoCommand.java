@@ -3,17 +3,16 @@ package dev.ibex.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import dev.ibex.api.Attribution;
-import dev.ibex.api.Attributor;
+import ai.djl.ndarray.types.DataType;
 import dev.ibex.api.Direction;
 import dev.ibex.api.Metric;
-import dev.ibex.api.MetricInput;
 import dev.ibex.api.MetricResult;
 import dev.ibex.api.Target;
+import dev.ibex.api.host.Explanation;
+import dev.ibex.api.host.Ibex;
+import dev.ibex.api.host.Pipeline;
 import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.model.BlockModel;
-import dev.ibex.api.options.Options;
-import dev.ibex.api.plugins.PluginCalls;
 import dev.ibex.demo.FashionMnist;
 import dev.ibex.demo.TrainingRecipe;
 import dev.ibex.training.engine.LearningRateSchedule;
@@ -104,7 +103,18 @@ final class DemoCommand extends Subcommand {
 
   @Override
   public void run(Host host) throws Exception {
-    host.plugins().regularizer("s-ib").options().parse(sibOptions); // fail early on a bad option
+    Ibex ibex = host.ibex();
+    Ibex.options(ibex.plugins().regularizer("s-ib"), sibOptions); // fail early on a bad option
+    // one pipeline per method: the attribution once, then every metric on it
+    Map<String, Pipeline> pipelines = new LinkedHashMap<>();
+    for (String method : METHODS) {
+      Pipeline p =
+          ibex.pipeline(method, method.equals("grad-cam") ? Map.of("layer", CAM_LAYER) : Map.of());
+      for (String metric : METRICS) {
+        p = p.metric(metric, Map.of());
+      }
+      pipelines.put(method, p);
+    }
     TrainingRecipe.Config config = config();
     int evalSize = Math.min(or(evalSizeOption, quick ? 32 : 200), config.testSize());
     Files.createDirectories(out);
@@ -118,9 +128,8 @@ final class DemoCommand extends Subcommand {
                 + out.toAbsolutePath());
     StringBuilder tsv =
         new StringBuilder("model\ttest-accuracy\tmethod\tmetric\tvalue\tdirection\tscored\n");
-    Map<String, Map<String, NDArray>> maps = new LinkedHashMap<>();
     Map<String, Double> accuracy = new LinkedHashMap<>();
-    Map<String, Map<String, Map<String, Double>>> scores = new LinkedHashMap<>();
+    Map<String, Map<String, Explanation>> explained = new LinkedHashMap<>();
     Map<String, int[]> predicted = new LinkedHashMap<>();
     int[] trueClasses = null;
     int shown = Math.min(SHOWN, evalSize);
@@ -133,7 +142,7 @@ final class DemoCommand extends Subcommand {
             TrainingRecipe.train(
                 manager,
                 config,
-                host.plugins(),
+                ibex.plugins(),
                 variant.equals("plain") ? Map.of() : Map.of("s-ib", sibOptions),
                 ProgressPrinter.to(host.out()),
                 null,
@@ -150,46 +159,22 @@ final class DemoCommand extends Subcommand {
         int[] idx = run.test().indices(0, evalSize);
         x = run.test().images(manager, idx);
         NDArray masks = run.test().masks(manager, idx).orElseThrow().squeeze(1);
-        int[] labelArray =
-            run.test()
-                .labels(manager, idx)
-                .toType(ai.djl.ndarray.types.DataType.INT32, false)
-                .toIntArray();
-        trueClasses = labelArray;
-        Target labels = Target.perSample(labelArray);
+        trueClasses = run.test().labels(manager, idx).toType(DataType.INT32, false).toIntArray();
+        Target labels = Target.perSample(trueClasses);
         try (BlockModel model = BlockModel.of(run.model(), manager)) {
           // the classes each model predicts for the images shown on the page
           try (NDManager scratch = manager.newSubManager()) {
             NDArray logits = model.forward(x.get(new NDIndex("0:" + shown)));
             logits.attach(scratch);
-            predicted.put(
-                variant,
-                logits.argMax(1).toType(ai.djl.ndarray.types.DataType.INT32, false).toIntArray());
+            predicted.put(variant, logits.argMax(1).toType(DataType.INT32, false).toIntArray());
           }
+          Map<String, Explanation> byMethod = new LinkedHashMap<>();
+          explained.put(variant, byMethod);
           for (String method : METHODS) {
-            Attributor attributor = host.plugins().attributor(method);
-            Options options = attributor.options().defaults();
-            if (method.equals("grad-cam")) {
-              options = options.with("layer", CAM_LAYER);
-            }
-            Attribution attribution = PluginCalls.attribute(attributor, model, x, labels, options);
-            maps.computeIfAbsent(variant, k -> new LinkedHashMap<>())
-                .put(method, attribution.values());
-            MetricInput in =
-                MetricInput.builder()
-                    .model(model)
-                    .inputs(x)
-                    .target(labels)
-                    .attributions(attribution.values())
-                    .masks(masks)
-                    .build();
+            Explanation e = pipelines.get(method).run(model, x, labels, masks);
+            byMethod.put(method, e);
             for (String name : METRICS) {
-              Metric metric = host.plugins().metric(name);
-              MetricResult r = metric.evaluate(in);
-              scores
-                  .computeIfAbsent(variant, k -> new LinkedHashMap<>())
-                  .computeIfAbsent(method, k -> new LinkedHashMap<>())
-                  .put(name, r.value());
+              MetricResult r = e.score(name);
               tsv.append(
                   String.format(
                       Locale.ROOT,
@@ -210,23 +195,7 @@ final class DemoCommand extends Subcommand {
       }
       AtomicFiles.write(
           out.resolve("results.tsv"), tsv.toString().getBytes(StandardCharsets.UTF_8));
-      List<MetricLine> metricLines = new ArrayList<>();
-      for (String name : METRICS) {
-        Metric metric = host.plugins().metric(name);
-        metricLines.add(new MetricLine(name, metric.description(), metric.direction()));
-      }
-      writeReport(
-          out,
-          config,
-          sibOptions,
-          evalSize,
-          accuracy,
-          scores,
-          metricLines,
-          x,
-          maps,
-          trueClasses,
-          predicted);
+      writeReport(ibex, config, evalSize, accuracy, explained, x, trueClasses, predicted);
     }
     host.out().println("wrote " + out.resolve("index.html") + " and " + out.resolve("results.tsv"));
   }
@@ -250,16 +219,14 @@ final class DemoCommand extends Subcommand {
     return given != null ? given : otherwise;
   }
 
-  private static void writeReport(
-      Path out,
+  /** index.html: the scores, what each metric measures, and the shown images with their maps. */
+  private void writeReport(
+      Ibex ibex,
       TrainingRecipe.Config config,
-      Map<String, String> sibOptions,
       int evalSize,
       Map<String, Double> accuracy,
-      Map<String, Map<String, Map<String, Double>>> scores,
-      List<MetricLine> metricLines,
+      Map<String, Map<String, Explanation>> explained,
       NDArray x,
-      Map<String, Map<String, NDArray>> maps,
       int[] trueClasses,
       Map<String, int[]> predicted)
       throws IOException {
@@ -267,14 +234,11 @@ final class DemoCommand extends Subcommand {
     for (int i = 0; i < predicted.values().iterator().next().length; i++) {
       List<ReportPage.Figure> figures = new ArrayList<>();
       for (String method : METHODS) {
-        for (String variant : maps.keySet()) {
+        for (String variant : explained.keySet()) {
           String file = variant + "-" + method + "-" + i + ".png";
+          NDArray map = explained.get(variant).get(method).attribution().values();
           Heatmaps.Range range =
-              Heatmaps.overlay(
-                  x.get(i),
-                  Heatmaps.displayMap(maps.get(variant).get(method), i),
-                  4,
-                  out.resolve(file));
+              Heatmaps.overlay(x.get(i), Heatmaps.displayMap(map, i), 4, out.resolve(file));
           figures.add(
               new ReportPage.Figure(
                   file, List.of(variant + ", " + method, "map range " + range.text())));
@@ -285,6 +249,20 @@ final class DemoCommand extends Subcommand {
         byVariant.put(p.getKey(), className(p.getValue()[i]));
       }
       images.add(new ImageRow(i, className(trueClasses[i]), byVariant, figures));
+    }
+    Map<String, Map<String, Map<String, Double>>> scores = new LinkedHashMap<>();
+    explained.forEach(
+        (variant, byMethod) ->
+            byMethod.forEach(
+                (method, e) -> {
+                  Map<String, Double> values = new LinkedHashMap<>();
+                  e.scores().forEach((metric, r) -> values.put(metric, r.value()));
+                  scores.computeIfAbsent(variant, k -> new LinkedHashMap<>()).put(method, values);
+                }));
+    List<MetricLine> metricLines = new ArrayList<>();
+    for (String name : METRICS) {
+      Metric metric = ibex.plugins().metric(name);
+      metricLines.add(new MetricLine(name, metric.description(), metric.direction()));
     }
     String intro =
         String.format(

@@ -4,10 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import com.google.gson.GsonBuilder;
-import dev.ibex.api.Attributor;
 import dev.ibex.api.Metric;
 import dev.ibex.api.MetricInput;
 import dev.ibex.api.MetricResult;
+import dev.ibex.api.host.Ibex;
+import dev.ibex.api.host.Pipeline;
 import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.api.options.Options;
@@ -94,16 +95,16 @@ final class EvaluateCommand extends Subcommand {
 
   @Override
   public void run(Host host) throws Exception {
-    Metric metric = host.plugins().metric(metricName);
+    // the metric, its options and the method are checked before any file is read
+    Metric metric = host.ibex().plugins().metric(metricName);
     if (json != null && Files.isDirectory(json)) {
       throw new UsageException("--json " + json + " is a directory; give the .json file to write");
     }
-    Options options = metric.options().parse(settings);
-    Attributor attributor = method == null ? null : host.plugins().attributor(method.name);
-    Options attributorOptions =
-        attributor == null
+    Options options = Ibex.options(metric, settings);
+    Pipeline rerun =
+        method == null
             ? null
-            : AttributionSetup.options(attributor, method.settings, method.layer);
+            : MethodOptions.pipeline(host, method.name, method.settings, method.layer);
     TorchScriptModel loaded = model != null ? model.load(host) : null;
     try (NDManager manager =
         loaded != null ? loaded.manager().newSubManager() : NDManager.newBaseManager()) {
@@ -112,20 +113,20 @@ final class EvaluateCommand extends Subcommand {
         in.model(loaded);
       }
       if (input != null) {
-        in.inputs(AttributionSetup.input(input, manager));
+        in.inputs(TensorFiles.read(input, manager));
       }
       if (attributions != null) {
-        in.attributions(AttributionSetup.input(attributions, manager, "--attributions"));
+        in.attributions(TensorFiles.read(attributions, manager, "--attributions"));
       }
       if (masks != null) {
-        NDArray m = AttributionSetup.input(masks, manager, "--masks");
+        NDArray m = TensorFiles.read(masks, manager, "--masks");
         in.masks(m.getDataType().isFloating() ? m : m.toType(DataType.FLOAT32, false));
       }
       in.target(target.target(manager));
-      if (attributor != null) {
-        in.attributor(attributor, attributorOptions);
+      if (rerun != null) {
+        in.attributor(rerun.attributor(), rerun.options());
       }
-      MetricResult r = metric.evaluate(in.build(), options);
+      MetricResult r = host.ibex().score(metricName, in.build(), settings);
       host.out().println(summary(r));
       if (json != null) {
         AtomicFiles.write(

@@ -3,13 +3,11 @@ package dev.ibex.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.ibex.api.Attribution;
-import dev.ibex.api.Attributor;
 import dev.ibex.api.Layout;
 import dev.ibex.api.Target;
+import dev.ibex.api.host.Pipeline;
 import dev.ibex.api.io.Npy;
 import dev.ibex.api.model.TorchScriptModel;
-import dev.ibex.api.options.Options;
-import dev.ibex.api.plugins.PluginCalls;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -57,17 +55,16 @@ final class ExplainCommand extends Subcommand {
 
   @Override
   public void run(Host host) throws Exception {
-    Attributor attributor = method.attributor(host);
-    Options options = method.options(attributor);
+    Pipeline pipeline = method.pipeline(host);
     if (Files.isDirectory(out)) {
       // refused before the model runs: the result could never be written there
       throw new UsageException("--out " + out + " is a directory; give the .npy file to write");
     }
     try (TorchScriptModel loaded = model.load(host);
         NDManager manager = loaded.manager().newSubManager()) {
-      NDArray x = AttributionSetup.input(input, manager);
+      NDArray x = TensorFiles.read(input, manager);
       Target explained = target.target(manager);
-      Attribution attribution = PluginCalls.attribute(attributor, loaded, x, explained, options);
+      Attribution attribution = pipeline.run(loaded, x, explained).attribution();
       host.out().println(attribution);
       for (var d : attribution.diagnostics().entrySet()) {
         host.out().println("  " + d.getKey() + " = " + Arrays.toString(d.getValue()));

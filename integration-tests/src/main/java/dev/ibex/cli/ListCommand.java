@@ -42,7 +42,7 @@ final class ListCommand extends Subcommand {
     }
     if (format.json) {
       List<Map<String, Object>> all = new ArrayList<>();
-      for (Plugin p : host.plugins().all()) {
+      for (Plugin p : host.ibex().plugins().all()) {
         all.add(describe(p));
       }
       host.out()
@@ -56,7 +56,7 @@ final class ListCommand extends Subcommand {
     }
     for (PluginKind kind : PluginKind.values()) {
       host.out().println(kind.label() + "s:");
-      for (Plugin p : host.plugins().of(kind).values()) {
+      for (Plugin p : host.ibex().plugins().of(kind).values()) {
         host.out()
             .println(
                 "  "
@@ -83,7 +83,7 @@ final class ListCommand extends Subcommand {
           .append(Character.toUpperCase(kind.label().charAt(0)))
           .append(kind.label().substring(1))
           .append("s\n\n| name | what it does | options |\n|---|---|---|\n");
-      for (Plugin p : host.plugins().of(kind).values()) {
+      for (Plugin p : host.ibex().plugins().of(kind).values()) {
         StringBuilder opts = new StringBuilder();
         for (OptionSpec s : p.options().specs()) {
           opts.append(opts.length() == 0 ? "" : "<br>")

@@ -1,10 +1,10 @@
 package dev.ibex.cli;
 
 import dev.ibex.api.IbexException;
+import dev.ibex.api.host.Ibex;
 import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.plugins.PluginContractException;
 import dev.ibex.api.plugins.PluginProblem;
-import dev.ibex.api.plugins.Plugins;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -52,10 +52,10 @@ public final class Main {
     defaultProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     // On a CPU-only host DJL warns that it found no CUDA driver: expected, not worth a line.
     defaultProperty("org.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils", "error");
-    IbexCommand ibex = new IbexCommand();
+    IbexCommand globals = new IbexCommand();
     PrintWriter help = new PrintWriter(out, true);
     try {
-      CommandLine cli = IbexCommand.commandLine(ibex, help);
+      CommandLine cli = IbexCommand.commandLine(globals, help);
       ParseResult parsed = UsageErrors.parse(cli, args);
       if (CommandLine.printHelpIfRequested(parsed)) {
         return 0;
@@ -83,26 +83,26 @@ public final class Main {
                 + EngineCheck.SAFE_ISA
                 + " before the JVM starts");
       }
-      Plugins plugins = Plugins.discover(Main.class.getClassLoader(), ibex.pluginDir);
-      for (PluginProblem p : plugins.problems()) {
+      Ibex ibex = Ibex.discover(globals.pluginDir);
+      for (PluginProblem p : ibex.problems()) {
         err.println("ibex: warning: plugin not loaded: " + p);
       }
-      Host host = new Host(plugins, ibex.device, out, err);
-      if (ibex.device != null) {
+      Host host = new Host(ibex, globals.device, out, err);
+      if (globals.device != null) {
         host.device(); // a device that is not here fails now, in one line, before any work
       }
       command.run(host);
       return 0;
     } catch (IbexException e) {
       err.println("ibex: " + e.getMessage().lines().findFirst().orElse(""));
-      if (ibex.debug) {
+      if (globals.debug) {
         e.printStackTrace(err);
       }
       return 2;
     } catch (AtomicFiles.WriteException e) {
       // an output path the user gave cannot take the file (a directory, no permission, a full disk)
       err.println("ibex: " + e.getMessage());
-      if (ibex.debug) {
+      if (globals.debug) {
         e.printStackTrace(err);
       }
       return 2;
@@ -118,19 +118,19 @@ public final class Main {
                   .replaceAll("([a-z])([A-Z])", "$1 $2")
                   .toLowerCase(java.util.Locale.ROOT)
               + (e.getReason() == null ? "" : " (" + e.getReason() + ")"));
-      if (ibex.debug) {
+      if (globals.debug) {
         e.printStackTrace(err);
       }
       return 2;
     } catch (PluginContractException e) {
       err.println("ibex: " + e.getMessage());
-      if (ibex.debug) {
+      if (globals.debug) {
         e.printStackTrace(err);
       }
       return 1;
     } catch (Exception | Error e) {
       err.println("ibex: internal error: " + e);
-      if (ibex.debug) {
+      if (globals.debug) {
         e.printStackTrace(err);
       } else {
         err.println("(run with --debug for the stack trace)");

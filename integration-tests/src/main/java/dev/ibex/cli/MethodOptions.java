@@ -1,7 +1,6 @@
 package dev.ibex.cli;
 
-import dev.ibex.api.Attributor;
-import dev.ibex.api.options.Options;
+import dev.ibex.api.host.Pipeline;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -30,13 +29,29 @@ final class MethodOptions {
       description = "an option of the method (see list); repeatable")
   Map<String, String> settings = new LinkedHashMap<>();
 
-  /** The method, looked up among the plugins. */
-  Attributor attributor(Host host) {
-    return host.plugins().attributor(name);
+  /** The method with its options, resolved and checked before any model loads. */
+  Pipeline pipeline(Host host) {
+    return pipeline(host, name, settings, layer);
   }
 
-  /** Its options, checked against what it declares. */
-  Options options(Attributor attributor) {
-    return AttributionSetup.options(attributor, settings, layer);
+  /**
+   * A method with its {@code key=value} settings plus {@code --layer}, as a pipeline without
+   * metrics: an unknown method or option, or a layer given to a method without one, fails here.
+   *
+   * @param layer the layer, or {@code null} for none
+   */
+  static Pipeline pipeline(Host host, String name, Map<String, String> settings, String layer) {
+    // resolved without the layer first: an unknown method or option is named before --layer is
+    // judged, as it always was
+    Pipeline method = host.ibex().pipeline(name, settings);
+    if (layer == null) {
+      return method;
+    }
+    if (method.attributor().options().specs().stream().noneMatch(s -> s.name().equals("layer"))) {
+      throw new UsageException("method '" + name + "' takes no --layer");
+    }
+    Map<String, String> withLayer = new LinkedHashMap<>(settings);
+    withLayer.put("layer", layer);
+    return host.ibex().pipeline(name, withLayer);
   }
 }

@@ -12,7 +12,7 @@ abstract class Subcommand {
   /**
    * Runs the command.
    *
-   * @param host plugins, device and output streams
+   * @param host ibex with the discovered plugins, the device and the output streams
    * @throws Exception any failure; {@link dev.ibex.api.IbexException}s become exit code 2
    */
   public abstract void run(Host host) throws Exception;

@@ -4,12 +4,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.ibex.api.Attribution;
-import dev.ibex.api.Attributor;
+import dev.ibex.api.PluginKind;
 import dev.ibex.api.Target;
+import dev.ibex.api.host.Ibex;
 import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.model.BlockModel;
 import dev.ibex.api.model.NativelyExplained;
-import dev.ibex.api.plugins.PluginCalls;
 import dev.ibex.demo.TrainingRecipe;
 import dev.ibex.training.engine.EpochReport;
 import dev.ibex.training.engine.LearningRateSchedule;
@@ -164,7 +164,7 @@ final class TrainCommand extends Subcommand {
   private Map<String, Map<String, String>> regularizers(Host host) {
     Map<String, Map<String, String>> regularizers = new LinkedHashMap<>();
     for (String r : regularizerNames) {
-      host.plugins().regularizer(r); // fail early on an unknown name
+      host.ibex().plugins().regularizer(r); // fail early on an unknown name
       regularizers.put(r, new LinkedHashMap<>());
     }
     for (Map.Entry<String, String> e : settings.entrySet()) {
@@ -179,7 +179,8 @@ final class TrainCommand extends Subcommand {
           .get(e.getKey().substring(0, dot))
           .put(e.getKey().substring(dot + 1), e.getValue());
     }
-    regularizers.forEach((name, opts) -> host.plugins().regularizer(name).options().parse(opts));
+    regularizers.forEach(
+        (name, opts) -> Ibex.options(host.ibex().plugins().regularizer(name), opts));
     return regularizers;
   }
 
@@ -209,7 +210,7 @@ final class TrainCommand extends Subcommand {
           TrainingRecipe.train(
               manager,
               config,
-              host.plugins(),
+              host.ibex().plugins(),
               regularizers,
               ProgressPrinter.to(host.out()),
               out,
@@ -254,20 +255,18 @@ final class TrainCommand extends Subcommand {
     AtomicFiles.write(out.resolve("history.tsv"), tsv.toString().getBytes(StandardCharsets.UTF_8));
     Block model = result.model();
     String method = NativelyExplained.attributorFor(model).orElse("saliency");
-    if (!host.plugins().of(dev.ibex.api.PluginKind.ATTRIBUTOR).containsKey(method)) {
+    if (!host.ibex().plugins().of(PluginKind.ATTRIBUTOR).containsKey(method)) {
       host.out()
           .println("no '" + method + "' attributor available; wrote " + out.resolve("history.tsv"));
       return;
     }
-    Attributor attributor = host.plugins().attributor(method);
     List<String[]> images = new ArrayList<>();
     try (NDManager scope = manager.newSubManager();
         BlockModel explained = BlockModel.of(model, manager)) {
       int n = Math.min(4, result.test().size());
       NDArray x = result.test().images(scope, result.test().indices(0, n));
       Attribution attribution =
-          PluginCalls.attribute(
-              attributor, explained, x, Target.predicted(), attributor.options().defaults());
+          host.ibex().explain(explained, x, Target.predicted(), method, Map.of());
       int scale = Math.max(1, 224 / (int) x.getShape().get(2));
       for (int i = 0; i < n; i++) {
         String file = method + "-" + i + ".png";

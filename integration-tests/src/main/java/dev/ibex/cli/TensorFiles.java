@@ -1,0 +1,29 @@
+package dev.ibex.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.ibex.api.InvalidInputException;
+import dev.ibex.api.io.Npy;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** The {@code .npy} tensors explain, evaluate and bench read: inputs, attributions and masks. */
+final class TensorFiles {
+  private TensorFiles() {}
+
+  static NDArray read(Path file, NDManager manager) throws IOException {
+    return read(file, manager, "input");
+  }
+
+  /** A tensor file; {@code what} names the option in the message (e.g. "--masks"). */
+  static NDArray read(Path file, NDManager manager, String what) throws IOException {
+    if (!Files.isRegularFile(file)) {
+      throw new InvalidInputException(what + " file not found: " + file);
+    }
+    NDArray x = Npy.read(file, manager);
+    // pixels as float32; integer token ids stay as they are
+    return x.getDataType() == DataType.FLOAT64 ? x.toType(DataType.FLOAT32, false) : x;
+  }
+}
