@@ -33,7 +33,7 @@ ours[integrated-gradients]=$(ibex --method integrated-gradients --set steps=$ste
 while read -r name rest; do
   theirs[$name]=$(sed -E 's/.*images_per_s=([0-9.]+).*/\1/' <<<"$rest")
 done < <(/usr/bin/python3 "$root/integration-tests/scripts/captum_comparison.py" "$out/x224.npy" "$threads" "$steps" "$internal")
-echo "ResNet-18 224x224, batch $batch, $threads threads, $(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "ResNet-18 224x224, batch $batch, $threads threads, Captum parameters frozen: ${CAPTUM_FREEZE:-0}, $(date -u +%Y-%m-%d), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "| method | ibex images/s | Captum 0.8 images/s | ibex / Captum |"
 echo "|---|---|---|---|"
 for m in saliency grad-cam integrated-gradients; do

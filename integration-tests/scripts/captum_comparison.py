@@ -3,7 +3,9 @@ make_bench_model_cam.py exports for ibex (same seed, weights, batch and input), 
 same network. Captum is not a dependency of ibex: give its source tree (a checkout of pytorch/captum at
 v0.8.0, pure Python) in CAPTUM_SRC.
 
-usage: CAPTUM_SRC=/path/to/captum /usr/bin/python3 captum_comparison.py X224.npy THREADS STEPS INTERNAL_BATCH
+usage: CAPTUM_SRC=/path/to/captum [CAPTUM_FREEZE=1] /usr/bin/python3 captum_comparison.py X224.npy THREADS STEPS INTERNAL_BATCH
+(CAPTUM_FREEZE=1 turns off the parameters' gradients, as ibex's frozen model has none; by default the model is
+as torchvision builds it, as a Captum user runs it)
 prints one line per method: method images_per_s=N seconds=[...]"""
 import os
 import statistics
@@ -20,8 +22,10 @@ x_path, threads, steps, internal = sys.argv[1], int(sys.argv[2]), int(sys.argv[3
 torch.set_num_threads(threads)
 torch.manual_seed(0)  # the same seed and construction order as make_bench_model_cam.py
 model = torchvision.models.resnet18(weights=None, num_classes=1000).eval()
-for p in model.parameters():  # ibex explains a frozen model: no parameter gradients
-    p.requires_grad_(False)
+if os.environ.get("CAPTUM_FREEZE", "0") == "1":
+    # as ibex explains a frozen model: no graph for the parameters (a Captum user rarely does this)
+    for p in model.parameters():
+        p.requires_grad_(False)
 x = torch.from_numpy(np.load(x_path))
 with torch.no_grad():
     target = model(x).argmax(1)  # ibex's default target: the predicted class (resolved in the same pass)
