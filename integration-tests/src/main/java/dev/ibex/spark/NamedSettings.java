@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * {@code [NAME.]key=value} settings of several plugins given on one command line: {@code
- * grad-cam.relu=false} sets {@code relu} of {@code grad-cam}; an unprefixed {@code key=value} is
- * taken when only one plugin is named. (ibex option keys never contain a dot.)
+ * grad-cam.normalise=minmax} sets {@code normalise} of {@code grad-cam}; an unprefixed {@code
+ * key=value} is taken when only one plugin is named. (ibex option keys never contain a dot.)
  */
 final class NamedSettings {
   private NamedSettings() {}

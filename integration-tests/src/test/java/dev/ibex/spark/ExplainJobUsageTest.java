@@ -29,8 +29,8 @@ class ExplainJobUsageTest {
         .isEqualTo(Map.of("saliency", Map.of("abs", "false")));
     assertThat(
             NamedSettings.of(
-                "--set", List.of("saliency", "grad-cam"), List.of("grad-cam.relu=false")))
-        .isEqualTo(Map.of("saliency", Map.of(), "grad-cam", Map.of("relu", "false")));
+                "--set", List.of("saliency", "grad-cam"), List.of("grad-cam.normalise=minmax")))
+        .isEqualTo(Map.of("saliency", Map.of(), "grad-cam", Map.of("normalise", "minmax")));
     assertThatThrownBy(
             () -> NamedSettings.of("--set", List.of("saliency", "grad-cam"), List.of("abs=false")))
         .isInstanceOf(InvalidInputException.class)
