@@ -5,6 +5,7 @@ import dev.ibex.api.host.Ibex;
 import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.plugins.PluginContractException;
 import dev.ibex.api.plugins.PluginProblem;
+import dev.ibex.engine.EngineCheck;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;

@@ -1,7 +1,11 @@
 package dev.ibex.spark;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
+import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.host.Ibex;
 import dev.ibex.api.model.TorchScriptModel;
+import dev.ibex.engine.EngineCheck;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,6 +20,9 @@ final class ExecutorModels {
   private static final Map<ModelSpec, TorchScriptModel> MODELS = new ConcurrentHashMap<>();
   private static final AtomicInteger LOADS = new AtomicInteger();
   private static volatile Ibex ibex;
+  // whether this JVM's oneDNN gives wrong convolution gradients, checked once
+  private static final Supplier<Boolean> ENGINE_WRONG =
+      Suppliers.memoize(EngineCheck::needsSafeIsa);
 
   static {
     // the bundled CPU libtorch: DJL must not try to download an engine (a cluster option wins)
@@ -38,9 +45,31 @@ final class ExecutorModels {
     return MODELS.computeIfAbsent(
         spec,
         s -> {
+          requireRightGradients();
           LOADS.incrementAndGet();
           return s.load();
         });
+  }
+
+  /**
+   * Refuses to compute on a JVM whose oneDNN gives wrong convolution gradients (see {@link
+   * EngineCheck}): every map would be silently wrong. Checked once per JVM.
+   *
+   * @throws InvalidInputException saying how to set the executors' environment
+   */
+  static void requireRightGradients() {
+    if (ENGINE_WRONG.get()) {
+      throw new InvalidInputException(
+          "this JVM's oneDNN gives wrong convolution gradients (libtorch 2.7.1 on this CPU); run it with "
+              + EngineCheck.ISA_VARIABLE
+              + "="
+              + EngineCheck.SAFE_ISA
+              + " (spark-submit --conf spark.executorEnv."
+              + EngineCheck.ISA_VARIABLE
+              + "="
+              + EngineCheck.SAFE_ISA
+              + ", and export it before spark-submit for the driver and local[*])");
+    }
   }
 
   /**

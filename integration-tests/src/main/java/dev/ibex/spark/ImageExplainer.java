@@ -140,8 +140,9 @@ public final class ImageExplainer implements Serializable {
   }
 
   /**
-   * Checks here, on the driver, what would otherwise fail every task: the plugins and options exist
-   * and the model loads (then it is closed again; executors load their own).
+   * Checks here, on the driver, what would otherwise fail every task: the plugins and options
+   * exist, the engine computes convolution gradients right, and the model loads (then it is closed
+   * again; executors load their own and check the engine too).
    *
    * @throws dev.ibex.api.IbexException with one line naming the problem (e.g. {@code model file not
    *     found: /data/m.pt}, {@code unknown attributor 'salency'})
@@ -151,6 +152,7 @@ public final class ImageExplainer implements Serializable {
       return;
     }
     pipelines(ExecutorModels.ibex());
+    ExecutorModels.requireRightGradients();
     try (TorchScriptModel loaded = model.load()) {
       Objects.requireNonNull(loaded);
     }

@@ -1,4 +1,4 @@
-package dev.ibex.cli;
+package dev.ibex.engine;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
@@ -18,20 +18,21 @@ import java.util.Random;
  * %, differently per thread count); the AVX and SSE4.1 kernels are right. Every gradient method on
  * a convolutional network would then be wrong without any error, and training would not learn.
  * oneDNN reads {@value #ISA_VARIABLE} once, when it starts, so the remedy is to run the process
- * with it set to {@code AVX}: the CLI does that itself when this check fails.
+ * with it set to {@code AVX}: the CLI does that itself when this check fails, and the Spark job
+ * refuses to run on an executor where it fails.
  */
-final class EngineCheck {
+public final class EngineCheck {
   /** oneDNN's environment variable capping the instruction set its kernels use. */
-  static final String ISA_VARIABLE = "ONEDNN_MAX_CPU_ISA";
+  public static final String ISA_VARIABLE = "ONEDNN_MAX_CPU_ISA";
 
   /** The cap that gives right gradients where the faster kernels do not. */
-  static final String SAFE_ISA = "AVX";
+  public static final String SAFE_ISA = "AVX";
 
   /**
    * System property: {@code auto} (the default) runs the check, {@code off} skips it, {@code fail}
    * treats it as failed (to exercise the relaunch without such a CPU).
    */
-  static final String PROPERTY = "ibex.engine-check";
+  public static final String PROPERTY = "ibex.engine-check";
 
   private EngineCheck() {}
 
@@ -41,7 +42,7 @@ final class EngineCheck {
    *
    * @return true when convolution gradients would be wrong here
    */
-  static boolean needsSafeIsa() {
+  public static boolean needsSafeIsa() {
     if (System.getenv(ISA_VARIABLE) != null) {
       return false;
     }
@@ -61,7 +62,7 @@ final class EngineCheck {
    *
    * @return whether they agree to 1e-5 relative
    */
-  static boolean convolutionGradientsAreRight() {
+  public static boolean convolutionGradientsAreRight() {
     ai.djl.engine.Engine.getEngine("PyTorch"); // loads the native library
     // on one thread the wrong kernels are wrong every time; on several, only some of the time
     int threads = JniUtils.getNumThreads();
