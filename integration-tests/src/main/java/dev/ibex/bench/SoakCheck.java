@@ -11,6 +11,7 @@ import dev.ibex.api.io.Npy;
 import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.api.options.Options;
 import dev.ibex.api.plugins.Plugins;
+import dev.ibex.api.spi.MemoryBudget;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -21,9 +22,11 @@ import java.util.Locale;
  * The soak check (not a test): many consecutive attributions in one JVM, saliency and Grad-CAM in
  * turn on one model and one batch. It passes when the resident memory at the end is less than 5 %
  * above its level after the warm-up, and the caller's manager holds no array the calls left behind.
- * Prints one line per tenth of the run and a summary; exits 1 on failure.
+ * It also prints the live native heap ({@link MemoryBudget#liveNativeBytes()}), which shows a leak
+ * without the allocator's retained memory. Prints one line per tenth of the run and a summary;
+ * exits 1 on failure.
  *
- * <p>Usage: {@code SoakCheck MODEL.pt X.npy [calls=10000] [warmup=1000] [layer=conv3]}.
+ * <p>Usage: {@code SoakCheck MODEL.pt X.npy [calls=10000] [warmup=2000] [layer=conv3]}.
  */
 public final class SoakCheck {
   private static final double MAX_GROWTH = 0.05;
@@ -39,11 +42,11 @@ public final class SoakCheck {
    */
   public static void main(String[] args) throws IOException {
     if (args.length < 2) {
-      System.err.println("usage: SoakCheck MODEL.pt X.npy [calls=10000] [warmup=1000] [layer]");
+      System.err.println("usage: SoakCheck MODEL.pt X.npy [calls=10000] [warmup=2000] [layer]");
       System.exit(2);
     }
     int calls = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
-    int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 1_000;
+    int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
     String layer = args.length > 4 ? args[4] : "conv3";
     Plugins plugins = Plugins.discover(SoakCheck.class.getClassLoader());
     Attributor saliency = plugins.attributor("saliency");
@@ -57,6 +60,7 @@ public final class SoakCheck {
       NDArray x = Npy.read(Path.of(args[1]), caller);
       int arraysBefore = arrays(caller);
       long warm = 0;
+      long liveWarm = 0;
       long heapWarm = 0;
       long maxAfterWarmup = 0;
       long start = System.nanoTime();
@@ -68,6 +72,7 @@ public final class SoakCheck {
         a.values().close();
         if (i + 1 == warmup) {
           warm = ProcessMemory.residentBytes();
+          liveWarm = live();
           heapWarm = heapUsedAfterGc();
         }
         if (i + 1 > warmup) {
@@ -76,9 +81,10 @@ public final class SoakCheck {
         if ((i + 1) % Math.max(1, calls / 10) == 0) {
           System.out.printf(
               Locale.ROOT,
-              "calls=%d rss=%.1f MiB seconds=%.1f load=%s%n",
+              "calls=%d rss=%.1f MiB live_native=%.1f MiB seconds=%.1f load=%s%n",
               i + 1,
               ProcessMemory.residentBytes() / MIB,
+              live() / MIB,
               (System.nanoTime() - start) / 1e9,
               ProcessMemory.loadAverage());
         }
@@ -86,6 +92,7 @@ public final class SoakCheck {
       double seconds = (System.nanoTime() - start) / 1e9;
       long heapEnd = heapUsedAfterGc();
       long end = ProcessMemory.residentBytes();
+      long liveEnd = live();
       int left = arrays(caller) - arraysBefore;
       double growth = (end - warm) / (double) warm;
       pass = growth < MAX_GROWTH && left == 0;
@@ -93,7 +100,8 @@ public final class SoakCheck {
           Locale.ROOT,
           "soak: calls=%d warmup=%d seconds=%.1f calls_per_s=%.0f rss_after_warmup=%.1f MiB"
               + " rss_end=%.1f MiB growth=%.2f%% max_rss_after_warmup=%.1f MiB"
-              + " heap_after_gc=%.1f->%.1f MiB arrays_left_on_caller=%d load=%s %s%n",
+              + " live_native=%.1f->%.1f MiB heap_after_gc=%.1f->%.1f MiB"
+              + " arrays_left_on_caller=%d load=%s %s%n",
           calls,
           warmup,
           seconds,
@@ -102,6 +110,8 @@ public final class SoakCheck {
           end / MIB,
           100 * growth,
           maxAfterWarmup / MIB,
+          liveWarm / MIB,
+          liveEnd / MIB,
           heapWarm / MIB,
           heapEnd / MIB,
           left,
@@ -109,6 +119,11 @@ public final class SoakCheck {
           pass ? "PASS" : "FAIL");
     }
     System.exit(pass ? 0 : 1);
+  }
+
+  /** Live native heap bytes, or -1 where they cannot be read. */
+  private static long live() {
+    return MemoryBudget.liveNativeBytes().orElse(-1);
   }
 
   private static int arrays(NDManager m) {

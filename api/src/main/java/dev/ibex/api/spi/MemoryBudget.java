@@ -41,8 +41,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * towards it; give {@code internal-batch-size} for a fixed grouping.
  */
 public final class MemoryBudget {
-  /** Rows of the measured probe. */
+  /** The fewest rows of the measured probe. */
   public static final int PROBE_ROWS = 2;
+
+  /** The most rows of the measured probe. */
+  public static final int MAX_PROBE_ROWS = 64;
+
+  /** What the probe aims to allocate, by the fallback estimate. */
+  public static final long PROBE_BYTES = 64L << 20;
 
   /** A row's cost, in multiples of its own bytes, where it cannot be measured. */
   public static final long FALLBACK_ROW_MULTIPLE = 128;
@@ -131,33 +137,59 @@ public final class MemoryBudget {
     Long known = calibrated.get(key);
     if (known == null) {
       boolean measurable = NativeHeap.available() && Device.Type.CPU.equals(device.getDeviceType());
-      long measured = measurable ? measure(model, like.getManager(), probe) : 0;
+      long measured =
+          measurable ? measure(model, like.getManager(), probe, probeRows(rowBytes, mib * MIB)) : 0;
       long cost = measured >= rowBytes ? measured : FALLBACK_ROW_MULTIPLE * rowBytes;
       known = calibrated.merge(key, cost, (first, later) -> first);
     }
     return new MemoryBudget(0, mib * MIB, known, key);
   }
 
-  /** Bytes per row of the probe: a warm-up row, then the peak growth over {@link #PROBE_ROWS}. */
-  private static long measure(ExplainableModel model, NDManager parent, Probe probe) {
+  /**
+   * Bytes per row of the probe: a warm-up row, then the larger peak growth of two runs of {@link
+   * #probeRows} rows. The heap is the process's, and the JVM's compiler threads allocate in it too
+   * (a few MiB, either way): the probe is made large enough to stand above that, and the larger run
+   * errs on the safe side.
+   */
+  private static long measure(ExplainableModel model, NDManager parent, Probe probe, int rows) {
     PassCounter.Mark mark = model.passes().mark();
     try {
       try (NDManager warm = parent.newSubManager()) {
         probe.run(1, warm);
       }
-      long growth =
-          NativeHeap.peakGrowth(
-              () -> {
-                try (NDManager m = parent.newSubManager()) {
-                  probe.run(PROBE_ROWS, m);
-                }
-              });
-      return growth / PROBE_ROWS;
+      long growth = 0;
+      for (int run = 0; run < 2; run++) {
+        growth =
+            Math.max(
+                growth,
+                NativeHeap.peakGrowth(
+                    () -> {
+                      try (NDManager m = parent.newSubManager()) {
+                        probe.run(rows, m);
+                      }
+                    }));
+      }
+      return growth / rows;
     } finally {
       // the probe is not the method's work: a call reports only its own passes
       model.passes().countForward(-mark.forward());
       model.passes().countBackward(-mark.backward());
     }
+  }
+
+  /**
+   * Rows of the measured probe: enough that the fallback estimate of their cost reaches {@value
+   * #PROBE_BYTES} bytes or the budget, whichever is less, within [{@value #PROBE_ROWS}, {@value
+   * #MAX_PROBE_ROWS}].
+   *
+   * @param rowBytes the bytes of a row itself
+   * @param budgetBytes the budget
+   * @return the rows
+   */
+  static int probeRows(long rowBytes, long budgetBytes) {
+    long target = Math.min(PROBE_BYTES, budgetBytes);
+    long rows = target / (FALLBACK_ROW_MULTIPLE * Math.max(1, rowBytes));
+    return (int) Math.max(PROBE_ROWS, Math.min(MAX_PROBE_ROWS, rows));
   }
 
   private static boolean declared(Options options, OptionSpec spec) {
@@ -174,6 +206,17 @@ public final class MemoryBudget {
   public static Map<String, Long> calibrations(ExplainableModel model) {
     Map<String, Long> c = CALIBRATIONS.get(model);
     return c == null ? Map.of() : Map.copyOf(c);
+  }
+
+  /**
+   * The bytes in live allocations of the native heap now, where libtorch's CPU tensors live: what a
+   * long-running host can watch for leaks (unlike the resident set, it does not count memory the
+   * allocator keeps after frees).
+   *
+   * @return the bytes (glibc's {@code mallinfo2}), or empty where they cannot be read
+   */
+  public static OptionalLong liveNativeBytes() {
+    return NativeHeap.available() ? OptionalLong.of(NativeHeap.liveBytes()) : OptionalLong.empty();
   }
 
   /**
