@@ -28,10 +28,25 @@ public final class StandardOptions {
 
   /**
    * Rows per model call when a method expands the batch (path points, masks, noise draws, curves).
+   * Methods that size their chunks from {@link #MEMORY_BUDGET} adopt it without a default: given,
+   * it overrides the budget.
    */
   public static final OptionSpec INTERNAL_BATCH_SIZE =
       OptionSpec.integer("internal-batch-size", 64, "rows per model call (internal batching)")
           .withRange(1, 1 << 20);
+
+  /**
+   * The working memory, in MiB, that one chunk of rows of a batch-expanding method may use: rows
+   * per chunk are this budget over the measured cost of one row (see {@code
+   * dev.ibex.api.spi.MemoryBudget}). An explicit {@link #INTERNAL_BATCH_SIZE} overrides it.
+   */
+  public static final OptionSpec MEMORY_BUDGET =
+      OptionSpec.integer(
+              "memory-budget",
+              1024,
+              "MiB of working memory per chunk of rows; rows per chunk = budget / measured cost of"
+                  + " a row; ignored when internal-batch-size is given")
+          .withRange(1, 1 << 24);
 
   /** What a class target's score is (see {@code dev.ibex.api.spi.ScoreMode}). */
   public static final OptionSpec SCORE =
@@ -109,6 +124,7 @@ public final class StandardOptions {
           LAYER.name(), LAYER,
           NORMALISE.name(), NORMALISE,
           INTERNAL_BATCH_SIZE.name(), INTERNAL_BATCH_SIZE,
+          MEMORY_BUDGET.name(), MEMORY_BUDGET,
           SCORE.name(), SCORE,
           SEED.name(), SEED,
           MODALITY.name(), MODALITY,
@@ -124,5 +140,6 @@ public final class StandardOptions {
           "batch-size", INTERNAL_BATCH_SIZE.name(),
           "batch", INTERNAL_BATCH_SIZE.name(),
           "chunk-size", INTERNAL_BATCH_SIZE.name(),
+          "memory-limit", MEMORY_BUDGET.name(),
           "random-seed", SEED.name());
 }

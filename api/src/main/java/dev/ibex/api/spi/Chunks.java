@@ -3,9 +3,10 @@ package dev.ibex.api.spi;
 import ai.djl.ndarray.NDManager;
 
 /**
- * Runs a long row range in chunks of at most {@code size} rows, each chunk in its own sub-manager
- * that is closed when the chunk is done: batched methods (path points, noise draws, masks, occluded
- * inputs) keep at most one chunk of intermediates alive.
+ * Runs a long row range in chunks, each chunk in its own sub-manager that is closed when the chunk
+ * is done: batched methods (path points, noise draws, masks, occluded inputs) keep at most one
+ * chunk of intermediates alive. Chunks have a fixed number of rows, or as many as a {@link
+ * MemoryBudget} allows.
  */
 public final class Chunks {
   private Chunks() {}
@@ -46,14 +47,31 @@ public final class Chunks {
     if (size < 1) {
       throw new IllegalArgumentException("chunk size must be at least 1, got " + size);
     }
-    if (total > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("too many rows for one call: " + total);
-    }
+    requireIntRows(total);
     for (int from = 0; from < total; from += size) {
       int to = (int) Math.min(total, (long) from + size);
       try (NDManager chunk = parent.newSubManager()) {
         body.run(from, to, chunk);
       }
+    }
+  }
+
+  /**
+   * Runs rows {@code [0, total)} in chunks of the rows a memory budget allows.
+   *
+   * @param total the number of rows
+   * @param budget how many rows a chunk may have
+   * @param parent the manager whose sub-managers the chunks use
+   * @param body the work of one chunk
+   * @throws IllegalArgumentException if the total exceeds {@code int} rows
+   */
+  public static void forEach(long total, MemoryBudget budget, NDManager parent, Body body) {
+    forEach(total, budget.rows(Math.max(1, total)), parent, body);
+  }
+
+  private static void requireIntRows(long total) {
+    if (total > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("too many rows for one call: " + total);
     }
   }
 
@@ -74,6 +92,26 @@ public final class Chunks {
     forEach(
         (long) samples * perSample,
         size,
+        parent,
+        (from, to, chunk) -> body.run(from, to, sampleMajor(from, to, perSample), chunk));
+  }
+
+  /**
+   * Runs sample-major rows (see {@link #forEachSampleMajor(int, int, int, NDManager,
+   * SampleRowsBody)}) in chunks sized by a memory budget.
+   *
+   * @param samples the number of samples
+   * @param perSample rows per sample
+   * @param budget how many rows a chunk may have
+   * @param parent the manager whose sub-managers the chunks use
+   * @param body the work of one chunk
+   * @throws IllegalArgumentException if the rows exceed {@code int} rows
+   */
+  public static void forEachSampleMajor(
+      int samples, int perSample, MemoryBudget budget, NDManager parent, SampleRowsBody body) {
+    forEach(
+        (long) samples * perSample,
+        budget,
         parent,
         (from, to, chunk) -> body.run(from, to, sampleMajor(from, to, perSample), chunk));
   }

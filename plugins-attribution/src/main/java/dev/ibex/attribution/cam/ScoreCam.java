@@ -12,6 +12,7 @@ import dev.ibex.api.spi.BaseCam;
 import dev.ibex.api.spi.Bilinear;
 import dev.ibex.api.spi.Chunks;
 import dev.ibex.api.spi.LayerCapture;
+import dev.ibex.api.spi.MemoryBudget;
 import dev.ibex.api.spi.MinMax;
 import dev.ibex.api.spi.SampleRows;
 
@@ -20,13 +21,20 @@ import dev.ibex.api.spi.SampleRows;
  * is upsampled to the input size (bilinear, align_corners=true), min-max scaled to [0, 1] ({@code
  * (a − min)/(max − min + 1e-8)}), multiplied into the input and scored by the model; the channel
  * weights are the softmax of those scores over the channels. No gradients; 1 + C forward passes per
- * sample, the masked inputs going through the model {@code internal-batch-size} at a time.
+ * sample, the masked inputs going through the model in chunks ({@code internal-batch-size} when
+ * given, else as many as {@code memory-budget} allows; each score is its row's own, so the chunk
+ * size does not change the result).
  */
 @AutoService(Attributor.class)
 public final class ScoreCam extends BaseCam {
   private static final double EPS = 1e-8;
   private static final OptionSchema OPTIONS =
-      CAM_OPTIONS.plus(StandardOptions.INTERNAL_BATCH_SIZE.withDoc("masked inputs per model call"));
+      CAM_OPTIONS.plus(
+          StandardOptions.INTERNAL_BATCH_SIZE
+              .withDefault(null)
+              .withDoc(
+                  "masked inputs per model call; when not given, as many as memory-budget allows"),
+          StandardOptions.MEMORY_BUDGET);
 
   public ScoreCam() {
     super(
@@ -48,7 +56,6 @@ public final class ScoreCam extends BaseCam {
     Shape in = ctx.input().getShape();
     int height = (int) in.get(2);
     int width = (int) in.get(3);
-    int batch = ctx.options().getInt("internal-batch-size");
     ResolvedTarget target = ctx.resolvedTarget(); // resolved by the capture, no extra pass
     NDArray maps = capture.activation().reshape(n * channels, a.get(2), a.get(3));
     NDArray x = ctx.input();
@@ -56,7 +63,14 @@ public final class ScoreCam extends BaseCam {
     Chunks.forEachSampleMajor(
         n,
         channels,
-        batch,
+        MemoryBudget.of(
+            ctx,
+            name() + " masked inputs",
+            x,
+            (rows, m) -> {
+              int[] first = new int[rows]; // copies of the first sample
+              target.score(ctx.model().forward(SampleRows.gather(x, first, m)), first);
+            }),
         ctx.scratch(),
         (r0, r1, sampleOfRow, chunk) -> {
           NDArray rows = maps.get(r0 + ":" + r1);

@@ -2,13 +2,18 @@ package dev.ibex.attribution.core;
 
 import ai.djl.ndarray.NDArray;
 import dev.ibex.api.spi.Chunks;
+import dev.ibex.api.spi.MemoryBudget;
 import dev.ibex.api.spi.SampleRows;
 
 /**
  * The batched quadrature of gradients along straight paths, shared by the path methods (integrated
  * gradients at the input, NIB at a layer): {@code Σ_k w_k ∇F(start + α_k · direction)} for every
- * sample, the {@code samples × nodes} points laid out node-major and sent through the model {@code
- * batch} rows at a time.
+ * sample, the {@code samples × nodes} points laid out node-major and sent through the model in
+ * chunks of the rows a {@link MemoryBudget} allows.
+ *
+ * <p>The sum is taken node by node, {@code ((w_0 g_0 + w_1 g_1) + w_2 g_2) + …} for each sample,
+ * whatever the chunks: the result does not depend on the chunk size (bit for bit where the model's
+ * gradient of a row does not depend on the rows beside it).
  */
 public final class PathIntegral {
   private PathIntegral() {}
@@ -31,8 +36,8 @@ public final class PathIntegral {
    * @param direction (N, …) path directions (end − start)
    * @param alphas node positions
    * @param weights node weights
-   * @param gradient how to take the gradient at a batch of points (e.g. through {@link Gradients})
-   * @param batch rows per forward/backward pass
+   * @param gradient how to take the gradient at a batch of points (e.g. through {@code Gradients})
+   * @param budget rows per forward/backward pass
    * @return (N, …) the weighted gradient sum, on start's manager
    */
   public static NDArray weightedGradients(
@@ -41,14 +46,14 @@ public final class PathIntegral {
       double[] alphas,
       double[] weights,
       RowGradient gradient,
-      int batch) {
+      MemoryBudget budget) {
     int n = (int) start.getShape().get(0);
     int rank = start.getShape().dimension();
     long total = (long) n * alphas.length;
     NDArray sum = start.zerosLike();
     Chunks.forEach(
         total,
-        batch,
+        budget,
         start.getManager(),
         (from, to, chunk) -> {
           int[] sampleOfRow = Chunks.nodeMajor(from, to, n);
@@ -64,7 +69,9 @@ public final class PathIntegral {
               SampleRows.gather(start, sampleOfRow, chunk)
                   .add(offsets.mul(SampleRows.column(offsets, alpha, rank)));
           NDArray grad = gradient.at(points, sampleOfRow);
-          sum.addi(SampleRows.weightedSum(grad, sampleOfRow, weight, n));
+          NDArray weighted = grad.mul(SampleRows.column(grad, weight, rank));
+          // one addition per node and sample, in node order: the same sums for any chunking
+          OrderedSums.addNodeMajor(sum, weighted, from, to, chunk);
         });
     return sum;
   }

@@ -13,6 +13,7 @@ import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.AbstractAttributor;
 import dev.ibex.api.spi.AttributionContext;
 import dev.ibex.api.spi.Gradients;
+import dev.ibex.api.spi.MemoryBudget;
 import dev.ibex.api.spi.SampleRows;
 import dev.ibex.attribution.core.PathIntegral;
 import java.util.Arrays;
@@ -22,7 +23,9 @@ import java.util.Arrays;
  * dα}, the integral approximated by a {@link Quadrature} rule with Captum's nodes and weights.
  *
  * <p>Batching: the {@code steps × N} path points are laid out step-major (as Captum) and go through
- * the model {@code internal-batch-size} rows at a time, each chunk one forward and one backward.
+ * the model in chunks, each one forward and one backward: {@code internal-batch-size} rows when
+ * given, else as many as {@code memory-budget} allows ({@link MemoryBudget}). The result does not
+ * depend on the chunk size.
  *
  * <p>Passes per sample: {@code steps} forward + {@code steps} backward for the integral, plus 2
  * forward rows for the endpoints F(x) and F(x'), evaluated together in one batched forward without
@@ -49,7 +52,12 @@ public final class IntegratedGradients extends AbstractAttributor {
                   .map(Quadrature::optionName)
                   .collect(ImmutableList.toImmutableList()),
               "integration rule, with Captum's nodes and weights"),
-          StandardOptions.INTERNAL_BATCH_SIZE.withDoc("path points per forward/backward pass"));
+          StandardOptions.INTERNAL_BATCH_SIZE
+              .withDefault(null)
+              .withDoc(
+                  "path points per forward/backward pass; when not given, as many as"
+                      + " memory-budget allows"),
+          StandardOptions.MEMORY_BUDGET);
 
   public IntegratedGradients() {
     super(
@@ -62,7 +70,6 @@ public final class IntegratedGradients extends AbstractAttributor {
   protected NDArray compute(AttributionContext ctx) {
     int steps = ctx.options().getInt("steps");
     double[][] rule = Quadrature.of(ctx.options().getString("quadrature")).rule(steps);
-    int batch = ctx.options().getInt("internal-batch-size");
     NDArray x = ctx.input();
     int n = ctx.samples();
     NDArray baseline =
@@ -89,7 +96,15 @@ public final class IntegratedGradients extends AbstractAttributor {
             rule[1],
             (points, pointRows) ->
                 Gradients.ofInput(ctx.model(), points, target, null, pointRows).gradient(),
-            batch);
+            MemoryBudget.of(
+                ctx,
+                name() + " path points",
+                x,
+                (probeRows, m) -> {
+                  int[] first = new int[probeRows]; // copies of the first sample
+                  Gradients.ofInput(
+                      ctx.model(), SampleRows.gather(x, first, m), target, null, first);
+                }));
     NDArray attribution = integral.mul(diff);
 
     double[] sums = SampleRows.sumPerSample(attribution);

@@ -15,8 +15,11 @@ import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.AttributionContext;
 import dev.ibex.api.spi.Chunks;
 import dev.ibex.api.spi.GradientScope;
+import dev.ibex.api.spi.Gradients;
+import dev.ibex.api.spi.MemoryBudget;
 import dev.ibex.api.spi.SampleRows;
 import dev.ibex.api.spi.SeededNoise;
+import dev.ibex.attribution.core.OrderedSums;
 import java.util.List;
 import java.util.Random;
 
@@ -29,7 +32,10 @@ import java.util.Random;
  * the authors' code buffers in its last forward pass — after {@code steps − 1} updates; the last
  * step cannot change it and is skipped, so a sample costs {@code (steps − 1) · draws} forward and
  * backward passes — summed over features (image: class token dropped, patch grid upsampled to the
- * input; text: per token), min-max scaled.
+ * input; text: per token), min-max scaled. The rows of a step (sample × draw) go through the model
+ * in chunks ({@code internal-batch-size} when given, else as many as {@code memory-budget} allows);
+ * each row's gradient is taken on its own leaf and summed per sample in row order, so the chunk
+ * size does not change the result.
  *
  * <p>The authors' code draws ε ~ N(0, 1) although it fits the activations' mean and standard
  * deviation (a bug: Schulz et al.'s IBA standardises with them). {@code noise=standard} reproduces
@@ -62,7 +68,13 @@ public final class MultiModalBottleneck extends TokenAttributor {
           StandardOptions.SEED.withDoc("seed of the noise draws"),
           MODALITY,
           CLASS_TOKEN,
-          NORMALISE);
+          NORMALISE,
+          StandardOptions.INTERNAL_BATCH_SIZE
+              .withDefault(null)
+              .withDoc(
+                  "rows (sample × draw) per model call; when not given, as many as memory-budget"
+                      + " allows"),
+          StandardOptions.MEMORY_BUDGET);
 
   public MultiModalBottleneck() {
     super(
@@ -76,21 +88,21 @@ public final class MultiModalBottleneck extends TokenAttributor {
     Options o = ctx.options();
     Standardizer standardizer = o.getString("noise").equals("fitted") ? Standardizer.fit(h) : null;
     ResolvedTarget target = ctx.resolvedTarget();
-    NDArray capacity =
-        fit(ctx.model(), layer, ctx.input(), h, standardizer, target, o, ctx.scratch());
+    NDArray capacity = fit(ctx, layer, h, standardizer, target);
     return capacity.sum(new int[] {-1});
   }
 
   /** Fits α for every sample at once and returns the final per-element capacity (N, …). */
-  private static NDArray fit(
-      ExplainableModel model,
+  private NDArray fit(
+      AttributionContext ctx,
       String layer,
-      NDArray x,
       NDArray h,
       Standardizer standardizer,
-      ResolvedTarget target,
-      Options o,
-      NDManager scratch) {
+      ResolvedTarget target) {
+    Options o = ctx.options();
+    ExplainableModel model = ctx.model();
+    NDArray x = ctx.input();
+    NDManager scratch = ctx.scratch();
     NDArray standardized = standardizer == null ? h : standardizer.apply(h);
     int samples = (int) h.getShape().get(0);
     int draws = o.getInt("draws");
@@ -100,46 +112,100 @@ public final class MultiModalBottleneck extends TokenAttributor {
     Adam adam = new Adam(o.getDouble("lr"));
     NDArray alpha = h.zerosLike().add((float) o.getDouble("init"));
     alpha.attach(scratch);
-    int[] sampleOfRow = Chunks.sampleMajor(0, samples * draws, draws);
-    try (NDManager loop = scratch.newSubManager()) {
-      NDArray zRows = SampleRows.gather(standardized, sampleOfRow, loop);
-      NDArray xRows = SampleRows.gather(x, sampleOfRow, loop);
-      Shape rowShape = zRows.getShape();
-      // The authors' map is the capacity buffered in the forward pass of the last step, before that
-      // step's update: λ after steps − 1 updates. The last step's forward, backward and update
-      // cannot change it, so they are not run.
-      for (int step = 0; step < o.getInt("steps") - 1; step++) {
-        try (NDManager stepScope = loop.newSubManager()) {
-          NDArray eps =
-              SeededNoise.gaussian(stepScope, rowShape, random, scale)
-                  .toDevice(h.getDevice(), false)
-                  .toType(h.getDataType(), false);
-          NDArray leaf = alpha.duplicate();
-          leaf.attach(stepScope);
-          leaf.setRequiresGradient(true);
-          try (GradientScope scope = GradientScope.open(model)) {
-            NDArray lambda = leaf.getNDArrayInternal().sigmoid();
-            NDArray lambdaRows = SampleRows.gather(lambda, sampleOfRow, stepScope);
-            // Z = λ⊙h + (1−λ)⊙ε, in the standardised space when noise=fitted, mapped back for
-            // the tail
-            NDArray z = lambdaRows.mul(zRows).add(lambdaRows.neg().add(1).mul(eps));
-            NDArray tailInput = standardizer == null ? z : standardizer.invert(z);
-            NDArray scores = target.score(model.fromLayer(layer, tailInput, xRows), sampleOfRow);
-            // constants through GraphConstants: DJL's mul(Number) frees the number before backward
-            NDArray mean = capacity(lambda, standardized).mean();
-            NDArray loss =
-                mean.mul(GraphConstants.scalar(mean, beta))
-                    .mul(GraphConstants.scalar(mean, samples))
-                    .sub(scores.sum().div(GraphConstants.scalar(mean, draws)));
-            scope.backward(loss, sampleOfRow.length);
-          }
-          NDArray updated = adam.step(alpha, leaf.getGradient(), scratch);
-          alpha.close();
-          alpha = updated;
+    Shape featureShape = h.getShape().slice(1);
+    Tail tail = new Tail(model, layer, x, standardized, standardizer, target, draws);
+    NDArray initial = alpha;
+    MemoryBudget budget =
+        MemoryBudget.of(
+            ctx,
+            name() + " noisy activations at " + layer,
+            h,
+            (rows, m) -> {
+              int[] first = new int[rows]; // copies of the first sample, noise-free
+              NDArray lambda = initial.getNDArrayInternal().sigmoid();
+              lambda.attach(m);
+              tail.gradient(
+                  lambda, first, m.zeros(new Shape(rows).addAll(featureShape), h.getDataType()), m);
+            });
+    // The authors' map is the capacity buffered in the forward pass of the last step, before that
+    // step's update: λ after steps − 1 updates. The last step's forward, backward and update cannot
+    // change it, so they are not run.
+    for (int step = 0; step < o.getInt("steps") - 1; step++) {
+      try (NDManager stepScope = scratch.newSubManager()) {
+        NDArray lambda = alpha.getNDArrayInternal().sigmoid();
+        lambda.attach(stepScope);
+        // G = ∂(−Σ scores / draws)/∂λ, summed per sample over its draws: the rows (sample × draw)
+        // go through the tail in chunks, each row's gradient taken on its own leaf
+        NDArray scoreGradient = lambda.zerosLike();
+        Chunks.forEachSampleMajor(
+            samples,
+            draws,
+            budget,
+            stepScope,
+            (from, to, sampleOfRow, chunk) -> {
+              NDArray eps =
+                  SeededNoise.gaussian(
+                          chunk, new Shape(to - from).addAll(featureShape), random, scale)
+                      .toDevice(h.getDevice(), false)
+                      .toType(h.getDataType(), false);
+              OrderedSums.addSampleMajor(
+                  scoreGradient,
+                  tail.gradient(lambda, sampleOfRow, eps, chunk),
+                  from,
+                  to,
+                  draws,
+                  chunk);
+            });
+        // the capacity term, and the chain through λ = sigmoid(α), on a fresh leaf:
+        // ∂/∂α [β · N · mean(capacity(λ)) + Σ λ ⊙ G]
+        NDArray leaf = alpha.duplicate();
+        leaf.attach(stepScope);
+        leaf.setRequiresGradient(true);
+        try (GradientScope scope = GradientScope.open(model.manager().getEngine())) {
+          NDArray lam = leaf.getNDArrayInternal().sigmoid();
+          NDArray mean = capacity(lam, standardized).mean();
+          NDArray loss =
+              mean.mul(GraphConstants.scalar(mean, beta))
+                  .mul(GraphConstants.scalar(mean, samples))
+                  .add(lam.mul(scoreGradient).sum());
+          scope.backwardSegment(loss);
         }
+        NDArray updated = adam.step(alpha, leaf.getGradient(), scratch);
+        alpha.close();
+        alpha = updated;
       }
     }
     return capacity(alpha.getNDArrayInternal().sigmoid(), standardized);
+  }
+
+  /** The noisy bottleneck's rows through the rest of the model. */
+  private record Tail(
+      ExplainableModel model,
+      String layer,
+      NDArray x,
+      NDArray standardized,
+      Standardizer standardizer,
+      ResolvedTarget target,
+      int draws) {
+    /**
+     * ∂(−Σ scores / draws)/∂λ_r for each row r: Z = λ⊙h + (1−λ)⊙ε of the row's sample (in the
+     * standardised space when noise=fitted, mapped back for the tail), one forward and one backward
+     * pass per row.
+     */
+    NDArray gradient(NDArray lambda, int[] sampleOfRow, NDArray eps, NDManager m) {
+      NDArray zRows = SampleRows.gather(standardized, sampleOfRow, m);
+      NDArray xRows = SampleRows.gather(x, sampleOfRow, m);
+      NDArray lambdaRows = Gradients.leaf(SampleRows.gather(lambda, sampleOfRow, m));
+      try (GradientScope scope = GradientScope.open(model)) {
+        NDArray z = lambdaRows.mul(zRows).add(lambdaRows.neg().add(1).mul(eps));
+        NDArray tailInput = standardizer == null ? z : standardizer.invert(z);
+        NDArray scores = target.score(model.fromLayer(layer, tailInput, xRows), sampleOfRow);
+        // constants through GraphConstants: DJL's mul(Number) frees the number before backward
+        NDArray sum = scores.sum();
+        scope.backward(sum.div(GraphConstants.scalar(sum, draws)).neg(), sampleOfRow.length);
+      }
+      return lambdaRows.getGradient();
+    }
   }
 
   /** KL(N(λ·h, (1−λ)²) ‖ N(0, 1)) per element. */

@@ -11,6 +11,7 @@ import dev.ibex.api.options.Options;
 import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.AttributionContext;
 import dev.ibex.api.spi.Gradients;
+import dev.ibex.api.spi.MemoryBudget;
 import dev.ibex.api.spi.SampleRows;
 import dev.ibex.attribution.core.PathIntegral;
 
@@ -22,7 +23,8 @@ import dev.ibex.attribution.core.PathIntegral;
  * The score is usually {@code Target.cosineSimilarity(otherTowerEmbeddings)}. Image: class token
  * dropped, patch grid upsampled bilinearly to the input; text: one score per token (SOT/EOT
  * included); per-sample min-max. Deterministic. All {@code steps} scales of all samples go through
- * the model in batches of {@code internal-batch-size} rows: {@code steps} forward and backward
+ * the model in chunks ({@code internal-batch-size} rows when given, else as many as {@code
+ * memory-budget} allows; the result does not depend on it): {@code steps} forward and backward
  * passes per sample through the tail, plus one forward to resolve a class target (none for a score
  * target).
  *
@@ -40,7 +42,12 @@ public final class NarrowingInformationBottleneck extends TokenAttributor {
           MODALITY,
           CLASS_TOKEN,
           NORMALISE,
-          StandardOptions.INTERNAL_BATCH_SIZE.withDoc("rows (sample × scale) per model call"));
+          StandardOptions.INTERNAL_BATCH_SIZE
+              .withDefault(null)
+              .withDoc(
+                  "rows (sample × scale) per model call; when not given, as many as memory-budget"
+                      + " allows"),
+          StandardOptions.MEMORY_BUDGET);
 
   public NarrowingInformationBottleneck() {
     super(
@@ -79,7 +86,21 @@ public final class NarrowingInformationBottleneck extends TokenAttributor {
                         null,
                         rows)
                     .gradient(),
-            o.getInt("internal-batch-size"));
+            MemoryBudget.of(
+                ctx,
+                name() + " scaled activations at " + layer,
+                h,
+                (rows, m) -> {
+                  int[] first = new int[rows]; // copies of the first sample
+                  Gradients.ofLayer(
+                      model,
+                      layer,
+                      SampleRows.gather(h, first, m),
+                      SampleRows.gather(x, first, m),
+                      target,
+                      null,
+                      first);
+                }));
     return sum.mul(h).sum(new int[] {-1}); // h ⊙ Σ w ∇, summed over channels -> (N, T)
   }
 }

@@ -1,8 +1,6 @@
 package dev.ibex.attribution.perturbation;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import com.google.auto.service.AutoService;
@@ -15,6 +13,7 @@ import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.AbstractAttributor;
 import dev.ibex.api.spi.AttributionContext;
 import dev.ibex.api.spi.Chunks;
+import dev.ibex.api.spi.MemoryBudget;
 import dev.ibex.api.spi.SampleRows;
 
 /**
@@ -22,11 +21,15 @@ import dev.ibex.api.spi.SampleRows;
  * input; for each position the box is set to the baseline and the drop of the target score, {@code
  * score(x) − score(x occluded)}, is credited to every element under the box; an element's
  * attribution is the mean over the positions that cover it. 1 + (number of positions) forward
- * passes per sample, the occluded inputs going through the model {@code internal-batch-size} at a
- * time. Output: (N, C, H, W).
+ * passes per sample, the occluded inputs going through the model in chunks ({@code
+ * internal-batch-size} when given, else as many as {@code memory-budget} allows); the credited
+ * drops are summed in fixed blocks of positions, so the chunk size does not change the result.
+ * Output: (N, C, H, W).
  */
 @AutoService(Attributor.class)
 public final class Occlusion extends AbstractAttributor {
+  // positions per block of the credited sum
+  private static final int SUM_BLOCK = 32;
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
           OptionSpec.text(
@@ -37,7 +40,12 @@ public final class Occlusion extends AbstractAttributor {
               "box step, CxHxW, HxW (channel step = box depth) or one integer for all axes"),
           StandardOptions.BASELINE.withDoc(
               "value the occluded elements are set to: zeros or a constant"),
-          StandardOptions.INTERNAL_BATCH_SIZE.withDoc("occluded inputs per model call"));
+          StandardOptions.INTERNAL_BATCH_SIZE
+              .withDefault(null)
+              .withDoc(
+                  "occluded inputs per model call; when not given, as many as memory-budget"
+                      + " allows"),
+          StandardOptions.MEMORY_BUDGET);
 
   public Occlusion() {
     super(
@@ -55,21 +63,24 @@ public final class Occlusion extends AbstractAttributor {
         SlidingWindow.parse(
             ctx.options().getString("window"), ctx.options().getString("stride"), dims);
     double baseline = constantBaseline(ctx.options().get("baseline").orElseThrow());
-    int batch = ctx.options().getInt("internal-batch-size");
     NDArray x = ctx.input();
     NDArray out0 = ctx.model().forward(x);
     ResolvedTarget target = ctx.resolveWith(out0);
     NDArray base = target.score(out0);
     int positions = window.count();
-    NDArray[] total = new NDArray[n];
-    for (int j = 0; j < n; j++) {
-      total[j] = x.get(j).zerosLike().expandDims(0);
-    }
-    // rows are (sample, position) pairs, sample-major, cut into model calls of `batch` rows
+    double[][] drops = new double[n][positions];
+    // rows are (sample, position) pairs, sample-major, cut into model calls
     Chunks.forEachSampleMajor(
         n,
         positions,
-        batch,
+        MemoryBudget.of(
+            ctx,
+            name() + " occluded inputs",
+            x,
+            (rows, m) -> {
+              int[] first = new int[rows]; // copies of the first sample
+              target.score(ctx.model().forward(SampleRows.gather(x, first, m)), first);
+            }),
         ctx.scratch(),
         (r0, r1, sampleOfRow, chunk) -> {
           NDArray masks =
@@ -77,17 +88,37 @@ public final class Occlusion extends AbstractAttributor {
           NDArray images = SampleRows.gather(x, sampleOfRow, chunk);
           NDArray occluded = images.sub(masks.mul(images.sub(baseline)));
           NDArray scores = target.score(ctx.model().forward(occluded), sampleOfRow);
-          NDArray drop = SampleRows.gather(base, sampleOfRow, chunk).sub(scores);
-          NDArray credit = masks.mul(drop.reshape(r1 - r0, 1, 1, 1));
-          for (int a = r0; a < r1; ) {
-            int j = a / positions;
-            int b = Math.min(r1, (j + 1) * positions);
-            total[j].addi(credit.get((a - r0) + ":" + (b - r0)).sum(new int[] {0}, true));
-            a = b;
+          double[] drop =
+              SampleRows.toDoubles(SampleRows.gather(base, sampleOfRow, chunk).sub(scores));
+          for (int r = r0; r < r1; r++) {
+            drops[r / positions][r % positions] = drop[r - r0];
           }
         });
+    // Σ_p drop_p · box_p over fixed blocks of positions, in order: the same sums for any chunking
+    long size = (long) dims[0] * dims[1] * dims[2];
+    NDArray total = ctx.scratch().zeros(new Shape(n, size), x.getDataType(), x.getDevice());
+    for (int p0 = 0; p0 < positions; p0 += SUM_BLOCK) {
+      int p1 = Math.min(positions, p0 + SUM_BLOCK);
+      try (NDManager block = ctx.scratch().newSubManager()) {
+        double[] w = new double[n * (p1 - p0)];
+        for (int j = 0; j < n; j++) {
+          System.arraycopy(drops[j], p0, w, j * (p1 - p0), p1 - p0);
+        }
+        NDArray weights =
+            block
+                .create(w, new Shape(n, p1 - p0))
+                .toDevice(x.getDevice(), false)
+                .toType(x.getDataType(), false);
+        NDArray boxes =
+            masks(window, p0, p1, positions, dims, block)
+                .toDevice(x.getDevice(), false)
+                .toType(x.getDataType(), false)
+                .reshape(p1 - p0, size);
+        total.addi(weights.matMul(boxes));
+      }
+    }
     NDArray coverage = outer(window, ctx.scratch(), x.getDevice()).toType(x.getDataType(), false);
-    return NDArrays.concat(new NDList(total)).div(coverage);
+    return total.reshape(in).div(coverage);
   }
 
   /** Occlusion fills its box with one number: {@code zeros} or a constant within float range. */

@@ -16,7 +16,9 @@ import dev.ibex.api.plugins.PluginCalls;
 import dev.ibex.api.spi.AbstractAttributor;
 import dev.ibex.api.spi.AttributionContext;
 import dev.ibex.api.spi.Chunks;
+import dev.ibex.api.spi.MemoryBudget;
 import dev.ibex.api.spi.SampleRows;
+import dev.ibex.attribution.core.OrderedSums;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,12 +39,13 @@ import java.util.Random;
  * </ul>
  *
  * <p>Noise is drawn in Java from {@code java.util.Random(seed)}, row by row in a fixed order, so
- * the same seed gives the same result on any device and for any {@code internal-batch-size}. The
- * noisy rows go to the base method in batches of {@code internal-batch-size} rows (every attributor
- * treats rows independently), each row scored for the target of the sample it came from. The target
- * is resolved once on the clean input (one forward pass per sample, so "predicted" means the clean
- * prediction); the rest of the passes are the base method's, {@code samples} times over. The base
- * method's per-row diagnostics are averaged per sample and reported under the same names.
+ * the same seed gives the same result on any device and for any chunking. The noisy rows go to the
+ * base method in chunks ({@code internal-batch-size} rows when given, else as many as {@code
+ * memory-budget} allows; every attributor treats rows independently, and the rows are summed one by
+ * one in order), each row scored for the target of the sample it came from. The target is resolved
+ * once on the clean input (one forward pass per sample, so "predicted" means the clean prediction);
+ * the rest of the passes are the base method's, {@code samples} times over. The base method's
+ * per-row diagnostics are averaged per sample and reported under the same names.
  */
 public final class NoiseTunnel extends AbstractAttributor {
   /** The options of every noise tunnel. */
@@ -59,7 +62,11 @@ public final class NoiseTunnel extends AbstractAttributor {
             "noise standard deviation relative to the input range max - min of each sample")
         .withRange(0, 1e6),
     StandardOptions.SEED.withDoc("seed of the noise; the same seed gives the same result"),
-    StandardOptions.INTERNAL_BATCH_SIZE.withDoc("noisy rows per call of the base method")
+    StandardOptions.INTERNAL_BATCH_SIZE
+        .withDefault(null)
+        .withDoc(
+            "noisy rows per call of the base method; when not given, as many as memory-budget allows"),
+    StandardOptions.MEMORY_BUDGET
   };
 
   private static final OptionSchema OPTIONS = OptionSchema.of(NOISE_OPTIONS);
@@ -119,11 +126,9 @@ public final class NoiseTunnel extends AbstractAttributor {
     String variant = o.getString("variant");
     int draws = o.getInt("samples");
     double stdev = o.getDouble("stdev");
-    int batch = o.getInt("internal-batch-size");
     Random random = new Random(o.getInt("seed"));
     NDArray x = ctx.input();
     int n = ctx.samples();
-    int rank = x.getShape().dimension();
     Shape rowShape = x.getShape().slice(1);
     int size = (int) rowShape.size();
 
@@ -141,7 +146,19 @@ public final class NoiseTunnel extends AbstractAttributor {
     Chunks.forEachSampleMajor(
         n,
         draws,
-        batch,
+        MemoryBudget.of(
+            ctx,
+            "noise tunnel rows for " + base.name() + " " + baseOptions,
+            x,
+            (rows, m) -> {
+              int[] first = new int[rows]; // copies of the first sample
+              PluginCalls.attribute(
+                  base,
+                  ctx.model(),
+                  SampleRows.gather(x, first, m),
+                  rowTarget(ctx.target(), resolved, first),
+                  baseOptions);
+            }),
         ctx.scratch(),
         (from, to, sampleOfRow, chunk) -> {
           int rows = to - from;
@@ -166,19 +183,19 @@ public final class NoiseTunnel extends AbstractAttributor {
                   rowTarget(ctx.target(), resolved, sampleOfRow),
                   baseOptions);
           NDArray v = a.values();
-          double[] ones = new double[rows];
-          Arrays.fill(ones, 1.0 / draws);
-          NDArray mean = SampleRows.weightedSum(v, sampleOfRow, ones, n);
-          NDArray meanSq = SampleRows.weightedSum(v.mul(v), sampleOfRow, ones, n);
+          double[] share = new double[rows];
+          Arrays.fill(share, 1.0 / draws);
+          NDArray column = SampleRows.column(v, share, v.getShape().dimension());
+          NDArray mean = v.mul(column);
+          NDArray meanSq = v.mul(v).mul(column);
           if (sums[0] == null) {
-            sums[0] = mean;
-            sums[1] = meanSq;
-            mean.attach(ctx.scratch());
-            meanSq.attach(ctx.scratch());
-          } else {
-            sums[0].addi(mean);
-            sums[1].addi(meanSq);
+            Shape perSample = new Shape(n).addAll(v.getShape().slice(1));
+            sums[0] = ctx.scratch().zeros(perSample, v.getDataType(), v.getDevice());
+            sums[1] = ctx.scratch().zeros(perSample, v.getDataType(), v.getDevice());
           }
+          // one addition per row of each sample, in row order: the same sums for any chunking
+          OrderedSums.addSampleMajor(sums[0], mean, from, to, draws, chunk);
+          OrderedSums.addSampleMajor(sums[1], meanSq, from, to, draws, chunk);
           a.diagnostics()
               .forEach(
                   (name, perRow) -> {
