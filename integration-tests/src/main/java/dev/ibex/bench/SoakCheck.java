@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.Target;
+import dev.ibex.api.host.NativeAllocator;
 import dev.ibex.api.io.Npy;
 import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.api.options.Options;
@@ -48,6 +49,9 @@ public final class SoakCheck {
     int calls = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
     int warmup = args.length > 3 ? Integer.parseInt(args[3]) : 2_000;
     String layer = args.length > 4 ? args[4] : "conv3";
+    // as the CLI and the Spark executors run (-Dibex.native-allocator=system for glibc's defaults)
+    System.out.println(
+        "native_allocator=" + (NativeAllocator.keepFreedBlocks() ? "kept" : "system"));
     Plugins plugins = Plugins.discover(SoakCheck.class.getClassLoader());
     Attributor saliency = plugins.attributor("saliency");
     Attributor gradCam = plugins.attributor("grad-cam");

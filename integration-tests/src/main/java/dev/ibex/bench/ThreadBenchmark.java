@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.Target;
+import dev.ibex.api.host.NativeAllocator;
 import dev.ibex.api.io.Npy;
 import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.api.options.Options;
@@ -47,6 +48,9 @@ public final class ThreadBenchmark {
               + " [methods=saliency,grad-cam] [seconds=20] [device=cpu]");
       System.exit(2);
     }
+    // as the CLI and the Spark executors run (-Dibex.native-allocator=system for glibc's defaults)
+    System.out.println(
+        "native_allocator=" + (NativeAllocator.keepFreedBlocks() ? "kept" : "system"));
     Path input = Path.of(args[1]);
     String layer = args[2];
     int[] threads =

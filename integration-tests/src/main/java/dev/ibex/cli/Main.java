@@ -2,6 +2,7 @@ package dev.ibex.cli;
 
 import dev.ibex.api.IbexException;
 import dev.ibex.api.host.Ibex;
+import dev.ibex.api.host.NativeAllocator;
 import dev.ibex.api.io.AtomicFiles;
 import dev.ibex.api.plugins.PluginContractException;
 import dev.ibex.api.plugins.PluginProblem;
@@ -83,6 +84,10 @@ public final class Main {
                 + "="
                 + EngineCheck.SAFE_ISA
                 + " before the JVM starts");
+      }
+      if (computes && mayRelaunch) {
+        // the CLI's own process: pass after pass reuses libtorch's freed blocks (NativeAllocator)
+        NativeAllocator.keepFreedBlocks();
       }
       Ibex ibex = Ibex.discover(globals.pluginDir);
       for (PluginProblem p : ibex.problems()) {

@@ -4,6 +4,7 @@ import com.google.common.base.Supplier;
 import com.google.common.base.Suppliers;
 import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.host.Ibex;
+import dev.ibex.api.host.NativeAllocator;
 import dev.ibex.api.model.TorchScriptModel;
 import dev.ibex.engine.EngineCheck;
 import java.util.Map;
@@ -46,6 +47,8 @@ final class ExecutorModels {
         spec,
         s -> {
           requireRightGradients();
+          // an executor attributes partition after partition: reuse libtorch's freed blocks
+          NativeAllocator.keepFreedBlocks();
           LOADS.incrementAndGet();
           return s.load();
         });
