@@ -2,7 +2,7 @@
 # ibex next to Captum 0.8 on the same network, batch, input and threads: ResNet-18 224x224 with random
 # (seeded) weights — a frozen TorchScript split at layer4 for ibex, the same eager model for Captum —
 # saliency, Grad-CAM at layer4 (upsampled) and integrated gradients (Gauss-Legendre, STEPS nodes,
-# INTERNAL path points per pass on both sides). Prints images/s of each side and ibex / Captum: Captum as a
+# INTERNAL path points per pass on both sides, default 8). Prints images/s of each side and ibex / Captum: Captum as a
 # user runs it (glibc's default allocator settings) and with the allocator settings the ibex CLI makes for
 # itself (dev.ibex.api.host.NativeAllocator; GLIBC_TUNABLES for Python).
 # usage: CAPTUM_SRC=/path/to/captum-v0.8.0 integration-tests/scripts/captum-comparison.sh [OUT] [BATCH] [THREADS]
@@ -14,7 +14,7 @@ out=${1:-$root/out/captum-comparison}
 batch=${2:-8}
 threads=${3:-2}
 steps=32
-internal=64
+internal=${INTERNAL:-8}
 jar=$root/integration-tests/target/ibex.jar
 [ -f "$jar" ] || { echo "build first: mvn -B -ntp -q package -DskipTests" >&2; exit 2; }
 [ -n "${CAPTUM_SRC:-}" ] || { echo "set CAPTUM_SRC to a checkout of pytorch/captum v0.8.0" >&2; exit 2; }

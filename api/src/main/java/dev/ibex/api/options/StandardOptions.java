@@ -43,7 +43,7 @@ public final class StandardOptions {
   public static final OptionSpec MEMORY_BUDGET =
       OptionSpec.integer(
               "memory-budget",
-              1024,
+              128,
               "MiB of working memory per chunk of rows; rows per chunk = budget / measured cost of"
                   + " a row; ignored when internal-batch-size is given")
           .withRange(1, 1 << 24);

@@ -172,7 +172,7 @@ class MemoryBudgetTest {
   @Test
   void theBudgetIsAStandardOptionInMib() {
     assertThat(StandardOptions.ALL).containsEntry("memory-budget", StandardOptions.MEMORY_BUDGET);
-    assertThat(SCHEMA.defaults().getInt("memory-budget")).isEqualTo(1024);
+    assertThat(SCHEMA.defaults().getInt("memory-budget")).isEqualTo(128);
     assertThat(SCHEMA.defaults().get("internal-batch-size")).isEmpty();
     assertThatThrownBy(() -> SCHEMA.defaults().with("memory-budget", 0))
         .isInstanceOf(InvalidOptionException.class)
