@@ -52,13 +52,11 @@ peak() { # label command...: runs it under /usr/bin/time -v, appends a row, echo
   echo "$kib"
 }
 
-ig() { # model, then more explain arguments
-  local model=$1; shift
-  java -jar "$jar" explain --model "$model" --input "$x" --method integrated-gradients --target 1 "$@"
-}
+# /usr/bin/time runs a program, not a shell function: the command is an array, the model comes after it
+ig=(java -jar "$jar" explain --input "$x" --method integrated-gradients --target 1)
 r50=$out/resnet50.pt
-peak "ibex, default memory-budget (1024 MiB)" ig "$r50" --out "$out/ig-ibex.npy" >/dev/null
-peak "ibex, internal-batch-size=64 (the old fixed default)" ig "$r50" --set internal-batch-size=64 \
+peak "ibex, default memory-budget (128 MiB)" "${ig[@]}" --model "$r50" --out "$out/ig-ibex.npy" >/dev/null
+peak "ibex, internal-batch-size=64 (the old fixed default)" "${ig[@]}" --model "$r50" --set internal-batch-size=64 \
   --out "$out/ig-ibex-64.npy" >/dev/null
 if [ -n "${CAPTUM_SRC:-}" ]; then
   captum=(env PYTHONPATH="$CAPTUM_SRC" /usr/bin/python3 "$scripts/captum_ig.py" "$r50" "$x" 1)
@@ -74,9 +72,9 @@ for name in resnet50 resnet18 mobilenet_v2; do
   model=$out/$name.pt
   cost=$(java -cp "$jar" dev.ibex.bench.RowCost "$model" "$x" integrated-gradients steps=2 2>/dev/null |
     sed -nE 's/.*mib_per_row=([0-9.]+).*/\1/p' | head -1)
-  small=$(peak "$name, steps=16, internal-batch-size=8" ig "$model" --set steps=16 --set internal-batch-size=8 \
+  small=$(peak "$name, steps=16, internal-batch-size=8" "${ig[@]}" --model "$model" --set steps=16 --set internal-batch-size=8 \
     --out "$out/ig-$name-8.npy")
-  large=$(peak "$name, steps=16, internal-batch-size=32" ig "$model" --set steps=16 \
+  large=$(peak "$name, steps=16, internal-batch-size=32" "${ig[@]}" --model "$model" --set steps=16 \
     --set internal-batch-size=32 --out "$out/ig-$name-32.npy")
   accuracy+=("$(awk -v n="$name" -v c="$cost" -v s="$small" -v l="$large" 'BEGIN {
     m = (l - s) / 1024 / 24

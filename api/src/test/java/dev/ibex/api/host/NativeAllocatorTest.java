@@ -79,10 +79,12 @@ class NativeAllocatorTest {
       System.out.printf(
           "minor faults of %d passes of 36 MiB: %d with glibc's defaults, %d kept%n",
           PASSES, untuned, kept);
-      // kept blocks are faulted in once, in the first pass, and reused by every later one (a
-      // wrong setting, say the trim threshold alone, faults in every block of every pass)
-      long pagesOfOneBlock = (1 << 20) / 4096;
-      assertThat(kept).isLessThan(pagesOfOneBlock);
+      // kept blocks are faulted in once, in the first pass, and reused by every later one; a wrong
+      // setting (say the trim threshold alone) faults in every block of every pass: 20 x 9,216
+      // pages.
+      // The slack is for the JVM's own work on this thread (about 140 faults seen)
+      long pagesOfOnePass = (36L << 20) / 4096;
+      assertThat(kept).isLessThan(pagesOfOnePass / 8);
       // later calls give the first call's answer
       assertThat(NativeAllocator.keepFreedBlocks()).isTrue();
     }
