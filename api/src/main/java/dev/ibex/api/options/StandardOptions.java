@@ -3,6 +3,8 @@ package dev.ibex.api.options;
 import dev.ibex.api.InvalidOptionException;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * ibex's option vocabulary: the options that several plugins take, each with one name, one type and
@@ -118,18 +120,69 @@ public final class StandardOptions {
     return value; // an array or another object: the method decides
   }
 
+  /**
+   * How a layer's activation lays out space, mapped to the (N, C, h, w) grid a CAM weighs (see
+   * {@code dev.ibex.api.spi.TokenLayout}): {@code nchw} as convolutional nets give it, {@code
+   * tokens} (N, P + h·w, C) as ViT and CLIP's image tower ({@link #PREFIX_TOKENS} leading tokens
+   * dropped, the rest on a {@link #TOKEN_GRID}), {@code nhwc} channels-last as torchvision's Swin.
+   */
+  public static final OptionSpec TOKEN_LAYOUT =
+      OptionSpec.choice(
+          "token-layout",
+          "nchw",
+          List.of("nchw", "tokens", "nhwc"),
+          "layout of the layer's activation: nchw (N, C, h, w); tokens (N, P + h·w, C) as ViT, its"
+              + " P prefix tokens dropped; nhwc (N, h, w, C) as torchvision's Swin");
+
+  /** Leading tokens (class, distillation, register tokens) that are not on the patch grid. */
+  public static final OptionSpec PREFIX_TOKENS =
+      OptionSpec.integer(
+              "prefix-tokens",
+              1,
+              "token-layout=tokens: leading tokens (class, register) dropped before the patch grid")
+          .withRange(0, 1 << 20);
+
+  /**
+   * The h×w patch grid of a token activation, as text {@code HxW}; not set: the square root of the
+   * token count.
+   */
+  public static final OptionSpec TOKEN_GRID =
+      OptionSpec.value(
+              "token-grid",
+              null,
+              "token-layout=tokens: the patch grid as text HxW, e.g. 14x16; not set: square")
+          .withCheck(StandardOptions::tokenGrid);
+
+  // H and W in 1..999999999, separated by x (or ×), spaces allowed
+  private static final Pattern GRID =
+      Pattern.compile("\\s*([0-9]{1,9})\\s*[xX×]\\s*([0-9]{1,9})\\s*");
+
+  private static Object tokenGrid(Object value) {
+    Matcher m = GRID.matcher(value instanceof String ? (String) value : "");
+    if (!m.matches() || Integer.parseInt(m.group(1)) < 1 || Integer.parseInt(m.group(2)) < 1) {
+      throw new InvalidOptionException(
+          "option 'token-grid' must be text HxW with positive sizes, e.g. 14x14, got '"
+              + value
+              + "'");
+    }
+    return Integer.parseInt(m.group(1)) + "x" + Integer.parseInt(m.group(2));
+  }
+
   /** The vocabulary, by name. */
   public static final Map<String, OptionSpec> ALL =
-      Map.of(
-          LAYER.name(), LAYER,
-          NORMALISE.name(), NORMALISE,
-          INTERNAL_BATCH_SIZE.name(), INTERNAL_BATCH_SIZE,
-          MEMORY_BUDGET.name(), MEMORY_BUDGET,
-          SCORE.name(), SCORE,
-          SEED.name(), SEED,
-          MODALITY.name(), MODALITY,
-          BASELINE.name(), BASELINE,
-          CHANNEL_REDUCTION.name(), CHANNEL_REDUCTION);
+      Map.ofEntries(
+          Map.entry(LAYER.name(), LAYER),
+          Map.entry(NORMALISE.name(), NORMALISE),
+          Map.entry(INTERNAL_BATCH_SIZE.name(), INTERNAL_BATCH_SIZE),
+          Map.entry(MEMORY_BUDGET.name(), MEMORY_BUDGET),
+          Map.entry(SCORE.name(), SCORE),
+          Map.entry(SEED.name(), SEED),
+          Map.entry(MODALITY.name(), MODALITY),
+          Map.entry(BASELINE.name(), BASELINE),
+          Map.entry(CHANNEL_REDUCTION.name(), CHANNEL_REDUCTION),
+          Map.entry(TOKEN_LAYOUT.name(), TOKEN_LAYOUT),
+          Map.entry(PREFIX_TOKENS.name(), PREFIX_TOKENS),
+          Map.entry(TOKEN_GRID.name(), TOKEN_GRID));
 
   /** Spellings that drift from the vocabulary, and the name to use instead. */
   public static final Map<String, String> SYNONYMS =
@@ -141,5 +194,7 @@ public final class StandardOptions {
           "batch", INTERNAL_BATCH_SIZE.name(),
           "chunk-size", INTERNAL_BATCH_SIZE.name(),
           "memory-limit", MEMORY_BUDGET.name(),
-          "random-seed", SEED.name());
+          "random-seed", SEED.name(),
+          "token-prefix", PREFIX_TOKENS.name(),
+          "patch-grid", TOKEN_GRID.name());
 }

@@ -2,7 +2,6 @@ package dev.ibex.api.spi;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
-import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.StandardOptions;
@@ -14,6 +13,11 @@ import dev.ibex.api.options.StandardOptions;
  * size and optionally min-max normalise each map ({@code normalise=minmax}: as pytorch-grad-cam's
  * {@code scale_cam_image}, once at the layer resolution and once after upsampling). A method only
  * defines its weights ({@link #weights}): per channel (N, C), or per element (N, C, h, w).
+ *
+ * <p>Transformer layers: {@code token-layout=tokens} (ViT's (N, P + h·w, C), {@code prefix-tokens}
+ * P dropped, {@code token-grid}) or {@code nhwc} (Swin's (N, h, w, C)) maps the activation and its
+ * gradient to (N, C, h, w) first ({@link TokenLayout}, pytorch-grad-cam's {@code
+ * reshape_transform}); the methods see the grid only.
  *
  * <p>Output: (N, H, W) maps at input resolution, or (N, h, w) with {@code upsample=false}.
  *
@@ -42,7 +46,10 @@ public abstract class BaseCam extends AbstractAttributor {
               "split point whose activation is weighed (required), e.g. conv3"),
           StandardOptions.NORMALISE,
           OptionSpec.bool(
-              "upsample", true, "upsample to the input size (true) or keep the layer resolution"));
+              "upsample", true, "upsample to the input size (true) or keep the layer resolution"),
+          StandardOptions.TOKEN_LAYOUT,
+          StandardOptions.PREFIX_TOKENS,
+          StandardOptions.TOKEN_GRID);
 
   /**
    * A CAM with the options every CAM takes ({@link #CAM_OPTIONS}).
@@ -76,8 +83,8 @@ public abstract class BaseCam extends AbstractAttributor {
    * The weights of the activation.
    *
    * @param ctx the call
-   * @param capture activation (N, C, h, w), its gradient (when {@link #usesGradients()}) and the
-   *     target scores
+   * @param capture activation (N, C, h, w) (after the {@link TokenLayout}), its gradient (when
+   *     {@link #usesGradients()}) and the target scores
    * @return (N, C) channel weights or (N, C, h, w) element weights
    */
   protected abstract NDArray weights(AttributionContext ctx, LayerCapture capture);
@@ -85,12 +92,9 @@ public abstract class BaseCam extends AbstractAttributor {
   @Override
   protected final NDArray compute(AttributionContext ctx) {
     String layer = ctx.options().getString("layer");
-    LayerCapture capture = LayerCapture.of(ctx, layer, usesGradients());
+    TokenLayout layout = TokenLayout.of(ctx.options()); // a bad combination fails before any pass
+    LayerCapture capture = layout.toGrid(LayerCapture.of(ctx, layer, usesGradients()), layer);
     Shape a = capture.activation().getShape();
-    if (a.dimension() != 4) {
-      throw new InvalidInputException(
-          "layer '" + layer + "' gives activations of shape " + a + "; a CAM needs (N, C, h, w)");
-    }
     NDArray w = weights(ctx, capture);
     if (w.getShape().dimension() == 2) {
       w = w.reshape(a.get(0), a.get(1), 1, 1);
