@@ -100,6 +100,26 @@ public abstract class Target {
   }
 
   /**
+   * Class {@code classIndex}'s output summed over a spatial mask, for models whose output is
+   * (samples, classes, H, W): {@code score_n = Σ_{h,w} out[n, K, h, w] · mask[h, w]}, as
+   * pytorch-grad-cam's {@code SemanticSegmentationTarget}. The mask is usually 0/1 (a region, e.g.
+   * where the model predicts {@code K}); any finite weights are allowed. It is copied, so the
+   * caller may close it.
+   *
+   * @param classIndex the class K, checked against the output's classes when scored
+   * @param mask (H, W) for every sample, or (samples, H, W) one per sample; H and W are the
+   *     output's spatial size (the input's, for torchvision's segmentation models)
+   * @return the target
+   * @throws InvalidInputException if the class is negative or the mask is not 2-d or 3-d, empty, or
+   *     not finite; a class out of range, an output that is not 4-d or a mask of another spatial
+   *     size fail when the target is scored
+   */
+  public static Target segmentation(int classIndex, NDArray mask) {
+    SegmentationScore score = new SegmentationScore(classIndex, mask);
+    return new Score(score.describe(), score);
+  }
+
+  /**
    * Whether {@link #resolve} needs the model output on the input: true for class targets (ranges
    * are checked, "predicted" is decided there), false for score functions, which a method may then
    * resolve without spending a forward pass.

@@ -1,6 +1,7 @@
 package dev.ibex.cli;
 
 import dev.ibex.api.IbexException;
+import dev.ibex.api.ModelOutputException;
 import dev.ibex.api.host.Ibex;
 import dev.ibex.api.host.NativeAllocator;
 import dev.ibex.api.io.AtomicFiles;
@@ -100,7 +101,9 @@ public final class Main {
       command.run(host);
       return 0;
     } catch (IbexException e) {
-      err.println("ibex: " + e.getMessage().lines().findFirst().orElse(""));
+      // the API's "choose one when loading the model" is --model-output here
+      String hint = e instanceof ModelOutputException ? " (--model-output NAME|I)" : "";
+      err.println("ibex: " + e.getMessage().lines().findFirst().orElse("") + hint);
       if (globals.debug) {
         e.printStackTrace(err);
       }

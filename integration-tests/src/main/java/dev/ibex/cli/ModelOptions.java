@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
- * The model a command runs: {@code --model M.pt [--entry METHOD] [--tail-takes-input]}. A mixin
- * where the model is required (explain, bench), an argument group where it is optional (evaluate:
- * {@code --entry} still needs {@code --model}).
+ * The model a command runs: {@code --model M.pt [--entry METHOD] [--tail-takes-input]
+ * [--model-output NAME|I]}. A mixin where the model is required (explain, bench), an argument group
+ * where it is optional (evaluate: {@code --entry} still needs {@code --model}).
  */
 final class ModelOptions {
   @Option(
@@ -28,15 +28,32 @@ final class ModelOptions {
       description = "the model's split points take the input too: from_<layer>(h, ids)")
   boolean tailTakesInput;
 
+  @Option(
+      names = "--model-output",
+      paramLabel = "NAME|I",
+      description =
+          "the output to explain when the model returns several: a dict's key, such as out, or"
+              + " a tuple's index")
+  String output;
+
   /**
    * Loads the model on the host's device. No layers are declared: TorchScript cannot list its
    * methods, and {@code --layer} is what is being asked for, not something known to exist.
    */
   TorchScriptModel load(Host host) {
-    return TorchScriptModel.builder(file)
-        .device(host.device())
-        .forwardMethod(entry)
-        .tailTakesInput(tailTakesInput)
-        .load();
+    TorchScriptModel.Builder builder =
+        TorchScriptModel.builder(file)
+            .device(host.device())
+            .forwardMethod(entry)
+            .tailTakesInput(tailTakesInput);
+    if (output != null) {
+      // digits are a tuple's index: a dict's key is a name
+      if (output.matches("\\d{1,9}")) {
+        builder.output(Integer.parseInt(output));
+      } else {
+        builder.output(output);
+      }
+    }
+    return builder.load();
   }
 }

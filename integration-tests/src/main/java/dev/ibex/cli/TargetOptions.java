@@ -9,26 +9,58 @@ import dev.ibex.api.io.Npy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
 /**
  * What is explained, as an exclusive picocli argument group: one class for every sample ({@code
- * --target K}) or the cosine similarity to given embeddings ({@code --cosine-to E.npy}); none: each
- * sample's predicted class. {@link WithLabels} adds a class per sample.
+ * --target K}), that class summed over a mask of a segmentation output ({@code --target K
+ * --target-mask M.npy}) or the cosine similarity to given embeddings ({@code --cosine-to E.npy});
+ * none: each sample's predicted class. {@link WithLabels} adds a class per sample.
  */
 class TargetOptions {
-  @Option(
-      names = "--target",
-      paramLabel = "K",
-      converter = ValueConverters.ClassIndex.class,
-      description = "explain class K in every sample (default: the predicted class)")
-  Integer classIndex;
+  // order -2: first in the synopsis; picocli 4.7.7 puts no "|" before a subgroup that follows
+  // options, so "[--target=K [--target-mask=M.npy]] | --cosine-to=E.npy" needs it first
+  @ArgGroup(exclusive = false, order = -2)
+  ClassTarget classTarget;
 
   @Option(
       names = "--cosine-to",
       paramLabel = "E.npy",
       description = "explain the cosine similarity to these (samples, dim) embeddings")
   Path embeddings;
+
+  /** {@code --target K [--target-mask M.npy]}: a class, optionally summed over a spatial mask. */
+  static final class ClassTarget {
+    @Option(
+        names = "--target",
+        required = true,
+        paramLabel = "K",
+        converter = ValueConverters.ClassIndex.class,
+        description = "explain class K in every sample (default: the predicted class)")
+    int classIndex;
+
+    @Option(
+        names = "--target-mask",
+        paramLabel = "M.npy",
+        description =
+            "with --target: explain class K summed over this (H, W) or (N, H, W) mask, for a"
+                + " segmentation output (N, classes, H, W)")
+    Path mask;
+
+    Target target(NDManager manager) throws IOException {
+      if (mask == null) {
+        return Target.ofClass(classIndex);
+      }
+      if (!Files.isRegularFile(mask)) {
+        throw new InvalidInputException("--target-mask file not found: " + mask);
+      }
+      try (NDManager m = manager.newSubManager()) {
+        // the target copies the mask, so it is read on a manager of its own
+        return Target.segmentation(classIndex, Npy.read(mask, m));
+      }
+    }
+  }
 
   /** Adds {@code --targets Y.npy}: one class per sample. */
   static final class WithLabels extends TargetOptions {
@@ -73,6 +105,6 @@ class TargetOptions {
       }
       return Target.cosineSimilarity(e.toType(DataType.FLOAT32, false));
     }
-    return classIndex != null ? Target.ofClass(classIndex) : Target.predicted();
+    return classTarget != null ? classTarget.target(manager) : Target.predicted();
   }
 }

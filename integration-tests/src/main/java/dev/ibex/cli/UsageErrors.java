@@ -1,5 +1,6 @@
 package dev.ibex.cli;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -7,7 +8,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine;
+import picocli.CommandLine.MaxValuesExceededException;
 import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.ArgGroupSpec;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.OverwrittenOptionException;
@@ -82,6 +85,12 @@ final class UsageErrors {
     if (e instanceof MissingParameterException m) {
       return missing(m.getMissing(), args);
     }
+    if (e instanceof MaxValuesExceededException) {
+      String clash = exclusiveClash(command, args);
+      if (clash != null) {
+        return clash;
+      }
+    }
     if (e instanceof OverwrittenOptionException o) {
       return name(o.getOverwritten()) + " given more than once";
     }
@@ -155,6 +164,46 @@ final class UsageErrors {
         + " does not take "
         + option
         + (global ? ": global options go before the command" : " (see " + name + " --help)");
+  }
+
+  /**
+   * Options of one exclusive group given together, where the group holds a subgroup ({@code
+   * --target K [--target-mask M]}): picocli then reports "expected only one match" with its
+   * internal match objects rather than its "mutually exclusive" line.
+   */
+  private static String exclusiveClash(CommandLine command, List<String> args) {
+    for (ArgGroupSpec group : command.getCommandSpec().argGroups()) {
+      if (!group.exclusive()) {
+        continue;
+      }
+      List<String> given = new ArrayList<>();
+      for (ArgSpec arg : group.args()) {
+        if (arg instanceof OptionSpec o && isGiven(o, args)) {
+          given.add(o.longestName());
+        }
+      }
+      for (ArgGroupSpec sub : group.subgroups()) {
+        sub.allOptionsNested().stream()
+            .filter(o -> isGiven(o, args))
+            .findFirst()
+            .ifPresent(o -> given.add(o.longestName()));
+      }
+      if (given.size() > 1) {
+        return String.join(", ", given) + " are mutually exclusive (specify only one)";
+      }
+    }
+    return null;
+  }
+
+  private static boolean isGiven(OptionSpec option, List<String> args) {
+    for (String name : option.names()) {
+      for (String arg : args) {
+        if (arg.equals(name) || arg.startsWith(name + "=")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static String name(ArgSpec arg) {

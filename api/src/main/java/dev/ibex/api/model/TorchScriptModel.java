@@ -12,6 +12,7 @@ import ai.djl.training.ParameterStore;
 import com.google.common.collect.ImmutableList;
 import dev.ibex.api.IbexException;
 import dev.ibex.api.InvalidInputException;
+import dev.ibex.api.ModelOutputException;
 import dev.ibex.api.UnknownLayerException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,6 +37,12 @@ import java.util.Optional;
  * Builder#tailTakesInput} declares a tail {@code from_<name>(z, x)} that also takes the input (a
  * text tower pools at the EOT token of {@code x}).
  *
+ * <p>A model whose forward returns several outputs (a tuple, or a dict such as torchvision's
+ * segmentation models' {@code {"out": ..., "aux": ...}}) is explained on one of them, chosen with
+ * {@link Builder#output(String)} (a dict's key) or {@link Builder#output(int)} (a tuple's index);
+ * without a choice such a model fails with a {@link ModelOutputException} that lists its outputs.
+ * The choice applies to {@code forward} and every {@code from_<name>}.
+ *
  * <p>Export the model in eval mode and frozen ({@code torch.jit.freeze}), so that batch-norm is
  * folded with its running statistics. The adapter loads it with trainable parameters, freezes them
  * and runs forward in DJL's training mode only because PyTorch's inference mode refuses gradients.
@@ -47,6 +54,7 @@ public final class TorchScriptModel implements ExplainableModel {
   private final ImmutableList<String> declaredLayers;
   private final String forwardMethod;
   private final boolean tailTakesInput;
+  private final OutputChoice output;
   private final PassCounter passes = new PassCounter();
 
   private TorchScriptModel(Model model, Builder b) {
@@ -57,6 +65,7 @@ public final class TorchScriptModel implements ExplainableModel {
     this.declaredLayers = ImmutableList.copyOf(b.layers);
     this.forwardMethod = b.forwardMethod;
     this.tailTakesInput = b.tailTakesInput;
+    this.output = b.output;
   }
 
   /**
@@ -99,7 +108,7 @@ public final class TorchScriptModel implements ExplainableModel {
 
   @Override
   public NDArray forward(NDArray input) {
-    NDArray out = call(forwardMethod, input);
+    NDArray out = output.pick(call(forwardMethod, input), forwardMethod(forwardMethod));
     passes.countForward(input.getShape().get(0));
     return out;
   }
@@ -111,7 +120,7 @@ public final class TorchScriptModel implements ExplainableModel {
 
   @Override
   public NDArray toLayer(String layer, NDArray input) {
-    return call("to_" + layer, input);
+    return call("to_" + layer, input).get(0);
   }
 
   @Override
@@ -120,7 +129,7 @@ public final class TorchScriptModel implements ExplainableModel {
       throw new IllegalStateException(
           "from_" + layer + " takes the input too: call fromLayer(layer, activation, input)");
     }
-    NDArray out = call("from_" + layer, activation);
+    NDArray out = output.pick(call("from_" + layer, activation), "from_" + layer);
     passes.countForward(activation.getShape().get(0));
     return out;
   }
@@ -130,13 +139,20 @@ public final class TorchScriptModel implements ExplainableModel {
     if (!tailTakesInput) {
       return fromLayer(layer, activation);
     }
-    NDArray out = call("from_" + layer, activation, input);
+    NDArray out = output.pick(call("from_" + layer, activation, input), "from_" + layer);
     passes.countForward(activation.getShape().get(0));
     return out;
   }
 
-  /** Calls an exported method ({@code null}: forward) with the given tensors. */
-  private NDArray call(String method, NDArray... inputs) {
+  private static String forwardMethod(String method) {
+    return method == null ? "forward" : method;
+  }
+
+  /**
+   * Calls an exported method ({@code null}: forward) with the given tensors; its outputs are a
+   * tuple's tensors in order or a dict's tensors named by their keys.
+   */
+  private NDList call(String method, NDArray... inputs) {
     NDArray input = inputs[0];
     for (NDArray in : inputs) {
       if (!in.getDevice().equals(device())) {
@@ -152,8 +168,14 @@ public final class TorchScriptModel implements ExplainableModel {
       args.add(name);
     }
     try {
-      NDList out = block.forward(store, args, true);
-      return out.get(0);
+      return block.forward(store, args, true);
+    } catch (UnsupportedOperationException e) {
+      // DJL reads tensors, tuples and lists of them, and dicts of tensors; nothing else
+      throw new ModelOutputException(
+          forwardMethod(method)
+              + " returns a value ibex cannot read ("
+              + firstLine(e)
+              + "): return a tensor, a tuple of tensors or a Dict[str, Tensor]");
     } catch (EngineException e) {
       String msg = String.valueOf(e.getMessage());
       if (method != null
@@ -194,6 +216,7 @@ public final class TorchScriptModel implements ExplainableModel {
     private List<String> layers = List.of();
     private String forwardMethod;
     private boolean tailTakesInput;
+    private OutputChoice output = OutputChoice.ONLY;
 
     private Builder(Path file) {
       this.file = file;
@@ -234,6 +257,29 @@ public final class TorchScriptModel implements ExplainableModel {
      */
     public Builder tailTakesInput(boolean takesInput) {
       this.tailTakesInput = takesInput;
+      return this;
+    }
+
+    /**
+     * Chooses the output to explain by name, for a model whose forward returns a dict (e.g. {@code
+     * "out"} of a torchvision segmentation model's {@code {"out": ..., "aux": ...}}).
+     *
+     * @param name the dict key
+     * @return this builder
+     */
+    public Builder output(String name) {
+      this.output = OutputChoice.named(name);
+      return this;
+    }
+
+    /**
+     * Chooses the output to explain by position, for a model whose forward returns a tuple.
+     *
+     * @param index the position in the tuple, from 0
+     * @return this builder
+     */
+    public Builder output(int index) {
+      this.output = OutputChoice.at(index);
       return this;
     }
 
