@@ -86,10 +86,10 @@ class MemoryBudgetTest {
     assertThat(runs).containsExactly(1, 2, 2);
     long cost = budget.bytesPerRow().orElseThrow();
     System.out.printf("measured %.3f MiB per row of 32 MiB%n", cost / (double) MIB);
-    // within the heap's noise (the JVM's compiler threads allocate in it too)
-    assertThat(cost).isBetween(30 * MIB, 44 * MIB);
+    // within the heap's noise (the JVM's compiler threads allocate and free in it too)
+    assertThat(cost).isBetween(28 * MIB, 44 * MIB);
     int rows = MemoryBudget.rows(256 * MIB, cost, Long.MAX_VALUE);
-    assertThat(rows).isBetween(5, 8);
+    assertThat(rows).isBetween(5, 9);
     List<int[]> seen = chunks(20, budget);
     assertThat(seen.get(0)).containsExactly(0, rows);
     assertThat(seen.get(1)).containsExactly(rows, 2 * rows);
@@ -108,19 +108,20 @@ class MemoryBudgetTest {
             manager.zeros(new Shape(1, 1 << 17)),
             thirtyTwoMibPerRow(runs));
     assertThat(runs).hasSize(6);
-    assertThat(wider.rows(1000)).isBetween(58, 85);
+    assertThat(wider.rows(1000)).isBetween(58, 92);
   }
 
   @Test
   void liveNativeBytesFollowAllocationsAndFrees() {
     assumeTrue(NativeHeap.available(), "glibc's mallinfo2 (64-bit Linux)");
-    // the heap is the process's: the JVM's compiler threads allocate in it too, hence the slack
+    // the heap is the process's: the JVM's compiler threads allocate and free in it too, hence
+    // the slack either way (up to 9 MiB seen)
     long before = MemoryBudget.liveNativeBytes().orElseThrow();
     NDArray big = manager.zeros(new Shape(16, MIB), DataType.FLOAT64); // 128 MiB
     long holding = MemoryBudget.liveNativeBytes().orElseThrow();
     big.close();
     long after = MemoryBudget.liveNativeBytes().orElseThrow();
-    assertThat(holding - before).isBetween(120 * MIB, 144 * MIB);
+    assertThat(holding - before).isBetween(112 * MIB, 144 * MIB);
     assertThat(Math.abs(after - before)).isLessThan(16 * MIB);
   }
 
