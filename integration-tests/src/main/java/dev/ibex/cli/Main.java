@@ -103,40 +103,30 @@ public final class Main {
     } catch (IbexException e) {
       // the API's "choose one when loading the model" is --model-output here
       String hint = e instanceof ModelOutputException ? " (--model-output NAME|I)" : "";
-      err.println("ibex: " + e.getMessage().lines().findFirst().orElse("") + hint);
-      if (globals.debug) {
-        e.printStackTrace(err);
-      }
-      return 2;
+      return fail(err, globals.debug, e.getMessage().lines().findFirst().orElse("") + hint, e, 2);
     } catch (AtomicFiles.WriteException e) {
       // an output path the user gave cannot take the file (a directory, no permission, a full disk)
-      err.println("ibex: " + e.getMessage());
-      if (globals.debug) {
-        e.printStackTrace(err);
-      }
-      return 2;
+      return fail(err, globals.debug, e.getMessage(), e, 2);
     } catch (java.nio.file.FileSystemException e) {
       // an output or input path the user gave cannot be used (exists as a file, no permission, ...)
-      err.println(
-          "ibex: cannot use "
+      String reason =
+          e.getClass()
+              .getSimpleName()
+              .replace("Exception", "")
+              .replaceAll("([a-z])([A-Z])", "$1 $2")
+              .toLowerCase(java.util.Locale.ROOT);
+      return fail(
+          err,
+          globals.debug,
+          "cannot use "
               + e.getFile()
               + ": "
-              + e.getClass()
-                  .getSimpleName()
-                  .replace("Exception", "")
-                  .replaceAll("([a-z])([A-Z])", "$1 $2")
-                  .toLowerCase(java.util.Locale.ROOT)
-              + (e.getReason() == null ? "" : " (" + e.getReason() + ")"));
-      if (globals.debug) {
-        e.printStackTrace(err);
-      }
-      return 2;
+              + reason
+              + (e.getReason() == null ? "" : " (" + e.getReason() + ")"),
+          e,
+          2);
     } catch (PluginContractException e) {
-      err.println("ibex: " + e.getMessage());
-      if (globals.debug) {
-        e.printStackTrace(err);
-      }
-      return 1;
+      return fail(err, globals.debug, e.getMessage(), e, 1);
     } catch (Exception | Error e) {
       err.println("ibex: internal error: " + e);
       if (globals.debug) {
@@ -148,6 +138,15 @@ public final class Main {
     } finally {
       help.flush();
     }
+  }
+
+  /** Prints one line for a failure (and its stack trace with --debug) and returns the exit code. */
+  private static int fail(PrintStream err, boolean debug, String line, Throwable e, int code) {
+    err.println("ibex: " + line);
+    if (debug) {
+      e.printStackTrace(err);
+    }
+    return code;
   }
 
   private static void defaultProperty(String key, String value) {
