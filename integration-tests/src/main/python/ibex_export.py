@@ -507,8 +507,13 @@ def export(args):
                         "shape": shapes[layer]} for layer, extra in splits],
             "compiled": how,
         }
-        tmp = os.path.join(os.path.dirname(os.path.abspath(args.out)), ".%s.%d.tmp" % (
-            os.path.basename(args.out), os.getpid()))
+        # written beside the target under its own name (the archive's folder is named after the file), then
+        # moved into place: a failure leaves nothing
+        try:
+            staging = tempfile.mkdtemp(prefix=".ibex-export-", dir=os.path.dirname(os.path.abspath(args.out)))
+        except OSError as e:
+            raise ExportError("cannot write %s: %s" % (args.out, e.strerror or e))
+        tmp = os.path.join(staging, os.path.basename(args.out))
         try:
             try:
                 torch.jit.save(exported, tmp, _extra_files={"ibex.json": json.dumps(metadata, indent=1)})
@@ -527,6 +532,7 @@ def export(args):
         finally:
             if os.path.exists(tmp):
                 os.remove(tmp)
+            os.rmdir(staging)
     return metadata
 
 
