@@ -31,11 +31,20 @@ import importlib
 import importlib.util
 import inspect
 import json
+import operator
 import os
 import re
 import sys
 import tempfile
 import traceback
+
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError:  # the launcher looks for a Python with torch; run directly, say what is missing
+    print("ibex-export: this Python (%s) has no torch: install PyTorch and torchvision "
+          "(Debian: apt-get install python3-torchvision) or set IBEX_PYTHON" % sys.executable, file=sys.stderr)
+    sys.exit(2)
 
 VERSION = "1"
 
@@ -76,6 +85,9 @@ def parse_args(argv):
     p.add_argument("--vocab-size", type=int, default=100, help="sample token ids are drawn below this (int64)")
     p.add_argument("--dtype", choices=["float32", "float64"], default="float32",
                    help="the dtype of the exported model's parameters (default float32)")
+    p.add_argument("--attention", action="store_true",
+                   help="also export attention_forward(x, probe) and attention_shape_forward(x): every "
+                        "nn.MultiheadAttention's probabilities with a probe for their gradients (for chefer)")
     p.add_argument("--out", required=True, metavar="FILE.pt", help="where to write the TorchScript file")
     return p.parse_args(argv)
 
@@ -337,19 +349,127 @@ def _pruned(fx, root, graph, name):
     return fx.GraphModule(root, module.graph, name)  # copies only the submodules the pruned graph calls
 
 
+# --- attention probes (for chefer) -----------------------------------------------------------------------
+
+
+def ibex_probed_attention(query, key, value, in_weight, in_bias, out_weight, out_bias,
+                          heads: int, batch_first: bool, probe):
+    """nn.MultiheadAttention's forward (no masks, no dropout: eval) with ``probe`` (N, heads, T, S) added to
+    the attention probabilities; returns the output and the probabilities (probe included). The probe is
+    zero, so the output does not change; its gradient is the gradient of the probabilities."""
+    if not batch_first:
+        query, key, value = query.transpose(0, 1), key.transpose(0, 1), value.transpose(0, 1)
+    n, t, e = query.shape
+    s = key.shape[1]
+    d = e // heads
+    w_q, w_k, w_v = in_weight.chunk(3)
+    if in_bias is not None:
+        b_q, b_k, b_v = in_bias.chunk(3)
+        q, k, v = F.linear(query, w_q, b_q), F.linear(key, w_k, b_k), F.linear(value, w_v, b_v)
+    else:
+        q, k, v = F.linear(query, w_q), F.linear(key, w_k), F.linear(value, w_v)
+    q = q.reshape(n, t, heads, d).transpose(1, 2)
+    k = k.reshape(n, s, heads, d).transpose(1, 2)
+    v = v.reshape(n, s, heads, d).transpose(1, 2)
+    a = torch.softmax((q / (d ** 0.5)) @ k.transpose(-2, -1), -1) + probe
+    out = (a @ v).transpose(1, 2).reshape(n, t, e)
+    out = F.linear(out, out_weight, out_bias)
+    if not batch_first:
+        out = out.transpose(0, 1)
+    return out, a
+
+
+def _argument(node, position, name, default=None):
+    if len(node.args) > position:
+        return node.args[position]
+    return node.kwargs.get(name, default)
+
+
+def probe_attention(torch, graph_module, values, model):
+    """A graph of forward(x, probe) -> (output, attention): every nn.MultiheadAttention call replaced by
+    ibex_probed_attention with probe[b] for the b-th call. Returns it, (blocks, heads) and the first call's
+    query node with its token dimension (for attention_shape)."""
+    fx = torch.fx
+    graph = fx.Graph()
+    env = {}
+    calls = []
+    probe = None
+    output = None
+    for n in graph_module.graph.nodes:
+        module = graph_module.get_submodule(n.target) if n.op == "call_module" else None
+        if n.op == "output":
+            output = n
+            continue
+        if not isinstance(module, torch.nn.MultiheadAttention):
+            env[n] = graph.node_copy(n, lambda a: env[a])
+            if n.op == "placeholder" and probe is None:
+                probe = graph.placeholder("probe")
+            continue
+        for what, position in (("key_padding_mask", 3), ("attn_mask", 5)):
+            if _argument(n, position, what) is not None:
+                raise ExportError("--attention: %s is called with %s; ibex probes unmasked self-attention only"
+                                  % (n.target, what))
+        if not module._qkv_same_embed_dim or module.bias_k is not None or module.add_zero_attn:
+            raise ExportError("--attention: %s has separate q/k/v projections, bias_k or add_zero_attn, "
+                              "which ibex does not probe" % n.target)
+        query, key, value = (_argument(n, i, w) for i, w in enumerate(("query", "key", "value")))
+        attr = lambda name: graph.get_attr(n.target + "." + name)  # noqa: E731
+        in_bias = attr("in_proj_bias") if module.in_proj_bias is not None else None
+        out_bias = attr("out_proj.bias") if module.out_proj.bias is not None else None
+        probe_b = graph.call_function(operator.getitem, (probe, len(calls)))
+        env[n] = graph.call_function(ibex_probed_attention, (
+            env[query], env[key], env[value], attr("in_proj_weight"), in_bias, attr("out_proj.weight"),
+            out_bias, module.num_heads, module.batch_first, probe_b))
+        calls.append((n, module, query))
+    if not calls:
+        raise ExportError("--attention: the model calls no torch.nn.MultiheadAttention; ibex probes those")
+    heads = {m.num_heads for _, m, _ in calls}
+    if len(heads) != 1:
+        raise ExportError("--attention: the attention blocks have different head counts %s" % sorted(heads))
+    attentions = [graph.call_function(operator.getitem, (env[n], 1)) for n, _, _ in calls]
+    stacked = graph.call_function(torch.stack, (tuple(attentions),))
+    graph.output((fx.graph.map_arg(output.args[0], lambda a: env[a]), stacked))
+    first_query, first_module = calls[0][2], calls[0][1]
+    token_dim = 1 if first_module.batch_first else 0
+    return (_pruned(fx, graph_module, graph, "Probed"), (len(calls), heads.pop()),
+            first_query, token_dim)
+
+
+def query_graph(torch, graph_module, query):
+    """A graph of x -> the first attention call's query (to read the token count from)."""
+    graph = torch.fx.Graph()
+    env = {}
+    for n in graph_module.graph.nodes:
+        env[n] = graph.node_copy(n, lambda a: env[a])
+        if n is query:
+            break
+    graph.output(env[query])
+    return _pruned(torch.fx, graph_module, graph, "Query")
+
+
 # --- the exported module ----------------------------------------------------------------------------------
 
 
-def wrapper_source(splits):
-    """Python source of the module that TorchScript compiles: forward, and to_/from_ per split point."""
+def wrapper_source(splits, attention=None):
+    """Python source of the module that TorchScript compiles: forward, to_/from_ per split point, and with
+    ``attention`` = (blocks, heads, token dim) attention_shape_forward / attention_forward (AttentionProbing)."""
     lines = ["import torch", "", "", "class IbexExport(torch.nn.Module):",
-             "    def __init__(self, full, heads, tails):",
+             "    def __init__(self, full, heads, tails, probed=None, query=None):",
              "        super().__init__()",
              "        self.full = full"]
+    if attention:
+        lines += ["        self.probed = probed", "        self.query = query"]
     for i, _ in enumerate(splits):
         lines.append("        self.head_%d = heads[%d]" % (i, i))
         lines.append("        self.tail_%d = tails[%d]" % (i, i))
     lines += ["", "    def forward(self, x):", "        return self.full(x)"]
+    if attention:
+        blocks, heads, token_dim = attention
+        lines += ["", "    @torch.jit.export", "    def attention_shape_forward(self, x):",
+                  "        tokens = self.query(x).size(%d)" % token_dim,
+                  "        return torch.tensor([%d, %d, tokens])" % (blocks, heads),
+                  "", "    @torch.jit.export", "    def attention_forward(self, x, probe):",
+                  "        return self.probed(x, probe)"]
     for i, (layer, extra) in enumerate(splits):
         m = method_suffix(layer)
         params = ["a"] + ["c%d" % k for k in range(extra)]
@@ -361,15 +481,16 @@ def wrapper_source(splits):
     return "\n".join(lines) + "\n"
 
 
-def compile_module(torch, full, parts, splits, sample, workdir):
+def compile_module(torch, full, parts, splits, sample, workdir, attention=None):
     path = os.path.join(workdir, "ibex_export_module.py")
     with open(path, "w") as f:
-        f.write(wrapper_source(splits))
+        f.write(wrapper_source(splits, attention and attention["shape"]))
     spec = importlib.util.spec_from_file_location("ibex_export_module", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    wrapper = mod.IbexExport(full, [h for h, _ in parts], [t for _, t in parts]).eval()
-    methods = []
+    wrapper = mod.IbexExport(full, [h for h, _ in parts], [t for _, t in parts],
+                             attention and attention["probed"], attention and attention["query"]).eval()
+    methods = ["attention_shape_forward", "attention_forward"] if attention else []
     for layer, _ in splits:
         methods += ["to_" + method_suffix(layer), "from_" + method_suffix(layer)]
     try:
@@ -377,6 +498,9 @@ def compile_module(torch, full, parts, splits, sample, workdir):
         how = "scripted"
     except Exception as script_error:  # noqa: BLE001 - fall back to tracing, checked below on two batch sizes
         inputs = {"forward": sample}
+        if attention:
+            inputs["attention_shape_forward"] = sample
+            inputs["attention_forward"] = (sample, attention["probe"])
         with torch.no_grad():
             for layer, extra in splits:
                 m = method_suffix(layer)
@@ -441,6 +565,26 @@ def check(torch, exported, model, splits, x, dtype, what):
                                   % (layer, diff, what, tol * scale))
 
 
+def check_attention(torch, exported, model, x, dtype, expected):
+    """attention_forward with a zero probe is forward, its attention rows are probabilities, and
+    attention_shape_forward says the probe's shape."""
+    tol = 1e-9 if dtype == torch.float64 else 1e-4
+    with torch.no_grad():
+        shape = exported.attention_shape_forward(x).tolist()
+        want = [expected["blocks"], expected["heads"], expected["tokens"]]
+        if shape != want:
+            raise ExportError("attention_shape_forward says %s, the model has %s" % (shape, want))
+        probe = torch.zeros([shape[0], x.shape[0], shape[1], shape[2], shape[2]], dtype=dtype)
+        out, attention = exported.attention_forward(x, probe)
+        diff, scale = max_difference(torch, out, model(x), "attention_forward")
+        if diff > tol * scale:
+            raise ExportError("attention_forward differs from the model by %.3g (tolerance %.3g)"
+                              % (diff, tol * scale))
+        rows = (attention.double().sum(-1) - 1).abs().max().item()
+        if rows > 1e-4:
+            raise ExportError("the probed attention rows do not sum to 1 (off by %.3g)" % rows)
+
+
 def sample_input(torch, shape, input_dtype, dtype, vocab, seed=0):
     g = torch.Generator().manual_seed(seed)
     if input_dtype == "int64":
@@ -490,8 +634,16 @@ def export(args):
         splits.append((layer, extra))
         shapes[layer] = list(values[node].shape)
 
+    attention = None
+    if args.attention:
+        probed, (blocks, heads), query, token_dim = probe_attention(torch, graph_module, values, model)
+        tokens = values[query].shape[token_dim]
+        probe = torch.zeros(blocks, shape[0], heads, tokens, tokens, dtype=dtype)
+        attention = {"probed": probed, "query": query_graph(torch, graph_module, query),
+                     "shape": (blocks, heads, token_dim), "probe": probe}
+
     with tempfile.TemporaryDirectory() as work:
-        exported, how = compile_module(torch, graph_module, parts, splits, x, work)
+        exported, how = compile_module(torch, graph_module, parts, splits, x, work, attention)
         metadata = {
             "format": 1,
             "exporter": "ibex-export " + VERSION,
@@ -507,6 +659,8 @@ def export(args):
                         "shape": shapes[layer]} for layer, extra in splits],
             "compiled": how,
         }
+        if attention:
+            metadata["attention"] = {"blocks": blocks, "heads": heads, "tokens": tokens}
         # written beside the target under its own name (the archive's folder is named after the file), then
         # moved into place: a failure leaves nothing
         try:
@@ -521,6 +675,8 @@ def export(args):
                 raise ExportError("cannot write %s: %s" % (args.out, _first_line(e)))
             loaded = torch.jit.load(tmp)
             check(torch, loaded, model, splits, x, dtype, "")
+            if attention:
+                check_attention(torch, loaded, model, x, dtype, metadata["attention"])
             other = list(shape)
             other[0] = shape[0] + 1
             check(torch, loaded, model, splits, sample_input(torch, other, args.input_dtype, dtype,
@@ -547,6 +703,10 @@ def main(argv=None):
         print("split %s: to_%s / from_%s, activation %s%s" % (
             layer["name"], layer["method"], layer["method"], layer["shape"],
             ", %d more tensor(s) cross it" % layer["extra_tensors"] if layer["extra_tensors"] else ""))
+    if "attention" in metadata:
+        a = metadata["attention"]
+        print("attention: attention_forward / attention_shape_forward, %d blocks of %d heads over %d tokens"
+              % (a["blocks"], a["heads"], a["tokens"]))
     print("wrote %s (%s, %s, checked against the model at batch sizes %d and %d)" % (
         args.out, metadata["dtype"], metadata["compiled"], metadata["input"]["shape"][0],
         metadata["input"]["shape"][0] + 1))
