@@ -7,7 +7,7 @@ import dev.ibex.api.Layout;
 import dev.ibex.api.Target;
 import dev.ibex.api.host.Pipeline;
 import dev.ibex.api.io.Npy;
-import dev.ibex.api.model.TorchScriptModel;
+import dev.ibex.api.model.ExplainableModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,7 +60,7 @@ final class ExplainCommand extends Subcommand {
       // refused before the model runs: the result could never be written there
       throw new UsageException("--out " + out + " is a directory; give the .npy file to write");
     }
-    try (TorchScriptModel loaded = model.load(host);
+    try (ExplainableModel loaded = model.load(host);
         NDManager manager = loaded.manager().newSubManager()) {
       NDArray x = TensorFiles.read(input, manager);
       Target explained = target.target(manager);

@@ -197,6 +197,26 @@ public final class TorchScriptModel implements ExplainableModel, AttentionProbin
     }
   }
 
+  /**
+   * @return the exported method that plays {@code forward} ({@code forward} unless the builder
+   *     named another)
+   */
+  public String entryPoint() {
+    return forwardMethod(forwardMethod);
+  }
+
+  /**
+   * Calls any exported method with the given tensors, for adapters built on this one (such as
+   * {@link AttentionMaskedModel}); counts no pass.
+   *
+   * @param method the method's name
+   * @param inputs its arguments
+   * @return its outputs: a tensor, a tuple's tensors in order, or a dict's tensors
+   */
+  public NDList invoke(String method, NDArray... inputs) {
+    return call(method, inputs);
+  }
+
   @Override
   public long[] attentionShape(NDArray input) {
     return TorchScriptAttention.shape(this::call, forwardMethod(forwardMethod), input);
