@@ -44,8 +44,8 @@ class TokenEmbeddingCliTest {
                         out,
                         "--pad-id",
                         "0",
-                        "--layer",
-                        "embed",
+                        "--set",
+                        "embedding=embed",
                         "--set",
                         "keep-tokens=1,2",
                         "--target",
@@ -69,7 +69,7 @@ class TokenEmbeddingCliTest {
                     "--pad-id",
                     "0",
                     "--set",
-                    "base-options=layer=embed",
+                    "base-options=embedding=embed",
                     "--set",
                     "samples=8",
                     "--set",
@@ -80,7 +80,8 @@ class TokenEmbeddingCliTest {
 
   @Test
   void withoutTheMaskTheModelRefusesInOneLine() throws IOException {
-    CliRun run = CliRun.of(files().explain("saliency", dir.resolve("a.npy"), "--layer", "embed"));
+    CliRun run =
+        CliRun.of(files().explain("saliency", dir.resolve("a.npy"), "--set", "embedding=embed"));
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err().lines().filter(l -> !l.startsWith("ibex: warning")).count()).isEqualTo(1);
     assertThat(dir.resolve("a.npy")).doesNotExist();

@@ -10,7 +10,7 @@ import dev.ibex.api.spi.Gradients;
 /**
  * Input × gradient (Shrikumar et al., 2016; Captum's {@code InputXGradient}): {@code x ⊙
  * ∂score/∂x}. One forward and one backward pass per sample. Token ids (N, L): embedding × gradient
- * at the {@code layer} split point (Captum's {@code LayerGradientXActivation}), summed over the
+ * at the {@code embedding} split point (Captum's {@code LayerGradientXActivation}), summed over the
  * embedding dimension to one score per token.
  */
 @AutoService(Attributor.class)
@@ -20,7 +20,7 @@ public final class InputXGradient extends AbstractAttributor {
     super(
         "input-x-gradient",
         "Input times the gradient of the target score w.r.t. the input",
-        TokenEmbeddings.LAYER);
+        TokenEmbeddings.EMBEDDING);
   }
 
   @Override

@@ -36,8 +36,8 @@ import java.util.Arrays;
  * <p>Diagnostics: {@code completeness-gap} = Σ attribution − (F(x) − F(x')) per sample (small when
  * the quadrature is accurate) and {@code score-difference} = F(x) − F(x').
  *
- * <p>Token ids (N, L): integrated gradients at the embeddings of the {@code layer} split point, as
- * Captum's {@code LayerIntegratedGradients} on an embedding layer: the path runs from the
+ * <p>Token ids (N, L): integrated gradients at the embeddings of the {@code embedding} split point,
+ * as Captum's {@code LayerIntegratedGradients} on an embedding layer: the path runs from the
  * embeddings of a reference token sequence ({@code reference-token} everywhere but the {@code
  * keep-tokens}) to the input's, every point continued by the tail with the input's own ids (so a
  * model's attention mask is the input's throughout, as Captum's {@code additional_forward_args});
@@ -67,7 +67,7 @@ public final class IntegratedGradients extends AbstractAttributor {
                   "path points per forward/backward pass; when not given, as many as"
                       + " memory-budget allows"),
           StandardOptions.MEMORY_BUDGET,
-          TokenEmbeddings.LAYER,
+          TokenEmbeddings.EMBEDDING,
           TokenEmbeddings.REFERENCE_TOKEN,
           TokenEmbeddings.KEEP_TOKENS);
 

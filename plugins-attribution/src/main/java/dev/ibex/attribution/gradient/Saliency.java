@@ -12,7 +12,7 @@ import dev.ibex.api.spi.Gradients;
 /**
  * Saliency (Simonyan et al., 2014): the gradient of the target score with respect to the input, in
  * absolute value by default (as Captum's {@code Saliency(abs=True)}). One forward and one backward
- * pass per sample. Token ids (N, L): the gradient at the embeddings of the {@code layer} split
+ * pass per sample. Token ids (N, L): the gradient at the embeddings of the {@code embedding} split
  * point, one score per token (summed over the embedding dimension, after the absolute value).
  */
 @AutoService(Attributor.class)
@@ -20,7 +20,7 @@ public final class Saliency extends AbstractAttributor {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
           OptionSpec.bool("abs", true, "return |gradient| (true) or the signed gradient"),
-          TokenEmbeddings.LAYER);
+          TokenEmbeddings.EMBEDDING);
 
   public Saliency() {
     super(

@@ -8,7 +8,6 @@ import dev.ibex.api.InvalidInputException;
 import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
-import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.AttributionContext;
 import dev.ibex.api.spi.Gradients;
 import dev.ibex.api.spi.SampleRows;
@@ -16,15 +15,17 @@ import java.util.Arrays;
 
 /**
  * What the gradient methods do with integer token ids (N, L): they attribute at an embedding split
- * point (the {@code layer} option: {@code to_<layer>(ids)} gives (N, L, D) embeddings, {@code
+ * point (the {@code embedding} option: {@code to_<layer>(ids)} gives (N, L, D) embeddings, {@code
  * from_<layer>(e, ids)} the output), as Captum's layer methods on an embedding layer, and sum over
  * the embedding dimension to one score per token. The reference of path methods is a token sequence
  * (Captum's convention): {@code reference-token} everywhere except the ids in {@code keep-tokens}
  * (special tokens such as CLS and SEP), which stay.
  */
 final class TokenEmbeddings {
-  static final OptionSpec LAYER =
-      StandardOptions.LAYER.withDoc(
+  static final OptionSpec EMBEDDING =
+      OptionSpec.text(
+          "embedding",
+          null,
           "token ids (N, L): the embedding split point, e.g. embed (required for ids; pixels: not"
               + " used)");
   static final OptionSpec REFERENCE_TOKEN =
@@ -68,13 +69,13 @@ final class TokenEmbeddings {
    */
   static String layer(AttributionContext ctx) {
     return ctx.options()
-        .get("layer")
+        .get("embedding")
         .map(Object::toString)
         .orElseThrow(
             () ->
                 new InvalidOptionException(
-                    "token ids (N, L) are attributed at an embedding split point: give layer=NAME,"
-                        + " a layer the model exports as to_NAME / from_NAME"));
+                    "token ids (N, L) are attributed at an embedding split point: give"
+                        + " embedding=NAME, a split point the model exports as to_NAME / from_NAME"));
   }
 
   /**

@@ -49,9 +49,9 @@ import java.util.Random;
  * the rest of the passes are the base method's, {@code samples} times over. The base method's
  * per-row diagnostics are averaged per sample and reported under the same names.
  *
- * <p>Token ids (N, L): the noise goes at the embeddings of the base method's {@code layer} split
- * point (σ relative to each sample's embedding range), the ids stay as they are; a path method's
- * reference sequence keeps clean embeddings (see {@link NoisyEmbeddings}).
+ * <p>Token ids (N, L): the noise goes at the embeddings of the base method's {@code embedding}
+ * split point (σ relative to each sample's embedding range), the ids stay as they are; a path
+ * method's reference sequence keeps clean embeddings (see {@link NoisyEmbeddings}).
  */
 public final class NoiseTunnel extends AbstractAttributor {
   /** The options of every noise tunnel. */
@@ -233,13 +233,13 @@ public final class NoiseTunnel extends AbstractAttributor {
   /** The base method's embedding split point, where the noise goes for token ids. */
   private static String embeddingLayer(Options baseOptions) {
     return baseOptions
-        .get("layer")
+        .get("embedding")
         .map(Object::toString)
         .orElseThrow(
             () ->
                 new InvalidOptionException(
                     "token ids get their noise at the embedding split point of the base method:"
-                        + " give it layer=NAME (smoothgrad: base-options=layer=NAME)"));
+                        + " give it embedding=NAME (smoothgrad: base-options=embedding=NAME)"));
   }
 
   /** The target for a batch of noisy rows: each row scored as the sample it came from. */

@@ -92,7 +92,7 @@ class TokenEmbeddingParityTest {
     return new IntegratedGradients()
         .options()
         .defaults()
-        .with("layer", "embed")
+        .with("embedding", "embed")
         .with("steps", steps)
         .with("quadrature", quadrature)
         .with("reference-token", 0)
@@ -152,7 +152,7 @@ class TokenEmbeddingParityTest {
                 model,
                 ids,
                 Target.predicted(),
-                new Saliency().options().defaults().with("layer", "embed"))
+                new Saliency().options().defaults().with("embedding", "embed"))
             .values();
     assertThat(s.get(padding).abs().max().getDouble()).isEqualTo(0.0);
   }
@@ -162,7 +162,7 @@ class TokenEmbeddingParityTest {
     InputXGradient ixg = new InputXGradient();
     Attribution a =
         ixg.attribute(
-            model, ids, Target.ofClass(1), ixg.options().defaults().with("layer", "embed"));
+            model, ids, Target.ofClass(1), ixg.options().defaults().with("embedding", "embed"));
     check("input-x-gradient", a.values(), "ixg.npy");
     assertThat(a.forwardPassesPerSample()).isEqualTo(1.0);
   }
@@ -172,14 +172,17 @@ class TokenEmbeddingParityTest {
     Saliency saliency = new Saliency();
     Attribution a =
         saliency.attribute(
-            model, ids, Target.predicted(), saliency.options().defaults().with("layer", "embed"));
+            model,
+            ids,
+            Target.predicted(),
+            saliency.options().defaults().with("embedding", "embed"));
     check("saliency", a.values(), "saliency.npy");
   }
 
   private static Attribution smoothGrad(Integer internalBatchSize) {
     Saliency saliency = new Saliency();
     NoiseTunnel tunnel =
-        new NoiseTunnel(saliency, saliency.options().defaults().with("layer", "embed"));
+        new NoiseTunnel(saliency, saliency.options().defaults().with("embedding", "embed"));
     Options o = tunnel.options().defaults().with("samples", 8).with("stdev", 0.15).with("seed", 3);
     if (internalBatchSize != null) {
       o = o.with("internal-batch-size", internalBatchSize);
@@ -212,7 +215,8 @@ class TokenEmbeddingParityTest {
     assertThatThrownBy(
             () -> saliency.attribute(model, ids, Target.ofClass(1), saliency.options().defaults()))
         .isInstanceOf(InvalidOptionException.class)
-        .hasMessageStartingWith("token ids (N, L) are attributed at an embedding split point");
+        .hasMessageStartingWith(
+            "token ids (N, L) are attributed at an embedding split point: give embedding=");
     assertThatThrownBy(
             () ->
                 new IntegratedGradients()
