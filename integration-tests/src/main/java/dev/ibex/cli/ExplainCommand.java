@@ -88,7 +88,7 @@ final class ExplainCommand extends Subcommand {
       // refused before the model runs: the result could never be written there
       throw new UsageException("--out " + out + " is a directory; give the .npy file to write");
     }
-    TextInputs.requireOne(input, texts, textFile, tokenizer);
+    TextInputs.requireOne("--input X.npy", input, texts, textFile, tokenizer);
     try (ExplainableModel loaded = model.load(host);
         NDManager manager = loaded.manager().newSubManager()) {
       TextTokens text =
