@@ -56,4 +56,5 @@ bench "ResNet-18 224x224" "$r" "$x" 1 1 rise --set masks=500
 c=$fx/clip
 bench "toy CLIP image tower" "$c/clip.pt" "$c/pixels.npy" 3 3 nib --entry encode_image --layer image_2 --cosine-to "$c/text_embeddings.npy"
 bench "toy CLIP image tower" "$c/clip.pt" "$c/pixels.npy" 3 3 m2ib --entry encode_image --layer image_2 --cosine-to "$c/text_embeddings.npy"
+bench "toy CLIP image tower" "$c/clip.pt" "$c/pixels.npy" 3 3 chefer --entry encode_image --cosine-to "$c/text_embeddings.npy"
 echo "wrote $table"

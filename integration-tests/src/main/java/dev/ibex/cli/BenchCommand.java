@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.ibex.api.Attribution;
 import dev.ibex.api.Target;
 import dev.ibex.api.host.Pipeline;
-import dev.ibex.api.model.TorchScriptModel;
+import dev.ibex.api.model.ExplainableModel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -119,7 +119,7 @@ final class BenchCommand extends Subcommand {
     Pipeline pipeline = method.pipeline(host);
     // default: warm up until stable; the first runs pay for libtorch's lazy set-up and its
     // allocator's growth
-    try (TorchScriptModel loaded = model.load(host);
+    try (ExplainableModel loaded = model.load(host);
         NDManager manager = loaded.manager().newSubManager()) {
       NDArray x;
       if (source.input != null) {

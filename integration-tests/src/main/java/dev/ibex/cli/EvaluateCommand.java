@@ -10,7 +10,7 @@ import dev.ibex.api.MetricResult;
 import dev.ibex.api.host.Ibex;
 import dev.ibex.api.host.Pipeline;
 import dev.ibex.api.io.AtomicFiles;
-import dev.ibex.api.model.TorchScriptModel;
+import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.Options;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,7 +105,7 @@ final class EvaluateCommand extends Subcommand {
         method == null
             ? null
             : MethodOptions.pipeline(host, method.name, method.settings, method.layer);
-    TorchScriptModel loaded = model != null ? model.load(host) : null;
+    ExplainableModel loaded = model != null ? model.load(host) : null;
     try (NDManager manager =
         loaded != null ? loaded.manager().newSubManager() : NDManager.newBaseManager()) {
       MetricInput.Builder in = MetricInput.builder();

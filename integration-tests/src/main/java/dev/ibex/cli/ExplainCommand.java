@@ -7,7 +7,7 @@ import dev.ibex.api.Layout;
 import dev.ibex.api.Target;
 import dev.ibex.api.host.Pipeline;
 import dev.ibex.api.io.Npy;
-import dev.ibex.api.model.TorchScriptModel;
+import dev.ibex.api.model.ExplainableModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,10 +30,38 @@ final class ExplainCommand extends Subcommand {
 
   @Option(
       names = "--input",
-      required = true,
       paramLabel = "X.npy",
-      description = "the batch: float32 pixels (N, C, H, W) or int64 token ids (N, L)")
+      description =
+          "the batch: float32 pixels (N, C, H, W) or int64 token ids (N, L); or give --text")
   Path input;
+
+  @Option(
+      names = "--text",
+      paramLabel = "TEXT",
+      description = "a text to explain, tokenised with --tokenizer; repeatable (one sample each)")
+  List<String> texts = new ArrayList<>();
+
+  @Option(
+      names = "--text-file",
+      paramLabel = "FILE",
+      description = "texts to explain, one per line (UTF-8), tokenised with --tokenizer")
+  Path textFile;
+
+  @Option(
+      names = "--tokenizer",
+      paramLabel = "T.json",
+      description =
+          "a Hugging Face tokenizer.json for --text and --text-file; texts are padded to the"
+              + " longest with --pad-id (default 0)")
+  Path tokenizer;
+
+  @Option(
+      names = "--json",
+      paramLabel = "R.json",
+      description =
+          "also write the attribution as JSON: method, passes, and for token ids each sample's"
+              + " tokens (word pieces of --text) with their scores")
+  Path json;
 
   @Mixin MethodOptions method;
 
@@ -60,9 +88,18 @@ final class ExplainCommand extends Subcommand {
       // refused before the model runs: the result could never be written there
       throw new UsageException("--out " + out + " is a directory; give the .npy file to write");
     }
-    try (TorchScriptModel loaded = model.load(host);
+    TextInputs.requireOne("--input X.npy", input, texts, textFile, tokenizer);
+    try (ExplainableModel loaded = model.load(host);
         NDManager manager = loaded.manager().newSubManager()) {
-      NDArray x = TensorFiles.readInput(input, manager, loaded);
+      TextTokens text =
+          input != null
+              ? null
+              : TextTokens.encode(
+                  tokenizer,
+                  textFile != null ? TextTokens.lines(textFile) : texts,
+                  model.padId == null ? 0 : model.padId);
+      NDArray x =
+          text != null ? text.toArray(manager) : TensorFiles.readInput(input, manager, loaded);
       Target explained = target.target(manager);
       Attribution attribution = pipeline.run(loaded, x, explained).attribution();
       host.out().println(attribution);
@@ -70,17 +107,25 @@ final class ExplainCommand extends Subcommand {
         host.out().println("  " + d.getKey() + " = " + Arrays.toString(d.getValue()));
       }
       if (png != null) {
-        writePages(host, x, attribution);
+        writePages(host, x, text, attribution);
+      }
+      if (json != null) {
+        AttributionJson.write(json, attribution, x, text);
       }
       Npy.write(attribution.values(), out); // last: a failure above leaves no result file behind
     }
   }
 
   /** Token colours for token ids, else one heatmap PNG per sample; and the page that shows them. */
-  private void writePages(Host host, NDArray x, Attribution attribution) throws Exception {
+  private void writePages(Host host, NDArray x, TextTokens text, Attribution attribution)
+      throws Exception {
     String title = "ibex explain: " + attribution.method();
     if (attribution.layout() == Layout.TOKEN) {
-      Heatmaps.tokenPage(png, title, attribution.toString(), x, attribution.values());
+      if (text != null) {
+        Heatmaps.tokenPage(png, title, attribution.toString(), text, attribution.values());
+      } else {
+        Heatmaps.tokenPage(png, title, attribution.toString(), x, attribution.values());
+      }
       host.out().println("wrote " + png.resolve("index.html"));
       return;
     }

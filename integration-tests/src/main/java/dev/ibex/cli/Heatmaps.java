@@ -180,16 +180,50 @@ public final class Heatmaps {
   }
 
   /**
+   * The token page of texts: each token shown as its word piece rather than its id.
+   *
+   * @param dir where index.html goes
+   * @param title the page title
+   * @param intro the line under the title
+   * @param text the texts' ids and word pieces
+   * @param scores (N, L) scores
+   * @throws IOException if the page cannot be written
+   */
+  static void tokenPage(Path dir, String title, String intro, TextTokens text, NDArray scores)
+      throws IOException {
+    int n = (int) scores.getShape().get(0);
+    int len = (int) scores.getShape().get(1);
+    long[] id = new long[n * len];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(text.ids()[i], 0, id, i * len, len);
+    }
+    float[] v = scores.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+    tokenReport(title, intro, id, v, n, len, text::piece).write(dir.resolve("index.html"));
+  }
+
+  /**
    * A token on the token page: its id on the colour of its score, in the text colour that reads
    * best there.
    */
-  record Token(long id, String score, String background, String textColour) {}
+  record Token(long id, String text, String score, String background, String textColour) {}
 
   /** One sample's row of tokens on the token page, with the range its colours span. */
   record TokenRow(int index, List<Token> tokens, String range) {}
 
   /** The token page of (n, len) ids and scores, row-major. */
   static ReportPage tokenReport(String title, String intro, long[] id, float[] v, int n, int len) {
+    return tokenReport(title, intro, id, v, n, len, (i, t) -> Long.toString(id[i * len + t]));
+  }
+
+  /** The token page of (n, len) ids and scores, row-major, each token shown as its label. */
+  static ReportPage tokenReport(
+      String title,
+      String intro,
+      long[] id,
+      float[] v,
+      int n,
+      int len,
+      java.util.function.BiFunction<Integer, Integer, String> label) {
     List<TokenRow> samples = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       float lo = Float.POSITIVE_INFINITY;
@@ -204,6 +238,7 @@ public final class Heatmaps {
         tokens.add(
             new Token(
                 id[i * len + t],
+                label.apply(i, t),
                 String.format(Locale.ROOT, "%.4f", v[i * len + t]),
                 String.format(Locale.ROOT, "rgb(%d,%d,%d)", c[0], c[1], c[2]),
                 textColour(c)));

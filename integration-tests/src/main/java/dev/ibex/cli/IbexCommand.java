@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
     subcommands = {
       ListCommand.class,
       ExplainCommand.class,
+      ExplainPairsCommand.class,
       EvaluateCommand.class,
       BenchCommand.class,
       TrainCommand.class,

@@ -1,13 +1,15 @@
 package dev.ibex.cli;
 
+import dev.ibex.api.model.AttentionMaskedModel;
+import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.model.TorchScriptModel;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /**
  * The model a command runs: {@code --model M.pt [--entry METHOD] [--tail-takes-input]
- * [--model-output NAME|I]}. A mixin where the model is required (explain, bench), an argument group
- * where it is optional (evaluate: {@code --entry} still needs {@code --model}).
+ * [--model-output NAME|I] [--pad-id ID]}. A mixin where the model is required (explain, bench), an
+ * argument group where it is optional (evaluate: {@code --entry} still needs {@code --model}).
  */
 final class ModelOptions {
   @Option(
@@ -36,11 +38,19 @@ final class ModelOptions {
               + " a tuple's index")
   String output;
 
+  @Option(
+      names = "--pad-id",
+      paramLabel = "ID",
+      description =
+          "a token model whose methods take an attention mask last: derive it from the ids (0 where"
+              + " the id is ID) and pass it to every method")
+  Long padId;
+
   /**
    * Loads the model on the host's device. No layers are declared: TorchScript cannot list its
    * methods, and {@code --layer} is what is being asked for, not something known to exist.
    */
-  TorchScriptModel load(Host host) {
+  ExplainableModel load(Host host) {
     TorchScriptModel.Builder builder =
         TorchScriptModel.builder(file)
             .device(host.device())
@@ -54,6 +64,7 @@ final class ModelOptions {
         builder.output(output);
       }
     }
-    return builder.load();
+    TorchScriptModel loaded = builder.load();
+    return padId == null ? loaded : AttentionMaskedModel.wrap(loaded, padId);
   }
 }

@@ -57,8 +57,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Export the model in eval mode and frozen ({@code torch.jit.freeze}), so that batch-norm is
  * folded with its running statistics. The adapter loads it with trainable parameters, freezes them
  * and runs forward in DJL's training mode only because PyTorch's inference mode refuses gradients.
+ *
+ * <p>A transformer that exports {@code attention_shape_<entry>} and {@code attention_<entry>}
+ * exposes its attention to {@code chefer} (see {@link AttentionProbing}).
  */
-public final class TorchScriptModel implements ExplainableModel {
+public final class TorchScriptModel implements ExplainableModel, AttentionProbing {
   private final Model model;
   private final Block block;
   private final ParameterStore store;
@@ -313,6 +316,39 @@ public final class TorchScriptModel implements ExplainableModel {
         name.close();
       }
     }
+  }
+
+  /**
+   * @return the exported method that plays {@code forward} ({@code forward} unless the builder
+   *     named another)
+   */
+  public String entryPoint() {
+    return forwardMethod(forwardMethod);
+  }
+
+  /**
+   * Calls any exported method with the given tensors, for adapters built on this one (such as
+   * {@link AttentionMaskedModel}); counts no pass.
+   *
+   * @param method the method's name
+   * @param inputs its arguments
+   * @return its outputs: a tensor, a tuple's tensors in order, or a dict's tensors
+   */
+  public NDList invoke(String method, NDArray... inputs) {
+    return call(method, inputs);
+  }
+
+  @Override
+  public long[] attentionShape(NDArray input) {
+    return TorchScriptAttention.shape(this::call, forwardMethod(forwardMethod), input);
+  }
+
+  @Override
+  public ProbedPass forwardProbed(NDArray input, NDArray probe) {
+    ProbedPass pass =
+        TorchScriptAttention.forward(this::call, forwardMethod(forwardMethod), input, probe);
+    passes.countForward(input.getShape().get(0));
+    return pass;
   }
 
   @Override

@@ -7,6 +7,7 @@ import com.google.auto.service.AutoService;
 import com.google.common.collect.ImmutableList;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.ResolvedTarget;
+import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.StandardOptions;
@@ -34,6 +35,14 @@ import java.util.Arrays;
  *
  * <p>Diagnostics: {@code completeness-gap} = Σ attribution − (F(x) − F(x')) per sample (small when
  * the quadrature is accurate) and {@code score-difference} = F(x) − F(x').
+ *
+ * <p>Token ids (N, L): integrated gradients at the embeddings of the {@code embedding} split point,
+ * as Captum's {@code LayerIntegratedGradients} on an embedding layer: the path runs from the
+ * embeddings of a reference token sequence ({@code reference-token} everywhere but the {@code
+ * keep-tokens}) to the input's, every point continued by the tail with the input's own ids (so a
+ * model's attention mask is the input's throughout, as Captum's {@code additional_forward_args});
+ * the result is summed over the embedding dimension to one score per token. F(x') is the tail at
+ * the reference embeddings.
  */
 @AutoService(Attributor.class)
 public final class IntegratedGradients extends AbstractAttributor {
@@ -57,7 +66,10 @@ public final class IntegratedGradients extends AbstractAttributor {
               .withDoc(
                   "path points per forward/backward pass; when not given, as many as"
                       + " memory-budget allows"),
-          StandardOptions.MEMORY_BUDGET);
+          StandardOptions.MEMORY_BUDGET,
+          TokenEmbeddings.EMBEDDING,
+          TokenEmbeddings.REFERENCE_TOKEN,
+          TokenEmbeddings.KEEP_TOKENS);
 
   public IntegratedGradients() {
     super(
@@ -67,9 +79,17 @@ public final class IntegratedGradients extends AbstractAttributor {
   }
 
   @Override
+  protected void validateInput(NDArray input) {
+    TokenEmbeddings.validate(input);
+  }
+
+  @Override
   protected NDArray compute(AttributionContext ctx) {
     int steps = ctx.options().getInt("steps");
     double[][] rule = Quadrature.of(ctx.options().getString("quadrature")).rule(steps);
+    if (TokenEmbeddings.isTokens(ctx.input())) {
+      return atEmbeddings(ctx, rule);
+    }
     NDArray x = ctx.input();
     int n = ctx.samples();
     NDArray baseline =
@@ -106,6 +126,70 @@ public final class IntegratedGradients extends AbstractAttributor {
                       ctx.model(), SampleRows.gather(x, first, m), target, null, first);
                 }));
     NDArray attribution = integral.mul(diff);
+
+    double[] sums = SampleRows.sumPerSample(attribution);
+    double[] gap = new double[n];
+    double[] delta = new double[n];
+    for (int i = 0; i < n; i++) {
+      delta[i] = fx[i] - fb[i];
+      gap[i] = sums[i] - delta[i];
+    }
+    ctx.diagnostic("completeness-gap", gap);
+    ctx.diagnostic("score-difference", delta);
+    return attribution;
+  }
+
+  /** Integrated gradients of token ids at their embeddings (see the class comment). */
+  private NDArray atEmbeddings(AttributionContext ctx, double[][] rule) {
+    ExplainableModel model = ctx.model();
+    String layer = TokenEmbeddings.layer(ctx);
+    NDArray x = ctx.input();
+    int n = ctx.samples();
+    NDArray h = TokenEmbeddings.embed(ctx, x);
+    NDArray h0 = TokenEmbeddings.embed(ctx, TokenEmbeddings.reference(ctx.options(), x));
+
+    // endpoints in one batch without gradient, both continued with the input's ids
+    NDArray ends =
+        model.fromLayer(
+            layer, NDArrays.concat(new NDList(h, h0)), NDArrays.concat(new NDList(x, x)));
+    ResolvedTarget target = ctx.resolveWith(ends.get("0:" + n));
+    int[] rows = SampleRows.identity(n);
+    double[] fx = SampleRows.toDoubles(target.score(ends.get("0:" + n), rows));
+    double[] fb = SampleRows.toDoubles(target.score(ends.get(n + ":"), rows));
+
+    NDArray diff = h.sub(h0);
+    NDArray integral =
+        PathIntegral.weightedGradients(
+            h0,
+            diff,
+            rule[0],
+            rule[1],
+            (points, pointRows) ->
+                Gradients.ofLayer(
+                        model,
+                        layer,
+                        points,
+                        SampleRows.gather(x, pointRows, points.getManager()),
+                        target,
+                        null,
+                        pointRows)
+                    .gradient(),
+            MemoryBudget.of(
+                ctx,
+                name() + " embedding path points at " + layer,
+                h,
+                (probeRows, m) -> {
+                  int[] first = new int[probeRows]; // copies of the first sample
+                  Gradients.ofLayer(
+                      model,
+                      layer,
+                      SampleRows.gather(h, first, m),
+                      SampleRows.gather(x, first, m),
+                      target,
+                      null,
+                      first);
+                }));
+    NDArray attribution = TokenEmbeddings.perToken(integral.mul(diff));
 
     double[] sums = SampleRows.sumPerSample(attribution);
     double[] gap = new double[n];

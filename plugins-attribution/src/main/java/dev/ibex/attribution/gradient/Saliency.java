@@ -12,13 +12,15 @@ import dev.ibex.api.spi.Gradients;
 /**
  * Saliency (Simonyan et al., 2014): the gradient of the target score with respect to the input, in
  * absolute value by default (as Captum's {@code Saliency(abs=True)}). One forward and one backward
- * pass per sample.
+ * pass per sample. Token ids (N, L): the gradient at the embeddings of the {@code embedding} split
+ * point, one score per token (summed over the embedding dimension, after the absolute value).
  */
 @AutoService(Attributor.class)
 public final class Saliency extends AbstractAttributor {
   private static final OptionSchema OPTIONS =
       OptionSchema.of(
-          OptionSpec.bool("abs", true, "return |gradient| (true) or the signed gradient"));
+          OptionSpec.bool("abs", true, "return |gradient| (true) or the signed gradient"),
+          TokenEmbeddings.EMBEDDING);
 
   public Saliency() {
     super(
@@ -28,8 +30,18 @@ public final class Saliency extends AbstractAttributor {
   }
 
   @Override
+  protected void validateInput(NDArray input) {
+    TokenEmbeddings.validate(input);
+  }
+
+  @Override
   protected NDArray compute(AttributionContext ctx) {
-    NDArray grad = Gradients.ofInput(ctx).gradient();
-    return ctx.options().getBoolean("abs") ? grad.abs() : grad;
+    boolean tokens = TokenEmbeddings.isTokens(ctx.input());
+    NDArray grad =
+        tokens
+            ? TokenEmbeddings.gradient(ctx, TokenEmbeddings.embed(ctx, ctx.input()))
+            : Gradients.ofInput(ctx).gradient();
+    NDArray values = ctx.options().getBoolean("abs") ? grad.abs() : grad;
+    return tokens ? TokenEmbeddings.perToken(values) : values;
   }
 }

@@ -55,6 +55,15 @@ abstract class TokenAttributor extends AbstractAttributor {
 
   @Override
   protected final void validateInput(NDArray input) {
+    requirePixelsOrTokens(input);
+  }
+
+  /**
+   * Checks an input of an image or a text tower.
+   *
+   * @param input (N, C, H, W) finite pixels or (N, L) integer token ids
+   */
+  static void requirePixelsOrTokens(NDArray input) {
     if (input.getShape().dimension() == 2 && !input.getDataType().isFloating()) {
       return; // token ids (N, L)
     }

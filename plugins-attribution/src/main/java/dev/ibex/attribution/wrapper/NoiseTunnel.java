@@ -6,8 +6,10 @@ import dev.ibex.api.Attribution;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.Inputs;
 import dev.ibex.api.InvalidInputException;
+import dev.ibex.api.InvalidOptionException;
 import dev.ibex.api.ResolvedTarget;
 import dev.ibex.api.Target;
+import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
@@ -46,6 +48,10 @@ import java.util.Random;
  * once on the clean input (one forward pass per sample, so "predicted" means the clean prediction);
  * the rest of the passes are the base method's, {@code samples} times over. The base method's
  * per-row diagnostics are averaged per sample and reported under the same names.
+ *
+ * <p>Token ids (N, L): the noise goes at the embeddings of the base method's {@code embedding}
+ * split point (σ relative to each sample's embedding range), the ids stay as they are; a path
+ * method's reference sequence keeps clean embeddings (see {@link NoisyEmbeddings}).
  */
 public final class NoiseTunnel extends AbstractAttributor {
   /** The options of every noise tunnel. */
@@ -110,6 +116,9 @@ public final class NoiseTunnel extends AbstractAttributor {
   }
 
   static void validate(NDArray input) {
+    if (isTokens(input)) {
+      return; // token ids: the noise goes at their embeddings
+    }
     if (input.getShape().dimension() < 2) {
       throw new InvalidInputException(
           "input must be a batch (N, ...) of rank >= 2, got " + input.getShape());
@@ -129,12 +138,14 @@ public final class NoiseTunnel extends AbstractAttributor {
     Random random = new Random(o.getInt("seed"));
     NDArray x = ctx.input();
     int n = ctx.samples();
-    Shape rowShape = x.getShape().slice(1);
+    String layer = isTokens(x) ? embeddingLayer(baseOptions) : null;
+    NDArray noised = layer == null ? x : ctx.model().toLayer(layer, x).stopGradient();
+    Shape rowShape = noised.getShape().slice(1);
     int size = (int) rowShape.size();
 
     ResolvedTarget resolved = ctx.resolvedTarget();
     float[] sigma = new float[n];
-    NDArray flat = x.reshape(n, -1);
+    NDArray flat = noised.reshape(n, -1);
     double[] max = SampleRows.toDoubles(flat.max(new int[] {1}));
     double[] min = SampleRows.toDoubles(flat.min(new int[] {1}));
     for (int i = 0; i < n; i++) {
@@ -173,15 +184,14 @@ public final class NoiseTunnel extends AbstractAttributor {
               chunk
                   .create(noise, new Shape(rows).addAll(rowShape))
                   .toDevice(x.getDevice(), false)
-                  .toType(x.getDataType(), false);
-          NDArray noisy = SampleRows.gather(x, sampleOfRow, chunk).add(eps);
+                  .toType(noised.getDataType(), false);
+          NDArray rowsOfX = SampleRows.gather(x, sampleOfRow, chunk);
+          NDArray noisy = layer == null ? rowsOfX.add(eps) : rowsOfX;
+          ExplainableModel model =
+              layer == null ? ctx.model() : new NoisyEmbeddings(ctx.model(), layer, rowsOfX, eps);
           Attribution a =
               PluginCalls.attribute(
-                  base,
-                  ctx.model(),
-                  noisy,
-                  rowTarget(ctx.target(), resolved, sampleOfRow),
-                  baseOptions);
+                  base, model, noisy, rowTarget(ctx.target(), resolved, sampleOfRow), baseOptions);
           NDArray v = a.values();
           double[] share = new double[rows];
           Arrays.fill(share, 1.0 / draws);
@@ -214,6 +224,22 @@ public final class NoiseTunnel extends AbstractAttributor {
       default:
         return sums[1].sub(sums[0].mul(sums[0]));
     }
+  }
+
+  private static boolean isTokens(NDArray input) {
+    return input.getShape().dimension() == 2 && !input.getDataType().isFloating();
+  }
+
+  /** The base method's embedding split point, where the noise goes for token ids. */
+  private static String embeddingLayer(Options baseOptions) {
+    return baseOptions
+        .get("embedding")
+        .map(Object::toString)
+        .orElseThrow(
+            () ->
+                new InvalidOptionException(
+                    "token ids get their noise at the embedding split point of the base method:"
+                        + " give it embedding=NAME (smoothgrad: base-options=embedding=NAME)"));
   }
 
   /** The target for a batch of noisy rows: each row scored as the sample it came from. */
