@@ -246,13 +246,25 @@ def _user_frame(e):
     return "%s:%d (%s)" % (os.path.basename(found.filename), found.lineno, (found.line or "").strip())
 
 
+def module_of(node, qualnames):
+    """The path of the module a node runs in: a leaf module call's own path, else the module whose forward
+    made the op. (Not the node's qualname as such: NodePathTracer rewrites a trailing _<digits>, so the node of
+    a module named ln_1 is called ln and ln_2's is called ln_1.)"""
+    if node.op == "call_module":
+        return node.target
+    q = qualnames.get(node)
+    if q is None:
+        return None
+    return q.rsplit(".", 1)[0] if "." in q else ""
+
+
 def find_split_node(graph_module, qualnames, layer, model):
-    """The last node of module ``layer`` in execution order, as torchvision's create_feature_extractor picks."""
-    depth = layer.count(".")
+    """The last node run inside module ``layer``, in execution order (as torchvision's feature extraction
+    picks a module's output)."""
     found = None
     for node in graph_module.graph.nodes:
-        q = qualnames.get(node)
-        if q is not None and ".".join(q.split(".")[: depth + 1]) == layer:
+        m = module_of(node, qualnames)
+        if m is not None and (m == layer or m.startswith(layer + ".")):
             found = node
     if found is None:
         modules = [n for n, _ in model.named_modules() if n]
