@@ -25,3 +25,27 @@ def calibrated(name, batches=2, side=64, **kwargs):
     for m in norms:
         m.momentum = 0.1
     return model.eval()
+
+
+class _SmallNet(nn.Module):
+    def __init__(self, data_dependent):
+        super().__init__()
+        self.data_dependent = data_dependent
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.head = nn.Linear(4, 2)
+
+    def forward(self, x):
+        h = self.conv(x)
+        if self.data_dependent and h.mean() > 0:  # control flow on a tensor's value: torch.fx cannot trace it
+            h = h.relu()
+        return self.head(h.mean(dim=(2, 3)))
+
+
+def small():
+    """A traceable conv net (3 -> 4 channels, split point "conv") for the exporter's bad-input tests."""
+    return _SmallNet(False)
+
+
+def data_dependent():
+    """The same net with an `if` on a tensor's value in forward: not traceable by torch.fx."""
+    return _SmallNet(True)
