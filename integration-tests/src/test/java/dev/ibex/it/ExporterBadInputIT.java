@@ -39,7 +39,9 @@ class ExporterBadInputIT {
     assertThat(run.code()).as(run.out() + run.err()).isEqualTo(2);
     List<String> lines = run.err().lines().filter(l -> !l.isBlank()).toList();
     assertThat(lines).as(run.err()).hasSize(1);
-    assertThat(out).doesNotExist();
+    // Files.exists, not AssertJ's doesNotExist: below a regular file a path neither exists nor
+    // provably does not (ENOTDIR)
+    assertThat(Files.exists(out)).as(out + " was written").isFalse();
     assertThat(listing()).as("files left behind").isEqualTo(before);
     return lines.get(0);
   }
@@ -85,7 +87,8 @@ class ExporterBadInputIT {
             "conv",
             "--input-shape",
             "1,3,8,8");
-    assertThat(line.toLowerCase()).containsAnyOf("trac", "fx");
+    // names the call fx could not trace: the line of the model's forward with the `if`
+    assertThat(line).contains("traceable").contains("h.mean() > 0");
   }
 
   @Test
