@@ -123,12 +123,15 @@ final class BenchCommand extends Subcommand {
         NDManager manager = loaded.manager().newSubManager()) {
       NDArray x;
       if (source.input != null) {
-        NDArray all = TensorFiles.read(source.input, manager);
+        NDArray all = TensorFiles.readInput(source.input, manager, loaded);
         long n = all.getShape().get(0);
         NDArray rows = manager.arange(batch).toType(DataType.INT64, false).mod(n);
         x = all.get(rows);
       } else {
         x = manager.randomNormal(new Shape(batch).addAll(source.shape));
+        if (TensorFiles.inFloat64(loaded)) {
+          x = x.toType(DataType.FLOAT64, false);
+        }
       }
       Target explained = target.target(manager);
       host.err()

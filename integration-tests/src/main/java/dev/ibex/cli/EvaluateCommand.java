@@ -113,7 +113,10 @@ final class EvaluateCommand extends Subcommand {
         in.model(loaded);
       }
       if (input != null) {
-        in.inputs(TensorFiles.read(input, manager));
+        in.inputs(
+            loaded != null
+                ? TensorFiles.readInput(input, manager, loaded)
+                : TensorFiles.read(input, manager));
       }
       if (attributions != null) {
         in.attributions(TensorFiles.read(attributions, manager, "--attributions"));

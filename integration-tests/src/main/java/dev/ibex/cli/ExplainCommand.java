@@ -62,7 +62,7 @@ final class ExplainCommand extends Subcommand {
     }
     try (TorchScriptModel loaded = model.load(host);
         NDManager manager = loaded.manager().newSubManager()) {
-      NDArray x = TensorFiles.read(input, manager);
+      NDArray x = TensorFiles.readInput(input, manager, loaded);
       Target explained = target.target(manager);
       Attribution attribution = pipeline.run(loaded, x, explained).attribution();
       host.out().println(attribution);

@@ -145,6 +145,7 @@ public final class ExplainJob {
         ImageExplainer.builder(o.model)
             .entry(o.entry)
             .tailTakesInput(o.tailTakesInput)
+            .output(o.output)
             .layers(o.layer == null ? new String[0] : new String[] {o.layer})
             .device(o.device)
             .batchSize(o.batch)

@@ -78,7 +78,7 @@ public final class ImageExplainer implements Serializable {
   private transient volatile boolean checked;
 
   private ImageExplainer(Builder b) {
-    this.model = new ModelSpec(b.model, b.entry, b.tailTakesInput, b.layers, b.device);
+    this.model = new ModelSpec(b.model, b.entry, b.tailTakesInput, b.layers, b.device, b.output);
     this.methods = new LinkedHashMap<>(b.methods);
     this.metrics = new LinkedHashMap<>(b.metrics);
     this.targetClass = b.targetClass;
@@ -229,6 +229,7 @@ public final class ImageExplainer implements Serializable {
     private final String model;
     private String entry;
     private boolean tailTakesInput;
+    private String output;
     private List<String> layers = List.of();
     private String device;
     private final LinkedHashMap<String, Map<String, String>> methods = new LinkedHashMap<>();
@@ -260,6 +261,16 @@ public final class ImageExplainer implements Serializable {
      */
     public Builder tailTakesInput(boolean takesInput) {
       this.tailTakesInput = takesInput;
+      return this;
+    }
+
+    /**
+     * @param nameOrIndex the output to explain when the model returns several: a dict's key, or a
+     *     tuple's index in digits ({@code null}: the model returns one)
+     * @return this builder
+     */
+    public Builder output(String nameOrIndex) {
+      this.output = nameOrIndex;
       return this;
     }
 

@@ -44,6 +44,13 @@ final class JobOptions {
   boolean tailTakesInput;
 
   @Option(
+      names = "--model-output",
+      paramLabel = "NAME|I",
+      description =
+          "the output to explain when the model returns several: a dict's key or a tuple's index")
+  String output;
+
+  @Option(
       names = "--layer",
       paramLabel = "L",
       description = "the layer of the layer methods (Grad-CAM & co.)")

@@ -18,9 +18,16 @@ import org.apache.spark.SparkFiles;
  * @param tailTakesInput whether the split points take the input too
  * @param layers split points the model offers
  * @param device {@code cpu}, {@code gpu}, {@code gpuN}, or {@code null} for the engine's default
+ * @param output the output to explain when the model returns several (a dict's key, or a tuple's
+ *     index in digits), or {@code null}
  */
 record ModelSpec(
-    String file, String entry, boolean tailTakesInput, List<String> layers, String device)
+    String file,
+    String entry,
+    boolean tailTakesInput,
+    List<String> layers,
+    String device,
+    String output)
     implements Serializable {
 
   ModelSpec {
@@ -35,12 +42,21 @@ record ModelSpec(
    *     model FILE: …", or a device that is not here
    */
   TorchScriptModel load() {
-    return TorchScriptModel.builder(resolve())
-        .device(device == null ? null : Devices.parse(device))
-        .forwardMethod(entry)
-        .tailTakesInput(tailTakesInput)
-        .layers(layers)
-        .load();
+    TorchScriptModel.Builder b =
+        TorchScriptModel.builder(resolve())
+            .device(device == null ? null : Devices.parse(device))
+            .forwardMethod(entry)
+            .tailTakesInput(tailTakesInput)
+            .layers(layers);
+    if (output != null) {
+      // digits are a tuple's index: a dict's key is a name
+      if (output.matches("\\d{1,9}")) {
+        b.output(Integer.parseInt(output));
+      } else {
+        b.output(output);
+      }
+    }
+    return b.load();
   }
 
   /** The file as given where it exists, else the one {@code --files} put beside the executor. */

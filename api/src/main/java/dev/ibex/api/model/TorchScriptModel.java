@@ -20,16 +20,27 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Adapts a TorchScript file (needs DJL's PyTorch engine at run time).
  *
- * <p>Split-point contract: a model that exports methods {@code to_<name>(x)} and {@code
- * from_<name>(z)} with {@code from_<name>(to_<name>(x)) == forward(x)} offers layer {@code <name>}
- * (in Python: decorate both with {@code @torch.jit.export}; when freezing, pass them in {@code
- * preserved_attrs}). TorchScript cannot list its methods, so layers are tried by name: a missing
- * method fails with {@link UnknownLayerException}; declared layers (see {@link #load(Path, Device,
- * List)}) are what {@link #layers()} reports.
+ * <p>Split-point contract: a model that exports methods {@code to_<m>(x)} and {@code from_<m>(z)}
+ * with {@code from_<m>(to_<m>(x)) == forward(x)} offers layer {@code <name>}, where {@code <m>} is
+ * the name with every character other than a letter, digit or {@code _} replaced by {@code _}
+ * ({@code features.18} → {@code to_features_18}; see {@link ExportMetadata#methodSuffix}). In
+ * Python: decorate both with {@code @torch.jit.export}; when freezing, pass them in {@code
+ * preserved_attrs}. TorchScript cannot list its methods, so layers are tried by name: a missing
+ * method fails with {@link UnknownLayerException}. {@link #layers()} reports the declared layers
+ * (see {@link #load(Path, Device, List)}), else those {@code ibex-export} recorded in the file
+ * ({@link ExportMetadata}).
+ *
+ * <p>A split point inside a block is crossed by more than the activation (the residual stream
+ * around a transformer block's norm): then {@code to_<m>(x)} returns the activation followed by the
+ * other crossing tensors and {@code from_<m>(z, c1, …)} takes them back. Methods still see one
+ * activation: the adapter holds the other tensors as constants, taken from {@code to_<m>} on the
+ * same input rows ({@link #fromLayer(String, NDArray, NDArray)}; the two-argument form reuses the
+ * last {@link #toLayer} of the calling thread).
  *
  * <p>A model with several entry points (a CLIP model's {@code encode_image} and {@code
  * encode_text}) is adapted once per entry point with {@link #builder(Path)}: {@link
@@ -55,6 +66,9 @@ public final class TorchScriptModel implements ExplainableModel {
   private final String forwardMethod;
   private final boolean tailTakesInput;
   private final OutputChoice output;
+  private final Optional<ExportMetadata> metadata;
+  private final Map<String, Integer> extraTensors = new ConcurrentHashMap<>();
+  private final ThreadLocal<Crossing> lastCrossing = new ThreadLocal<>();
   private final PassCounter passes = new PassCounter();
 
   private TorchScriptModel(Model model, Builder b) {
@@ -62,7 +76,15 @@ public final class TorchScriptModel implements ExplainableModel {
     this.block = model.getBlock();
     this.block.freezeParameters(true);
     this.store = new ParameterStore(model.getNDManager(), false);
-    this.declaredLayers = ImmutableList.copyOf(b.layers);
+    this.metadata = b.metadata;
+    this.declaredLayers =
+        !b.layers.isEmpty() || b.metadata.isEmpty()
+            ? ImmutableList.copyOf(b.layers)
+            : b.metadata.get().layers().stream()
+                .map(ExportMetadata.Layer::name)
+                .collect(ImmutableList.toImmutableList());
+    b.metadata.ifPresent(
+        m -> m.layers().forEach(l -> extraTensors.put(l.name(), l.extraTensors())));
     this.forwardMethod = b.forwardMethod;
     this.tailTakesInput = b.tailTakesInput;
     this.output = b.output;
@@ -118,9 +140,21 @@ public final class TorchScriptModel implements ExplainableModel {
     return declaredLayers;
   }
 
+  /**
+   * @return what {@code ibex-export} recorded in the file, if it wrote it
+   */
+  public Optional<ExportMetadata> metadata() {
+    return metadata;
+  }
+
   @Override
   public NDArray toLayer(String layer, NDArray input) {
-    return call("to_" + layer, input).get(0);
+    NDList out = call("to_" + ExportMetadata.methodSuffix(layer), input);
+    extraTensors.put(layer, out.size() - 1);
+    if (out.size() > 1) {
+      lastCrossing.set(new Crossing(layer, input, constants(out)));
+    }
+    return out.get(0);
   }
 
   @Override
@@ -129,19 +163,101 @@ public final class TorchScriptModel implements ExplainableModel {
       throw new IllegalStateException(
           "from_" + layer + " takes the input too: call fromLayer(layer, activation, input)");
     }
-    NDArray out = output.pick(call("from_" + layer, activation), "from_" + layer);
-    passes.countForward(activation.getShape().get(0));
-    return out;
+    if (extraTensors.getOrDefault(layer, 0) == 0) {
+      return tail(layer, activation);
+    }
+    Crossing last = lastCrossing.get();
+    if (last == null || !last.layer().equals(layer) || last.released()) {
+      throw new InvalidInputException(
+          "split point "
+              + layer
+              + " is crossed by "
+              + extraTensors.get(layer)
+              + " more tensor(s) besides the activation: call fromLayer(layer, activation, input)"
+              + " so that they can be taken from the input");
+    }
+    return tail(layer, activation, last.tensors());
   }
 
   @Override
   public NDArray fromLayer(String layer, NDArray activation, NDArray input) {
-    if (!tailTakesInput) {
-      return fromLayer(layer, activation);
+    if (tailTakesInput) {
+      NDArray out =
+          output.pick(
+              call("from_" + ExportMetadata.methodSuffix(layer), activation, input),
+              "from_" + layer);
+      passes.countForward(activation.getShape().get(0));
+      return out;
     }
-    NDArray out = output.pick(call("from_" + layer, activation, input), "from_" + layer);
-    passes.countForward(activation.getShape().get(0));
+    if (!extraTensors.containsKey(layer)) {
+      crossing(layer, input); // learns how many tensors cross, once
+    }
+    if (extraTensors.get(layer) == 0) {
+      return tail(layer, activation);
+    }
+    return tail(layer, activation, crossing(layer, input));
+  }
+
+  /** The other tensors that cross a split point on these input rows (cached for the same rows). */
+  private NDList crossing(String layer, NDArray input) {
+    Crossing last = lastCrossing.get();
+    if (last != null && last.layer().equals(layer) && last.input() == input && !last.released()) {
+      return last.tensors();
+    }
+    NDList out = call("to_" + ExportMetadata.methodSuffix(layer), input);
+    extraTensors.put(layer, out.size() - 1);
+    out.get(0).close();
+    NDList tensors = constants(out);
+    if (!tensors.isEmpty()) {
+      lastCrossing.set(new Crossing(layer, input, tensors));
+    }
+    return tensors;
+  }
+
+  /** The crossing tensors of a {@code to_} call, detached: constants for the methods. */
+  private static NDList constants(NDList out) {
+    NDList tensors = new NDList();
+    for (int i = 1; i < out.size(); i++) {
+      tensors.add(out.get(i).stopGradient());
+      out.get(i).close();
+    }
+    return tensors;
+  }
+
+  private NDArray tail(String layer, NDArray activation, NDList crossing) {
+    long rows = activation.getShape().get(0);
+    for (NDArray c : crossing) {
+      if (c.getShape().isScalar() || c.getShape().get(0) != rows) {
+        throw new InvalidInputException(
+            "split point "
+                + layer
+                + ": the activation has "
+                + rows
+                + " rows but the tensors crossing with it "
+                + c.getShape()
+                + ": give the input rows the activation rows derive from");
+      }
+    }
+    NDArray[] args = new NDArray[crossing.size() + 1];
+    args[0] = activation;
+    for (int i = 0; i < crossing.size(); i++) {
+      args[i + 1] = crossing.get(i);
+    }
+    NDArray out =
+        output.pick(call("from_" + ExportMetadata.methodSuffix(layer), args), "from_" + layer);
+    passes.countForward(rows);
     return out;
+  }
+
+  private NDArray tail(String layer, NDArray activation) {
+    return tail(layer, activation, new NDList());
+  }
+
+  /** The tensors that crossed a split point with the activation of one input, on one thread. */
+  private record Crossing(String layer, NDArray input, NDList tensors) {
+    boolean released() {
+      return tensors.stream().anyMatch(NDArray::isReleased);
+    }
   }
 
   private static String forwardMethod(String method) {
@@ -181,7 +297,12 @@ public final class TorchScriptModel implements ExplainableModel {
       if (method != null
           && msg.contains("is not defined")
           && (method.startsWith("to_") || method.startsWith("from_"))) {
-        String layer = method.substring(method.indexOf('_') + 1);
+        String suffix = method.substring(method.indexOf('_') + 1);
+        String layer =
+            declaredLayers.stream()
+                .filter(l -> ExportMetadata.methodSuffix(l).equals(suffix))
+                .findFirst()
+                .orElse(suffix);
         throw new UnknownLayerException(
             layer, declaredLayers, "the model exports no method '" + method + "'");
       }
@@ -217,6 +338,7 @@ public final class TorchScriptModel implements ExplainableModel {
     private String forwardMethod;
     private boolean tailTakesInput;
     private OutputChoice output = OutputChoice.ONLY;
+    private Optional<ExportMetadata> metadata = Optional.empty();
 
     private Builder(Path file) {
       this.file = file;
@@ -295,6 +417,7 @@ public final class TorchScriptModel implements ExplainableModel {
       }
       Device d =
           device != null ? device : ai.djl.engine.Engine.getEngine("PyTorch").defaultDevice();
+      metadata = ExportMetadata.read(file);
       Model model = Model.newInstance(file.getFileName().toString(), d, "PyTorch");
       try {
         model.load(file, null, Map.of("trainParam", "true"));

@@ -10,8 +10,10 @@ import java.util.stream.IntStream;
  * ActivationsAndGradients}, without hooks).
  *
  * <p>The activation is {@code model.toLayer(L, x)}; the rest of the model runs from a fresh leaf
- * copy of it ({@code model.fromLayer}), so capturing costs exactly one forward pass and, with the
- * gradient, one backward pass per sample. The target is resolved with that very output.
+ * copy of it ({@code model.fromLayer(L, a, x)}: tails that need the input, or tensors that cross
+ * the split with the activation, get them from {@code x}), so capturing costs exactly one forward
+ * pass and, with the gradient, one backward pass per sample. The target is resolved with that very
+ * output.
  *
  * @param activation (N, …) activation of the layer, detached
  * @param gradient ∂score/∂activation, same shape, or {@code null} when not requested
@@ -34,12 +36,12 @@ public record LayerCapture(NDArray activation, NDArray gradient, NDArray scores)
     NDArray activation = model.toLayer(layer, x).stopGradient();
     int[] rows = IntStream.range(0, ctx.samples()).toArray();
     if (!withGradient) {
-      NDArray out = model.fromLayer(layer, activation);
+      NDArray out = model.fromLayer(layer, activation, x);
       NDArray scores = ctx.resolveWith(out).score(out, rows);
       return new LayerCapture(activation, null, scores);
     }
     Gradients.Result r =
-        Gradients.ofLayer(model, layer, activation, null, null, ctx::resolveWith, rows);
+        Gradients.ofLayer(model, layer, activation, x, null, ctx::resolveWith, rows);
     return new LayerCapture(activation, r.gradient(), r.scores());
   }
 }
