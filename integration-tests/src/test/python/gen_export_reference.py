@@ -12,6 +12,7 @@ its whole layer4 Grad-CAM, which ReLU makes 0), or for the segmentation model, o
 Writes one directory per model under OUTDIR with
   x.npy          the input, float64 (2, 3, H, W)
   logits.npy     the eager float64 forward (the segmentation model: its "out" tensor, (2, 4, H, W))
+  activation.npy the split layer's output in the eager model (a forward hook; not for fcn_resnet50, 2 MB)
   y.npy          the class targets (int64, (2,)); mask.npy (H, W) float64 0/1 for the segmentation model
   grad-cam.npy   pytorch-grad-cam 1.5.5 GradCAM at the split layer (ClassifierOutputTarget, or
                  SemanticSegmentationTarget on the "out" tensor as its segmentation tutorial wraps the model; ViT and
@@ -150,8 +151,13 @@ def reference(name, spec, args, side, layer, options, transform):
     target_layer = module(model, layer)
     ref = dict(export=export, layer=layer, options=options, input_shape=[2, 3, side, side],
                model_seed=MODEL_SEED, input_seed=INPUT_SEED, dtype="float64")
+    captured = []
+    hook = target_layer.register_forward_hook(lambda module, args, output: captured.append(output))
     with torch.no_grad():
         out = model(x)
+    hook.remove()
+    if name != "fcn_resnet50":  # (2, 2048, 8, 8) in float64 is 2 MB: its Grad-CAM checks the split instead
+        np.save(os.path.join(d, "activation.npy"), captured[-1].numpy())
     if isinstance(out, dict):
         logits = out["out"]
         mask, k, how = segmentation_target(logits)

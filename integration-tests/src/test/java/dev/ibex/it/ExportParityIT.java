@@ -171,6 +171,15 @@ class ExportParityIT {
       NDArray saliency = Npy.read(f.file("saliency.npy"), manager);
 
       double forward = maxAbsDiff(m.forward(x), logits);
+      if (!f
+          .segmentation()) { // the split is at the module's own output (fcn: its Grad-CAM shows it)
+        Path eager = Fixtures.copy(DIR + name + "/activation.npy", f.dir());
+        NDArray activation = Npy.read(eager, manager);
+        double split = maxAbsDiff(m.toLayer(f.layer(), x), activation);
+        assertThat(split)
+            .as("to_ of " + f.layer() + " against the module's output in the eager model")
+            .isLessThanOrEqualTo(RELATIVE_TOLERANCE * maxAbs(activation));
+      }
       double cam =
           maxAbsDiff(
               ibex.explain(m, x, target(f, manager), "grad-cam", f.camOptions()).values(), gradCam);
@@ -183,6 +192,27 @@ class ExportParityIT {
       assertThat(forward).as("forward").isLessThanOrEqualTo(RELATIVE_TOLERANCE * maxAbs(logits));
       assertThat(cam).as("grad-cam").isLessThanOrEqualTo(CAM_TOLERANCE);
       assertThat(sal).as("saliency").isLessThanOrEqualTo(RELATIVE_TOLERANCE * maxAbs(saliency));
+    }
+  }
+
+  @Test
+  void modulesNamedWithATrailingNumberAreEachSplitAtTheirOwnOutput() throws Exception {
+    // torchvision's NodePathTracer renames ln_1 -> ln and ln_2 -> ln_1: the names given must
+    // still be the modules split at
+    Fixture f = fixture("vit");
+    Path model = f.dir().resolve("two-splits.pt");
+    String ln1 = "encoder.layers.encoder_layer_1.ln_1";
+    String ln2 = "encoder.layers.encoder_layer_1.ln_2";
+    List<String> args = new ArrayList<>(f.exportArgs("float64", model));
+    args.addAll(List.of("--split", ln2));
+    ExportRun.of(f.dir(), args).succeeded();
+    try (TorchScriptModel m =
+            TorchScriptModel.builder(model).device(Device.cpu()).layers(List.of(ln1, ln2)).load();
+        NDManager manager = m.manager().newSubManager()) {
+      NDArray x = Npy.read(f.file("x.npy"), manager);
+      NDArray eager = Npy.read(Fixtures.copy(DIR + "vit/activation.npy", f.dir()), manager);
+      assertThat(maxAbsDiff(m.toLayer(ln1, x), eager)).isLessThanOrEqualTo(1e-12);
+      assertThat(maxAbsDiff(m.toLayer(ln2, x), eager)).as("ln_2 is not ln_1").isGreaterThan(0.1);
     }
   }
 
