@@ -5,7 +5,7 @@
 # layout as pytorch-grad-cam's vit_reshape_transform), both float32, 224x224. ibex: `ibex bench` (min-max
 # normalised maps, as pytorch-grad-cam returns them); pytorch-grad-cam: GradCAM as a user runs it (parameters keep
 # requires_grad). Prints images/s and passes per image of each side.
-# usage: PGC_SRC=DIR integration-tests/scripts/export-cam-benchmark.sh [OUT] [BATCH] [THREADS]
+# usage: PGC_SRC=DIR [IBEX_EXPORT=ibex_export.py] integration-tests/scripts/export-cam-benchmark.sh [OUT] [BATCH] [THREADS]
 #   (after `mvn -B -ntp -q package -DskipTests`; run on an idle machine; pytorch-grad-cam is not an ibex dependency:
 #    PGC_SRC holds the pytorch_grad_cam and ttach packages of a source checkout, e.g. pytorch-grad-cam at 084273b,
 #    ttach at 94e579e)
@@ -18,6 +18,7 @@ repeat=5
 jar=$root/integration-tests/target/ibex.jar
 py=/usr/bin/python3
 helper=$root/integration-tests/scripts/export_cam_benchmark.py
+exporter=${IBEX_EXPORT:-$root/integration-tests/src/main/python/ibex_export.py}
 [ -f "$jar" ] || { echo "build first: mvn -B -ntp -q package -DskipTests" >&2; exit 2; }
 [ -n "${PGC_SRC:-}" ] || { echo "set PGC_SRC to a directory holding pytorch_grad_cam and ttach" >&2; exit 2; }
 mkdir -p "$out"
@@ -34,7 +35,7 @@ vit+=(--state-dict "$out/vit-weights.pt")
 export_model() { # name split model-args... -> the exported file
   local name=$1 split=$2
   shift 2
-  [ -f "$out/$name.pt" ] || "$py" "$root/integration-tests/src/main/python/ibex_export.py" "$@" --split "$split" \
+  [ -f "$out/$name.pt" ] || "$py" "$exporter" "$@" --split "$split" \
     --input-shape "1,3,224,224" --dtype float32 --out "$out/$name.pt" >&2
   echo "$out/$name.pt"
 }
