@@ -34,9 +34,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * exporter rebuilds each model from the same seed, and ibex on the exported file must give the
  * eager model's forward, pytorch-grad-cam's Grad-CAM at the split layer and Captum's saliency.
  *
- * <p>float64 through the Java API, so that the references hold on any CPU; float32 through the CLI
- * (which reads pixels as float32) for the dotted layer names of a ViT and a segmentation model's
- * mask target.
+ * <p>float64 through the Java API, so that the references hold on any CPU; float32 (the precision
+ * users run) through the CLI for the dotted layer names of a ViT and a segmentation model's mask
+ * target.
  */
 class ExportParityIT {
   private static final String DIR = "/parity/export/";
