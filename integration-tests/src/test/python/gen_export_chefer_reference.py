@@ -1,7 +1,8 @@
 """Reference Chefer relevance (Chefer, Gur, Wolf 2021: R = I; R <- R + mean_heads(relu(dA_b * A_b)) @ R over the
 blocks; the class token's row; image: drop the class token, patch grid, bilinear up-sample, per-sample min-max) on
-a seeded torchvision VisionTransformer, for ExportCheferIT, which exports the same model with
-`ibex-export --attention` and runs `ibex explain --method chefer` on it.
+a seeded torchvision VisionTransformer with the weights of parity/export/vit/state_dict.pt (torchvision zeroes a
+new ViT's head, which leaves every gradient zero; gen_export_reference.py re-draws it), for ExportCheferIT, which
+exports the same model with `ibex-export --attention --state-dict` and runs `ibex explain --method chefer` on it.
 
 The eager model's attention probabilities are read here the authors' way: each block's nn.MultiheadAttention
 forward is replaced by a plain eager computation of the same attention that keeps the probabilities with
@@ -20,10 +21,13 @@ import torch.nn.functional as F
 from torchvision.models.vision_transformer import VisionTransformer
 
 OUT = "integration-tests/src/test/resources/parity/export-chefer"
+STATE = "integration-tests/src/test/resources/parity/export/vit/state_dict.pt"
 ARGS = dict(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=32, mlp_dim=64, num_classes=10)
 
 torch.manual_seed(0)
-vit = VisionTransformer(**ARGS).eval().double()
+vit = VisionTransformer(**ARGS)
+vit.load_state_dict(torch.load(STATE))
+vit = vit.eval().double()
 torch.manual_seed(1)
 x = torch.randn(2, 3, 32, 32, dtype=torch.float64)
 with torch.no_grad():
@@ -77,6 +81,7 @@ os.makedirs(OUT, exist_ok=True)
 np.save(os.path.join(OUT, "x.npy"), x.numpy())
 np.save(os.path.join(OUT, "logits.npy"), logits.numpy())
 refs = {"model": "torchvision.models.vision_transformer:VisionTransformer", "arguments": ARGS, "seed": 0,
+        "state_dict": "parity/export/vit/state_dict.pt",
         "dtype": "float64", "input": "torch.manual_seed(1); torch.randn(2, 3, 32, 32, dtype=float64)",
         "torch": torch.__version__, "targets": {}}
 for tag, classes in (("predicted", logits.argmax(-1)), ("class3", torch.tensor([3, 3]))):
