@@ -37,6 +37,7 @@ import re
 import sys
 import tempfile
 import traceback
+import warnings
 
 try:
     import torch
@@ -462,7 +463,7 @@ def query_graph(torch, graph_module, query):
 # --- the exported module ----------------------------------------------------------------------------------
 
 
-def wrapper_source(splits, attention=None):
+def wrapper_source(splits, attention=None, export="    @torch.jit.export"):
     """Python source of the module that TorchScript compiles: forward, to_/from_ per split point, and with
     ``attention`` = (blocks, heads, token dim) attention_shape_forward / attention_forward (AttentionProbing)."""
     lines = ["import torch", "", "", "class IbexExport(torch.nn.Module):",
@@ -477,38 +478,45 @@ def wrapper_source(splits, attention=None):
     lines += ["", "    def forward(self, x):", "        return self.full(x)"]
     if attention:
         blocks, heads, token_dim = attention
-        lines += ["", "    @torch.jit.export", "    def attention_shape_forward(self, x):",
+        lines += ["", export, "    def attention_shape_forward(self, x):",
                   "        tokens = self.query(x).size(%d)" % token_dim,
                   "        return torch.tensor([%d, %d, tokens])" % (blocks, heads),
-                  "", "    @torch.jit.export", "    def attention_forward(self, x, probe):",
+                  "", export, "    def attention_forward(self, x, probe):",
                   "        return self.probed(x, probe)"]
     for i, (layer, extra) in enumerate(splits):
         m = method_suffix(layer)
         params = ["a"] + ["c%d" % k for k in range(extra)]
-        lines += ["", "    @torch.jit.export", "    def to_%s(self, x):" % m,
+        lines += ["", export, "    def to_%s(self, x):" % m,
                   "        return self.head_%d(x)" % i,
-                  "", "    @torch.jit.export",
+                  "", export,
                   "    def from_%s(self, %s):" % (m, ", ".join(params)),
                   "        return self.tail_%d(%s)" % (i, ", ".join(params))]
     return "\n".join(lines) + "\n"
 
 
-def compile_module(torch, full, parts, splits, sample, workdir, attention=None):
-    path = os.path.join(workdir, "ibex_export_module.py")
+def _wrapper(torch, full, parts, splits, workdir, attention, name, export):
+    """The module TorchScript compiles or traces, from generated source (TorchScript reads a method's source)."""
+    path = os.path.join(workdir, name + ".py")
     with open(path, "w") as f:
-        f.write(wrapper_source(splits, attention and attention["shape"]))
-    spec = importlib.util.spec_from_file_location("ibex_export_module", path)
+        f.write(wrapper_source(splits, attention and attention["shape"], export))
+    spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    wrapper = mod.IbexExport(full, [h for h, _ in parts], [t for _, t in parts],
-                             attention and attention["probed"], attention and attention["query"]).eval()
+    return mod.IbexExport(full, [h for h, _ in parts], [t for _, t in parts],
+                          attention and attention["probed"], attention and attention["query"]).eval()
+
+
+def compile_module(torch, full, parts, splits, sample, workdir, attention=None):
     methods = ["attention_shape_forward", "attention_forward"] if attention else []
     for layer, _ in splits:
         methods += ["to_" + method_suffix(layer), "from_" + method_suffix(layer)]
     try:
-        scripted = torch.jit.script(wrapper)
+        scripted = torch.jit.script(_wrapper(torch, full, parts, splits, workdir, attention,
+                                             "ibex_export_module", "    @torch.jit.export"))
         how = "scripted"
     except Exception as script_error:  # noqa: BLE001 - fall back to tracing, checked below on two batch sizes
+        # without @torch.jit.export, which would compile those methods from source again
+        wrapper = _wrapper(torch, full, parts, splits, workdir, attention, "ibex_export_traced", "")
         inputs = {"forward": sample}
         if attention:
             inputs["attention_shape_forward"] = sample
@@ -520,7 +528,9 @@ def compile_module(torch, full, parts, splits, sample, workdir, attention=None):
                 inputs["to_" + m] = sample
                 inputs["from_" + m] = tuple(head) if extra else head
         try:
-            scripted = torch.jit.trace_module(wrapper, inputs, strict=False, check_trace=False)
+            with warnings.catch_warnings():  # tracing warns of every Python value; the checks below decide
+                warnings.simplefilter("ignore")
+                scripted = torch.jit.trace_module(wrapper, inputs, strict=False, check_trace=False)
             how = "traced (scripting failed: %s)" % _first_line(script_error)
         except Exception as e:  # noqa: BLE001
             raise ExportError("TorchScript cannot compile the split model: %s; tracing it failed too: %s"
@@ -686,14 +696,20 @@ def export(args):
             except RuntimeError as e:  # TorchScript's "File ... cannot be opened"
                 raise ExportError("cannot write %s: %s" % (args.out, _first_line(e)))
             loaded = torch.jit.load(tmp)
-            check(torch, loaded, model, splits, x, dtype, "")
-            if attention:
-                check_attention(torch, loaded, model, x, dtype, metadata["attention"])
-            other = list(shape)
-            other[0] = shape[0] + 1
-            check(torch, loaded, model, splits, sample_input(torch, other, args.input_dtype, dtype,
-                                                             args.vocab_size, seed=1),
-                  dtype, " at batch size %d" % other[0])
+            try:
+                check(torch, loaded, model, splits, x, dtype, "")
+                if attention:
+                    check_attention(torch, loaded, model, x, dtype, metadata["attention"])
+                other = list(shape)
+                other[0] = shape[0] + 1
+                check(torch, loaded, model, splits, sample_input(torch, other, args.input_dtype, dtype,
+                                                                 args.vocab_size, seed=1),
+                      dtype, " at batch size %d" % other[0])
+            except ExportError as e:
+                if how == "scripted":
+                    raise
+                raise ExportError("%s; the file was %s, and tracing keeps Python values computed from the "
+                                  "sample input as constants" % (e, how))
             os.replace(tmp, args.out)
         except OSError as e:
             raise ExportError("cannot write %s: %s" % (args.out, e.strerror or e))

@@ -49,3 +49,30 @@ def small():
 def data_dependent():
     """The same net with an `if` on a tensor's value in forward: not traceable by torch.fx."""
     return _SmallNet(True)
+
+
+def _batch_scale(h):
+    """Scales by the square root of the batch size through numpy: TorchScript cannot compile it, so the
+    exporter falls back to tracing, which bakes the sample batch's size in as a constant."""
+    import numpy as np
+
+    return h * float(np.sqrt(h.shape[0]))
+
+
+torch.fx.wrap("_batch_scale")
+
+
+class _BatchBaked(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.head = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.head(_batch_scale(self.conv(x)).mean(dim=(2, 3)))
+
+
+def batch_baked():
+    """A traceable net whose traced export is right at the sample's batch size only: the exporter's check at a
+    second batch size must refuse it."""
+    return _BatchBaked()

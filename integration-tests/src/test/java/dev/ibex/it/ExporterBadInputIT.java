@@ -108,6 +108,27 @@ class ExporterBadInputIT {
   }
 
   @Test
+  void anExportThatChangesTheOutputIsRefused() throws Exception {
+    // TorchScript cannot compile the model (numpy in forward), so the exporter traces it, which
+    // bakes the sample's batch size in: right at batch size 2, wrong at the check's batch size 3
+    String line =
+        refused(
+            dir.resolve("baked.pt"),
+            "--model",
+            "export_fixture_models:batch_baked",
+            "--seed",
+            "0",
+            "--split",
+            "conv",
+            "--input-shape",
+            "2,3,8,8");
+    assertThat(line)
+        .startsWith("ibex-export: the exported forward differs from the model by ")
+        .contains("at batch size 3")
+        .contains("the file was traced");
+  }
+
+  @Test
   void theSmallModelItselfExports() throws Exception {
     Path out = dir.resolve("small.pt");
     ExportRun.of(
