@@ -53,7 +53,7 @@ final class DemoCommand extends Subcommand {
       names = "--epochs",
       paramLabel = "E",
       converter = ValueConverters.AtLeastOne.class,
-      description = "default: 3 (quick: 2)")
+      description = "default: 4 (quick: 2)")
   Integer epochs;
 
   @Option(

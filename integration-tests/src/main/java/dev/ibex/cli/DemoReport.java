@@ -98,6 +98,10 @@ final class DemoReport {
     m.put("maxHeapMiB", Runtime.getRuntime().maxMemory() >> 20);
     m.put("onednnMaxCpuIsa", String.valueOf(System.getenv("ONEDNN_MAX_CPU_ISA")));
     m.put("time", Instant.now().toString());
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      m.put("processCpuSeconds", num(os.getProcessCpuTime() / 1e9));
+    }
     return m;
   }
 
@@ -189,6 +193,7 @@ final class DemoReport {
     cfg.put("dataSeed", config.dataSeed());
     cfg.put("seeds", config.seeds());
     cfg.put("candidates", config.candidates());
+    cfg.put("selectionSize", config.selectionSize());
     cfg.put("curveSteps", config.curveSteps());
     cfg.put("igSteps", config.igSteps());
     root.put("config", cfg);
@@ -230,6 +235,7 @@ final class DemoReport {
         h.put("trainAccuracy", num(e.trainAccuracy()));
         h.put("validAccuracy", num(e.validAccuracy()));
         h.put("seconds", num(e.seconds()));
+        h.put("cpuSeconds", num(e.cpuSeconds()));
         history.add(h);
       }
       m.put("history", history);
@@ -370,6 +376,7 @@ final class DemoReport {
                   c.options().equals(outcome.chosen()) ? "yes" : "")));
     }
     values.put("candidateRows", cands);
+    values.put("selectionSize", config.selectionSize());
     values.put("minShare", String.format(Locale.ROOT, "%.2f", SibExperiment.MIN_SHARE));
     // the score table
     List<String> header =

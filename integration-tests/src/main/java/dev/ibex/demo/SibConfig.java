@@ -24,7 +24,7 @@ import java.util.Map;
  * @param dataSeed seed of the scenes (the same for every training seed)
  * @param seeds training seeds (initialisation and shuffling), each run plain and with s-ib
  * @param candidates s-ib option sets the weights are chosen from
- * @param selectionSize training scenes of the one-epoch runs that choose among the candidates
+ * @param selectionSize training scenes of the runs that choose among the candidates
  * @param curveSteps steps of the insertion and deletion curves
  * @param igSteps integrated gradients' quadrature nodes
  */
@@ -69,7 +69,7 @@ public record SibConfig(
           Map.of("form", "linear", "bg-weight", "1e5", "fg-weight", "10"));
 
   /**
-   * The full demo: 4000 training scenes, 3 epochs, three seeds, 48 scenes scored.
+   * The full demo: 4000 training scenes, 4 epochs, three seeds, 48 scenes scored.
    *
    * @param seed the first seed (the others follow it)
    * @return the configuration
@@ -81,7 +81,7 @@ public record SibConfig(
         1000,
         48,
         6,
-        3,
+        4,
         64,
         3e-3f,
         16,
@@ -90,7 +90,7 @@ public record SibConfig(
         seed,
         List.of(seed, seed + 1, seed + 2),
         CANDIDATES,
-        1000,
+        2000,
         28,
         16);
   }

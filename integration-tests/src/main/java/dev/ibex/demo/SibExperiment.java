@@ -32,9 +32,9 @@ import java.util.function.Consumer;
  * by the info-differential.
  *
  * <p>The regulariser's weights are chosen on validation splits built from training garments that
- * the training split does not hold (never the test split): each candidate is trained for one epoch
- * on the first {@link SibConfig#selectionSize()} training scenes with the first seed; among those
- * whose terms are at least {@link #MIN_SHARE} of the loss, the one with the best cue-shuffled
+ * the training split does not hold (never the test split): each candidate is trained for the run's
+ * epochs on the first {@link SibConfig#selectionSize()} training scenes with the first seed; among
+ * those whose terms are at least {@link #MIN_SHARE} of the loss, the one with the best cue-shuffled
  * validation accuracy wins (the first candidate if none reaches the share). With one candidate
  * there is nothing to choose.
  */
@@ -232,11 +232,11 @@ public final class SibExperiment {
     try (NDManager manager = NDManager.newBaseManager()) {
       long first = config.seeds().get(0);
       if (config.candidates().size() > 1) {
-        // short runs on the first selectionSize training scenes, judged on validation only
+        // runs on the first selectionSize training scenes, judged on validation only
         SibData short_ = data.head(config.selectionSize());
         for (Map<String, String> c : config.candidates()) {
           progress.accept("choosing the s-ib weights on validation: " + c + ", seed " + first);
-          Run r = train(manager, short_, "s-ib", first, c, 1).run();
+          Run r = train(manager, short_, "s-ib", first, c, config.epochs()).run();
           candidates.add(new Candidate(c, r.share(), r.validAccuracy(), r.validShiftedAccuracy()));
         }
       }
