@@ -261,12 +261,21 @@ final class DemoReport {
       summary.put(v, s);
     }
     root.put("summary", summary);
+    Map<String, Object> sanity = new LinkedHashMap<>();
+    outcome
+        .sanity()
+        .forEach(
+            (v, byMethod) -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              byMethod.forEach((k, x) -> m.put(k, num(x)));
+              sanity.put(v, m);
+            });
+    root.put("sanityModelRandomisation", sanity);
     root.put(
         "notRun",
         List.of(
             "AIB experiment (issue 13 item 4)",
-            "NIB experiment (item 5): needs a trained CLIP-like model and the chefer method",
-            "sanity: model randomisation (item 6)"));
+            "NIB experiment (item 5): needs a trained CLIP-like model and the chefer method"));
     String json =
         new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n";
     AtomicFiles.write(file, json.getBytes(StandardCharsets.UTF_8));
@@ -434,13 +443,35 @@ final class DemoReport {
         new ReportPage.ColourBar(
             "map minimum",
             "map maximum",
-            Heatmaps.MAP_MEANING
-                + " Maps explain the true class; plain and s-ib of the first seed side by side."));
+            "Each tile is the input blended half and half with one map in these colours; every map"
+                + " is scaled by its own minimum and maximum, so colours compare places within one"
+                + " map, not across maps. Maps explain the true class; plain and s-ib of the first"
+                + " seed side by side."));
     values.put("images", grids());
+    values.put("sanityHeader", List.of("method", "plain", "s-ib"));
+    List<ReportPage.Row> sanityRows = new ArrayList<>();
+    for (String method : SibExperiment.METHODS) {
+      List<String> row = new ArrayList<>(List.of(method));
+      for (String v : VARIANTS) {
+        Double x = outcome.sanity().getOrDefault(v, Map.of()).get(method);
+        row.add(x == null ? "" : String.format(Locale.ROOT, "%.4f", x));
+      }
+      sanityRows.add(ReportPage.Row.of(row));
+    }
+    values.put("sanityRows", sanityRows);
+    values.put(
+        "sanityIntro",
+        String.format(
+            Locale.ROOT,
+            "Model randomisation (Adebayo et al. 2018) on the first seed's models, %d test scenes:"
+                + " the layers with parameters are re-initialised from the output down (cascading) and"
+                + " the mean Spearman correlation of the absolute maps before and after is shown. Lower:"
+                + " the map depends more on the learnt weights; near 1: the method fails the check.",
+            Math.min(SibExperiment.SANITY_IMAGES, config.evalSize())));
     values.put(
         "notRun",
         List.of(
-            "Experiment AIB (issue 13 item 4), the sanity checks (item 6) and the S-IB step-cost target (item 8) are not part of this run.",
+            "Experiment AIB (issue 13 item 4) and the S-IB step-cost target (item 8) are not part of this run.",
             "Experiment NIB (item 5) needs a trained CLIP-like model and the chefer method, which are not in the project yet."));
     return new ReportPage("demo", values);
   }

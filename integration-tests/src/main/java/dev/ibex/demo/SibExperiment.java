@@ -60,6 +60,9 @@ public final class SibExperiment {
           "deletion",
           "info-differential");
 
+  /** Test scenes of the sanity check (model randomisation), first seed only. */
+  public static final int SANITY_IMAGES = 16;
+
   /** Smallest share of the loss the regulariser's terms must have to count as measurable. */
   public static final double MIN_SHARE = 0.01;
 
@@ -203,6 +206,8 @@ public final class SibExperiment {
    * @param chosen the chosen s-ib options
    * @param runs every run, seeds in order, plain before s-ib
    * @param shown heatmaps of the first seed
+   * @param sanity the first seed's model randomisation score per variant and method (mean Spearman
+   *     correlation of the maps before and after cascading randomisation, lower is better)
    * @param seconds wall time of the whole experiment
    */
   public record Outcome(
@@ -211,6 +216,7 @@ public final class SibExperiment {
       Map<String, String> chosen,
       List<Run> runs,
       Shown shown,
+      Map<String, Map<String, Double>> sanity,
       double seconds) {}
 
   private record Trained(Block model, Run run) {}
@@ -228,6 +234,7 @@ public final class SibExperiment {
     List<Run> runs = new ArrayList<>();
     Map<String, int[]> predicted = new LinkedHashMap<>();
     Map<String, Map<String, float[][]>> maps = new LinkedHashMap<>();
+    Map<String, Map<String, Double>> sanity = new LinkedHashMap<>();
     Map<String, String> chosen;
     try (NDManager manager = NDManager.newBaseManager()) {
       long first = config.seeds().get(0);
@@ -261,6 +268,7 @@ public final class SibExperiment {
                   data.test().images(),
                   keep ? maps.computeIfAbsent(variant, k -> new LinkedHashMap<>()) : null,
                   keep ? predicted : null,
+                  keep ? sanity.computeIfAbsent(variant, k -> new LinkedHashMap<>()) : null,
                   variant);
           runs.add(t.run().withScores(scores));
         }
@@ -289,7 +297,8 @@ public final class SibExperiment {
             predicted,
             maps,
             side);
-    return new Outcome(data, candidates, chosen, runs, shown, (System.nanoTime() - t0) / 1e9);
+    return new Outcome(
+        data, candidates, chosen, runs, shown, sanity, (System.nanoTime() - t0) / 1e9);
   }
 
   /** The candidate with a measurable share and the best cue-shuffled validation accuracy. */
@@ -374,6 +383,7 @@ public final class SibExperiment {
       LabeledImages test,
       Map<String, float[][]> keepMaps,
       Map<String, int[]> keepPredicted,
+      Map<String, Double> keepSanity,
       String variant) {
     Map<String, Map<String, Double>> scores = new LinkedHashMap<>();
     try (NDManager m = manager.newSubManager();
@@ -397,6 +407,18 @@ public final class SibExperiment {
         scores.put(method, values);
         if (keepMaps != null) {
           keepMaps.put(method, displayMaps(e.attribution().values(), shown));
+        }
+      }
+      if (keepSanity != null) {
+        int k = Math.min(SANITY_IMAGES, idx.length);
+        NDArray xs = x.get(new NDIndex("0:" + k));
+        Target ts = Target.perSample(java.util.Arrays.copyOf(test.labels(), k));
+        for (String method : METHODS) {
+          Pipeline p =
+              ibex.pipeline(method, methodOptions(method))
+                  .metric(
+                      "model-randomisation", Map.of("channel-reduction", channelReduction(method)));
+          keepSanity.put(method, p.run(model, xs, ts).score("model-randomisation").value());
         }
       }
     }

@@ -58,15 +58,26 @@ class DemoCliTest {
     assertThat(runs.get(0).getAsJsonObject().get("share").getAsDouble()).isZero();
     assertThat(runs.get(1).getAsJsonObject().get("share").getAsDouble()).isPositive();
     assertThat(json.getAsJsonObject("summary").keySet()).containsExactly("plain", "s-ib");
+    JsonObject sanity = json.getAsJsonObject("sanityModelRandomisation");
+    for (String variant : new String[] {"plain", "s-ib"}) {
+      for (String method : SibExperiment.METHODS) {
+        // a rank correlation
+        assertThat(sanity.getAsJsonObject(variant).get(method).getAsDouble())
+            .as(variant + " " + method)
+            .isBetween(-1.0, 1.0);
+      }
+    }
 
     String html = Files.readString(out.resolve("index.html"));
     assertThat(html)
         .contains("<h2>Setup</h2>")
         .contains("<h2>Accuracy (mean ± std over seeds)</h2>")
         .contains("<h2>Training curves</h2>")
+        .contains("<h2>Sanity check</h2>")
         .contains("QUICK RUN")
         .contains("Paper (S-IB paper, ResNet-50 on CUB-200")
-        .contains("56.90 → 70.07 (+13.17)");
+        .contains("56.90 → 70.07 (+13.17)")
+        .contains("Each tile is the input blended half and half with one map");
     for (String method : SibExperiment.METHODS) {
       assertThat(html).contains("<td>" + method + "</td>");
     }
