@@ -134,6 +134,61 @@ public final class Heatmaps {
   }
 
   /**
+   * One tile of a heatmap grid as a PNG data URI (the page stays self-contained): a grey image, or
+   * the image blended half and half with a map in the jet colours (each scaled by its own min-max).
+   *
+   * @param image (side * side) grey values, row-major
+   * @param map (side * side) map, or {@code null} for the image alone
+   * @param side H = W
+   * @param scale pixel scale factor
+   * @return {@code data:image/png;base64,...}
+   * @throws IOException if no PNG writer is available
+   */
+  public static String tile(float[] image, float[] map, int side, int scale) throws IOException {
+    float[] im = minMax(image);
+    float[] m = map == null ? null : minMax(map);
+    BufferedImage out = new BufferedImage(side * scale, side * scale, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < side; y++) {
+      for (int x = 0; x < side; x++) {
+        float g = im[y * side + x];
+        float[] rgb = {g, g, g};
+        if (m != null) {
+          float[] jet = jet(m[y * side + x]);
+          for (int k = 0; k < 3; k++) {
+            rgb[k] = 0.5f * g + 0.5f * jet[k];
+          }
+        }
+        int c = pack(rgb);
+        for (int dy = 0; dy < scale; dy++) {
+          for (int dx = 0; dx < scale; dx++) {
+            out.setRGB(x * scale + dx, y * scale + dy, c);
+          }
+        }
+      }
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    if (!ImageIO.write(out, "png", bytes)) {
+      throw new IOException("no PNG writer available");
+    }
+    return "data:image/png;base64,"
+        + java.util.Base64.getEncoder().encodeToString(bytes.toByteArray());
+  }
+
+  private static float[] minMax(float[] v) {
+    float lo = Float.POSITIVE_INFINITY;
+    float hi = Float.NEGATIVE_INFINITY;
+    for (float f : v) {
+      lo = Math.min(lo, f);
+      hi = Math.max(hi, f);
+    }
+    float[] out = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = hi > lo ? (v[i] - lo) / (hi - lo) : 0f;
+    }
+    return out;
+  }
+
+  /**
    * Writes an index.html that shows PNGs with captions, the colour bar and what it means.
    *
    * @param dir the directory (the page goes to dir/index.html)

@@ -111,6 +111,56 @@ public final class LabeledImages implements LabeledData {
   }
 
   /**
+   * The images {@code from} (inclusive) to {@code to} (exclusive), e.g. a validation split.
+   *
+   * @param from first index
+   * @param to end index, at most {@link #size()}
+   * @return a copy of the range
+   */
+  public LabeledImages range(int from, int to) {
+    checkArgument(0 <= from && from <= to && to <= size(), "range %s..%s of %s", from, to, size());
+    int per = channels * height * width;
+    return new LabeledImages(
+        Arrays.copyOfRange(pixels, from * per, to * per),
+        Arrays.copyOfRange(labels, from, to),
+        masks == null
+            ? null
+            : Arrays.copyOfRange(masks, from * height * width, to * height * width),
+        channels,
+        height,
+        width,
+        classes);
+  }
+
+  /**
+   * The object's bounding box, exact: the smallest box holding every mask pixel.
+   *
+   * @param image which image
+   * @return {x0, y0, x1, y1}, inclusive, or empty if the set has no masks or the mask is empty
+   */
+  public Optional<int[]> box(int image) {
+    if (masks == null) {
+      return Optional.empty();
+    }
+    int x0 = width;
+    int y0 = height;
+    int x1 = -1;
+    int y1 = -1;
+    int base = image * height * width;
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        if (masks[base + y * width + x] > 0) {
+          x0 = Math.min(x0, x);
+          y0 = Math.min(y0, y);
+          x1 = Math.max(x1, x);
+          y1 = Math.max(y1, y);
+        }
+      }
+    }
+    return x1 < 0 ? Optional.empty() : Optional.of(new int[] {x0, y0, x1, y1});
+  }
+
+  /**
    * The images at some indices as one (n, C, H, W) float32 batch.
    *
    * @param manager where the batch lives

@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * Benchmark (not a test): process CPU time of an S-IB training step against a plain step, same
  * model, batch and data, after a warm-up (CPU time, not wall time: it is robust to other load).
- * Usage: {@code SibBenchmark [data=fashion-scenes] [batch=64] [steps=40] [width=16] [rounds=3]}.
+ * Usage: {@code SibBenchmark [data=fashion-scenes] [batch=64] [steps=40] [width=16] [rounds=3]
+ * [model=small|residual]} ({@link SmallCnn} or the demo's {@link ResidualCnn}).
  */
 public final class SibBenchmark {
   private SibBenchmark() {}
@@ -27,11 +28,13 @@ public final class SibBenchmark {
     int batch = args.length > 1 ? Integer.parseInt(args[1]) : 64;
     int steps = args.length > 2 ? Integer.parseInt(args[2]) : 40;
     int width = args.length > 3 ? Integer.parseInt(args[3]) : 16;
+    boolean residual = args.length > 5 && args[5].equals("residual");
     LabeledImages train = TrainingRecipe.data(data, true, batch * steps, 1);
     Plugins plugins = Plugins.discover(SibBenchmark.class.getClassLoader());
     System.out.printf(
         Locale.ROOT,
-        "data=%s %s batch=%d steps=%d width=%d threads=%s%n",
+        "model=%s data=%s %s batch=%d steps=%d width=%d threads=%s%n",
+        residual ? "residual" : "small",
         data,
         train.imageShape(),
         batch,
@@ -55,7 +58,7 @@ public final class SibBenchmark {
           String[] kv = runs[i][1].split("=");
           options = Map.of(kv[0], kv[1]);
         }
-        ms[i][round] = msPerStep(train, batch, steps, width, plugins, options);
+        ms[i][round] = msPerStep(train, batch, steps, width, residual, plugins, options);
       }
     }
     double plain = min(ms[0]);
@@ -80,11 +83,12 @@ public final class SibBenchmark {
       int batch,
       int steps,
       int width,
+      boolean residual,
       Plugins plugins,
       Map<String, String> sib) {
     try (NDManager m = NDManager.newBaseManager()) {
       TrainerBuilder b =
-          Trainer.builder(SmallCnn.create(10, width), m)
+          Trainer.builder(residual ? ResidualCnn.create(10, width) : SmallCnn.create(10, width), m)
               .batchSize(batch)
               .epochs(2)
               .maxBatchesPerEpoch(steps)

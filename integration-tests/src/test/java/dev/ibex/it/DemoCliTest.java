@@ -1,0 +1,101 @@
+package dev.ibex.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.ibex.demo.SibExperiment;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code demo --quick} end to end: the structure of results.json and index.html (not the numbers,
+ * which a quick run is too small to make meaningful).
+ */
+class DemoCliTest {
+  @TempDir Path dir;
+
+  @Test
+  void quickDemoWritesASelfContainedReportAndEveryNumber() throws IOException {
+    Path out = dir.resolve("demo");
+    CliRun run = CliRun.of("demo", "--quick", "--out", out.toString()).succeeded();
+    assertThat(run.out())
+        .contains("training plain")
+        .contains("training s-ib")
+        .contains("scoring s-ib")
+        .contains("wrote ");
+
+    JsonObject json =
+        JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+    assertThat(json.get("experiment").getAsString()).isEqualTo("s-ib");
+    assertThat(json.getAsJsonObject("machineAtStart").get("cores").getAsInt()).isPositive();
+    assertThat(json.getAsJsonObject("versions").get("djl").getAsString()).isNotEmpty();
+    assertThat(json.getAsJsonObject("config").getAsJsonArray("seeds")).hasSize(1);
+    JsonArray runs = json.getAsJsonArray("runs");
+    assertThat(runs).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      JsonObject r = runs.get(i).getAsJsonObject();
+      assertThat(r.get("variant").getAsString()).isEqualTo(i == 0 ? "plain" : "s-ib");
+      assertThat(r.get("accuracy").getAsDouble()).isBetween(0.0, 1.0);
+      assertThat(r.get("shiftedAccuracy").getAsDouble()).isBetween(0.0, 1.0);
+      assertThat(r.getAsJsonArray("history")).hasSize(2);
+      JsonObject scores = r.getAsJsonObject("scores");
+      for (String method : SibExperiment.METHODS) {
+        for (String metric : SibExperiment.METRICS) {
+          JsonElement v = scores.getAsJsonObject(method).get(metric);
+          assertThat(v.isJsonNull()).as(method + " " + metric).isFalse();
+        }
+      }
+    }
+    // the s-ib run logged its terms, so its share of the loss is positive; the plain run has none
+    assertThat(runs.get(0).getAsJsonObject().get("share").getAsDouble()).isZero();
+    assertThat(runs.get(1).getAsJsonObject().get("share").getAsDouble()).isPositive();
+    assertThat(json.getAsJsonObject("summary").keySet()).containsExactly("plain", "s-ib");
+    JsonObject sanity = json.getAsJsonObject("sanityModelRandomisation");
+    for (String variant : new String[] {"plain", "s-ib"}) {
+      for (String method : SibExperiment.METHODS) {
+        // a rank correlation
+        assertThat(sanity.getAsJsonObject(variant).get(method).getAsDouble())
+            .as(variant + " " + method)
+            .isBetween(-1.0, 1.0);
+      }
+    }
+
+    String html = Files.readString(out.resolve("index.html"));
+    assertThat(html)
+        .contains("<h2>Setup</h2>")
+        .contains("<h2>Accuracy (mean ± std over seeds)</h2>")
+        .contains("<h2>Training curves</h2>")
+        .contains("<h2>Sanity check</h2>")
+        .contains("QUICK RUN")
+        .contains("Paper (S-IB paper, ResNet-50 on CUB-200")
+        .contains("56.90 → 70.07 (+13.17)")
+        .contains("Each tile is the input blended half and half with one map");
+    for (String method : SibExperiment.METHODS) {
+      assertThat(html).contains("<td>" + method + "</td>");
+    }
+    // self-contained: every image is a data URI; 4 shown scenes x (input, mask, 6 methods x 2)
+    Matcher src = Pattern.compile("src=\"([^\"]*)\"").matcher(html);
+    int png = 0;
+    int svg = 0;
+    while (src.find()) {
+      String s = src.group(1);
+      assertThat(s).startsWith("data:image/");
+      png += s.startsWith("data:image/png;base64,") ? 1 : 0;
+      svg += s.startsWith("data:image/svg+xml;base64,") ? 1 : 0;
+    }
+    assertThat(png).isEqualTo(4 * (2 + 2 * SibExperiment.METHODS.size()));
+    assertThat(svg).isEqualTo(3);
+    try (var files = Files.list(out)) {
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("index.html", "results.json");
+    }
+  }
+}
