@@ -2,9 +2,7 @@ package dev.ibex.cli;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
-import dev.ibex.api.Direction;
 import dev.ibex.api.host.Ibex;
-import dev.ibex.demo.FashionMnist;
 import dev.ibex.demo.SibConfig;
 import dev.ibex.demo.SibExperiment;
 import java.io.IOException;
@@ -182,93 +180,5 @@ final class DemoCommand extends Subcommand {
 
   private static int or(Integer given, int otherwise) {
     return given != null ? given : otherwise;
-  }
-
-  /** One test image on the page: its true class, what each model predicts, and its heatmaps. */
-  record ImageRow(
-      int index,
-      String trueClass,
-      Map<String, String> predicted,
-      List<ReportPage.Figure> figures) {}
-
-  /**
-   * The demo's page: the table of scores, one line per metric (what it measures, which way is
-   * better), the colour bar, and each shown image with its class and the models' predictions.
-   */
-  static ReportPage demoPage(
-      String intro,
-      Map<String, Double> accuracy,
-      Map<String, Map<String, Map<String, Double>>> scores,
-      List<MetricLine> metricLines,
-      List<ImageRow> images) {
-    List<String> header = new ArrayList<>(List.of("model", "test accuracy", "method"));
-    Map<String, String> arrows = new LinkedHashMap<>();
-    List<ReportPage.Definition> definitions = new ArrayList<>();
-    for (MetricLine m : metricLines) {
-      boolean lower = m.direction() == Direction.LOWER_IS_BETTER;
-      arrows.put(m.name(), lower ? " \u2193" : " \u2191");
-      definitions.add(
-          new ReportPage.Definition(
-              m.name(), m.description() + "; " + (lower ? "lower" : "higher") + " is better"));
-    }
-    List<String> metricNames =
-        new ArrayList<>(scores.values().iterator().next().values().iterator().next().keySet());
-    metricNames.forEach(m -> header.add(m + arrows.getOrDefault(m, "")));
-    List<ReportPage.Row> rows = new ArrayList<>();
-    scores.forEach(
-        (variant, byMethod) ->
-            byMethod.forEach(
-                (method, byMetric) -> {
-                  List<String> row =
-                      new ArrayList<>(
-                          List.of(
-                              variant,
-                              String.format(Locale.ROOT, "%.4f", accuracy.get(variant)),
-                              method));
-                  metricNames.forEach(
-                      m -> row.add(String.format(Locale.ROOT, "%.4f", byMetric.get(m))));
-                  rows.add(ReportPage.Row.of(row));
-                }));
-    List<ReportPage.FigureGroup> groups = new ArrayList<>();
-    for (ImageRow im : images) {
-      StringBuilder caption =
-          new StringBuilder(
-              "Test image " + im.index() + ": class " + im.trueClass() + "; predicted");
-      im.predicted()
-          .forEach(
-              (variant, cls) ->
-                  caption.append(" by ").append(variant).append(": ").append(cls).append(','));
-      caption.setLength(caption.length() - 1);
-      groups.add(new ReportPage.FigureGroup(caption.toString(), im.figures()));
-    }
-    return new ReportPage(
-        "demo",
-        Map.of(
-            "title",
-            "ibex demo: plain vs S-IB",
-            "intro",
-            intro,
-            "header",
-            header,
-            "rows",
-            rows,
-            "metrics",
-            definitions,
-            "images",
-            groups,
-            "colourBar",
-            new ReportPage.ColourBar(
-                "map minimum",
-                "map maximum",
-                Heatmaps.MAP_MEANING + " Maps explain the true class.")));
-  }
-
-  /** A metric's line on the page: what it measures and which way is better. */
-  record MetricLine(String name, String description, Direction direction) {}
-
-  private static String className(int label) {
-    return label >= 0 && label < FashionMnist.CLASS_NAMES.length
-        ? FashionMnist.CLASS_NAMES[label]
-        : "class " + label;
   }
 }

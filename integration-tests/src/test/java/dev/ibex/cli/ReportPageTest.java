@@ -2,60 +2,16 @@ package dev.ibex.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ibex.api.Direction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The demo's and the token page's HTML say what their colours and numbers mean. */
+/** The token page's HTML says what its colours mean (the demo's page: DemoCliTest). */
 class ReportPageTest {
-  @Test
-  void demoPageHasColourBarLegendClassesAndMetricLines() {
-    var figures =
-        List.of(
-            new ReportPage.Figure(
-                "plain-grad-cam-0.png", List.of("plain, grad-cam", "map range [0.00, 0.731]")));
-    String html =
-        DemoCommand.demoPage(
-                "tiny <run>",
-                Map.of("plain", 0.5),
-                Map.of(
-                    "plain", Map.of("grad-cam", Map.of("pointing-game", 0.75, "deletion", 0.125))),
-                List.of(
-                    new DemoCommand.MetricLine(
-                        "pointing-game",
-                        "Hit if the map's maximum lies in the mask",
-                        Direction.HIGHER_IS_BETTER),
-                    new DemoCommand.MetricLine(
-                        "deletion", "AUC as pixels are removed", Direction.LOWER_IS_BETTER)),
-                List.of(new DemoCommand.ImageRow(0, "Trouser", Map.of("plain", "Dress"), figures)))
-            .render();
-
-    assertThat(html)
-        .contains("class=\"bar\"")
-        .contains("linear-gradient(to right,rgb(0,0,128) 0.0%")
-        .contains("rgb(128,0,0) 100.0%")
-        .contains("map minimum")
-        .contains("map maximum")
-        .contains("dark blue is that map's minimum, dark red its maximum");
-    assertThat(html).contains("map range [0.00, 0.731]").contains("src=\"plain-grad-cam-0.png\"");
-    assertThat(html).contains("Test image 0: class Trouser; predicted by plain: Dress");
-    assertThat(html)
-        .contains(
-            "<b>pointing-game</b>: Hit if the map's maximum lies in the mask; higher is better")
-        .contains("<b>deletion</b>: AUC as pixels are removed; lower is better");
-    assertThat(html)
-        .contains("<th>pointing-game \u2191</th>")
-        .contains("<th>deletion \u2193</th>")
-        .contains("<td class=\"num\">0.1250</td>");
-    assertThat(html).contains("tiny &lt;run&gt;").doesNotContain("<run>");
-  }
-
   @Test
   void tokenCellsOnDarkBackgroundsGetLightText() {
     // scores 0, 0.5, 1 land on navy, light green and dark red

@@ -77,7 +77,9 @@ class DemoCliTest {
         .contains("QUICK RUN")
         .contains("Paper (S-IB paper, ResNet-50 on CUB-200")
         .contains("56.90 → 70.07 (+13.17)")
-        .contains("Each tile is the input blended half and half with one map");
+        .contains("Each tile is the input blended half and half with one map")
+        .contains("class=\"bar\"")
+        .contains("↑ higher is better, ↓ lower is better");
     for (String method : SibExperiment.METHODS) {
       assertThat(html).contains("<td>" + method + "</td>");
     }
