@@ -14,7 +14,8 @@ How: the model is traced with torch.fx (torchvision's ``NodePathTracer``, which 
 path, as torchvision's feature extraction does), its graph is cut after the last node of each split module,
 the three parts are scripted (or traced where scripting fails) and frozen in eval mode (batch-norm folded).
 Before anything is written the tool checks, on a seeded sample input and on a second batch size, that
-``forward`` equals the eager model and that every ``from_<m>(*to_<m>(x))`` equals ``forward(x)``.
+``forward`` equals the eager model, that every ``to_<m>(x)`` is what a forward hook on the named module reads, and
+that every ``from_<m>(*to_<m>(x))`` equals ``forward(x)``.
 
 Bad input (unknown module path, a model fx cannot trace, a split that changes the output, an unwritable output)
 is one line on stderr and exit status 2; nothing is written then.
@@ -567,10 +568,28 @@ def max_difference(torch, got, want, what):
     return worst, scale
 
 
+def module_outputs(torch, model, layers, x):
+    """Each named module's output on x, read by a forward hook (the last call's, for a module called twice),
+    with the model's output."""
+    seen, hooks = {}, []
+    for layer in layers:
+        def keep(module, inputs, output, layer=layer):
+            # a copy: the model may change the tensor in place afterwards (ResNet's out += identity)
+            seen[layer] = output.clone() if isinstance(output, torch.Tensor) else output
+        hooks.append(model.get_submodule(layer).register_forward_hook(keep))
+    try:
+        with torch.no_grad():
+            out = model(x)
+    finally:
+        for h in hooks:
+            h.remove()
+    return seen, out
+
+
 def check(torch, exported, model, splits, x, dtype, what):
     tol = 1e-9 if dtype == torch.float64 else 1e-4  # relative to the largest output; float32 folds batch-norm
+    hooked, want = module_outputs(torch, model, [layer for layer, _ in splits], x)
     with torch.no_grad():
-        want = model(x)
         diff, scale = max_difference(torch, exported(x), want, "forward" + what)
         if diff > tol * scale:
             raise ExportError("the exported forward differs from the model by %.3g%s (tolerance %.3g)"
@@ -581,6 +600,11 @@ def check(torch, exported, model, splits, x, dtype, what):
             args = tuple(head) if extra else (head,)
             if len(args) != extra + 1:
                 raise ExportError("to_%s returns %d tensors, expected %d" % (m, len(args), extra + 1))
+            # the split is at the named module: its activation is what a hook on the module reads
+            diff, scale = max_difference(torch, args[0], hooked[layer], "to_" + m)
+            if diff > tol * scale:
+                raise ExportError("to_%s differs from the output of module %s by %.3g%s (tolerance %.3g)"
+                                  % (m, layer, diff, what, tol * scale))
             diff, scale = max_difference(torch, getattr(exported, "from_" + m)(*args), want, "split " + layer)
             if diff > tol * scale:
                 raise ExportError("the split at %s changes the output by %.3g%s (tolerance %.3g)"
