@@ -1,7 +1,11 @@
 package dev.ibex.attribution.core;
 
 import ai.djl.ndarray.NDArray;
+import dev.ibex.api.ResolvedTarget;
+import dev.ibex.api.model.ExplainableModel;
+import dev.ibex.api.spi.AttributionContext;
 import dev.ibex.api.spi.Chunks;
+import dev.ibex.api.spi.Gradients;
 import dev.ibex.api.spi.MemoryBudget;
 import dev.ibex.api.spi.SampleRows;
 
@@ -27,6 +31,66 @@ public final class PathIntegral {
      * @return (rows, …) gradients at the points
      */
     NDArray at(NDArray points, int[] sampleOfRow);
+  }
+
+  /**
+   * The weighted sum of gradients along paths in a layer's activations: each point goes through the
+   * rest of the model with the input rows it derives from (a text tower's EOT pooling, an attention
+   * mask, the tensors crossing the split), its memory budget measured on copies of the first
+   * sample.
+   *
+   * @param ctx the attribution call (model, options, scratch)
+   * @param layer the split point
+   * @param start (N, …) path starts, activations of that layer
+   * @param direction (N, …) path directions
+   * @param alphas node positions
+   * @param weights node weights
+   * @param input (N, …) the input rows the paths belong to
+   * @param target the resolved target
+   * @param what what the rows are, for the memory budget's messages
+   * @return (N, …) the weighted gradient sum
+   */
+  public static NDArray atLayer(
+      AttributionContext ctx,
+      String layer,
+      NDArray start,
+      NDArray direction,
+      double[] alphas,
+      double[] weights,
+      NDArray input,
+      ResolvedTarget target,
+      String what) {
+    ExplainableModel model = ctx.model();
+    return weightedGradients(
+        start,
+        direction,
+        alphas,
+        weights,
+        (points, rows) ->
+            Gradients.ofLayer(
+                    model,
+                    layer,
+                    points,
+                    SampleRows.gather(input, rows, points.getManager()),
+                    target,
+                    null,
+                    rows)
+                .gradient(),
+        MemoryBudget.of(
+            ctx,
+            what,
+            start,
+            (rows, m) -> {
+              int[] first = new int[rows]; // copies of the first sample
+              Gradients.ofLayer(
+                  model,
+                  layer,
+                  SampleRows.gather(start, first, m),
+                  SampleRows.gather(input, first, m),
+                  target,
+                  null,
+                  first);
+            }));
   }
 
   /**

@@ -127,16 +127,7 @@ public final class IntegratedGradients extends AbstractAttributor {
                 }));
     NDArray attribution = integral.mul(diff);
 
-    double[] sums = SampleRows.sumPerSample(attribution);
-    double[] gap = new double[n];
-    double[] delta = new double[n];
-    for (int i = 0; i < n; i++) {
-      delta[i] = fx[i] - fb[i];
-      gap[i] = sums[i] - delta[i];
-    }
-    ctx.diagnostic("completeness-gap", gap);
-    ctx.diagnostic("score-difference", delta);
-    return attribution;
+    return withCompleteness(ctx, attribution, fx, fb);
   }
 
   /** Integrated gradients of token ids at their embeddings (see the class comment). */
@@ -159,42 +150,28 @@ public final class IntegratedGradients extends AbstractAttributor {
 
     NDArray diff = h.sub(h0);
     NDArray integral =
-        PathIntegral.weightedGradients(
+        PathIntegral.atLayer(
+            ctx,
+            layer,
             h0,
             diff,
             rule[0],
             rule[1],
-            (points, pointRows) ->
-                Gradients.ofLayer(
-                        model,
-                        layer,
-                        points,
-                        SampleRows.gather(x, pointRows, points.getManager()),
-                        target,
-                        null,
-                        pointRows)
-                    .gradient(),
-            MemoryBudget.of(
-                ctx,
-                name() + " embedding path points at " + layer,
-                h,
-                (probeRows, m) -> {
-                  int[] first = new int[probeRows]; // copies of the first sample
-                  Gradients.ofLayer(
-                      model,
-                      layer,
-                      SampleRows.gather(h, first, m),
-                      SampleRows.gather(x, first, m),
-                      target,
-                      null,
-                      first);
-                }));
+            x,
+            target,
+            name() + " embedding path points at " + layer);
     NDArray attribution = TokenEmbeddings.perToken(integral.mul(diff));
 
+    return withCompleteness(ctx, attribution, fx, fb);
+  }
+
+  /** Records the completeness check (Σ attribution − (F(x) − F(x'))) per sample as diagnostics. */
+  private static NDArray withCompleteness(
+      AttributionContext ctx, NDArray attribution, double[] fx, double[] fb) {
     double[] sums = SampleRows.sumPerSample(attribution);
-    double[] gap = new double[n];
-    double[] delta = new double[n];
-    for (int i = 0; i < n; i++) {
+    double[] gap = new double[fx.length];
+    double[] delta = new double[fx.length];
+    for (int i = 0; i < fx.length; i++) {
       delta[i] = fx[i] - fb[i];
       gap[i] = sums[i] - delta[i];
     }

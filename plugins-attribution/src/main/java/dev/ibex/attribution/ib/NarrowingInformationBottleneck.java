@@ -4,15 +4,11 @@ import ai.djl.ndarray.NDArray;
 import com.google.auto.service.AutoService;
 import dev.ibex.api.Attributor;
 import dev.ibex.api.ResolvedTarget;
-import dev.ibex.api.model.ExplainableModel;
 import dev.ibex.api.options.OptionSchema;
 import dev.ibex.api.options.OptionSpec;
 import dev.ibex.api.options.Options;
 import dev.ibex.api.options.StandardOptions;
 import dev.ibex.api.spi.AttributionContext;
-import dev.ibex.api.spi.Gradients;
-import dev.ibex.api.spi.MemoryBudget;
-import dev.ibex.api.spi.SampleRows;
 import dev.ibex.attribution.core.PathIntegral;
 
 /**
@@ -61,7 +57,6 @@ public final class NarrowingInformationBottleneck extends TokenAttributor {
     Options o = ctx.options();
     int steps = o.getInt("steps");
     NDArray x = ctx.input();
-    ExplainableModel model = ctx.model();
     ResolvedTarget target = ctx.resolvedTarget();
     // right Riemann sum from 0 to h: nodes i/n, weights 1/n; the tail also gets each row's input
     double[] alphas = new double[steps];
@@ -71,36 +66,16 @@ public final class NarrowingInformationBottleneck extends TokenAttributor {
       weights[i] = 1.0 / steps;
     }
     NDArray sum =
-        PathIntegral.weightedGradients(
+        PathIntegral.atLayer(
+            ctx,
+            layer,
             h.zerosLike(),
             h,
             alphas,
             weights,
-            (points, rows) ->
-                Gradients.ofLayer(
-                        model,
-                        layer,
-                        points,
-                        SampleRows.gather(x, rows, points.getManager()),
-                        target,
-                        null,
-                        rows)
-                    .gradient(),
-            MemoryBudget.of(
-                ctx,
-                name() + " scaled activations at " + layer,
-                h,
-                (rows, m) -> {
-                  int[] first = new int[rows]; // copies of the first sample
-                  Gradients.ofLayer(
-                      model,
-                      layer,
-                      SampleRows.gather(h, first, m),
-                      SampleRows.gather(x, first, m),
-                      target,
-                      null,
-                      first);
-                }));
+            x,
+            target,
+            name() + " scaled activations at " + layer);
     return sum.mul(h).sum(new int[] {-1}); // h ⊙ Σ w ∇, summed over channels -> (N, T)
   }
 }
