@@ -3,7 +3,7 @@ package dev.ibex.training.sib;
 import static dev.ibex.api.GraphConstants.scalar;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
@@ -23,7 +23,9 @@ import dev.ibex.api.options.Options;
  * </ol>
  *
  * <p>The soft quantile of a sample sorts its values and takes the softmax-weighted sum with weights
- * softmax(−|i − q·(n−1)| / T) over the sorted index i: a smooth order statistic.
+ * softmax(−|i − q·(n−1)| / T) over the sorted index i: a smooth order statistic. Only the ranks
+ * whose weight is non-zero in the array's type are read ({@link QuantileWeights}), by a partial
+ * sort where that is cheaper ({@link OrderStatistics}): the same sum without its exact zero terms.
  *
  * @param lowQuantile the soft quantile that maps to 0 in the robust normalisation
  * @param highQuantile the soft quantile that maps to 1
@@ -64,16 +66,47 @@ record SoftMask(
     long n = r.getShape().get(0);
     long h = r.getShape().get(2);
     long w = r.getShape().get(3);
-    NDArray v = r.mean(new int[] {1}).abs().reshape(n, h * w);
-    NDArray lo = softQuantile(v, lowQuantile);
-    NDArray hi = softQuantile(v, highQuantile);
-    NDArray normalised = v.sub(lo).div(hi.sub(lo).add(1e-8)).clip(0, 1);
+    int d = Math.toIntExact(h * w);
+    DataType type = r.getDataType();
+    NDArray v = r.mean(new int[] {1}).abs().reshape(n, d);
+    QuantileWeights low = QuantileWeights.of(d, lowQuantile, temperature, type);
+    QuantileWeights high = QuantileWeights.of(d, highQuantile, temperature, type);
+    QuantileWeights threshold = QuantileWeights.of(d, thresholdQuantile, temperature, type);
+    // the three quantiles of the saliency read order statistics of v only: the normalisation is
+    // non-decreasing per row (hi >= lo), so sorting commutes with it, and one partial sort of v
+    // (the ranks the weights reach) replaces the full sorts of v (twice) and of the normalised map
+    int upperFrom = Math.min(high.from(), threshold.from());
+    int upperTo = Math.max(high.to(), threshold.to());
+    NDArray lowRanks;
+    NDArray upperRanks;
+    if (OrderStatistics.partial(d, low.from(), low.to())
+        && OrderStatistics.partial(d, upperFrom, upperTo)) {
+      lowRanks = OrderStatistics.ranks(v, low.from(), low.to());
+      upperRanks = OrderStatistics.ranks(v, upperFrom, upperTo);
+    } else {
+      NDArray sorted = v.sort(1);
+      lowRanks = OrderStatistics.slice(sorted, low.from(), low.to());
+      upperRanks = OrderStatistics.slice(sorted, upperFrom, upperTo);
+    }
+    NDArray lo = low.apply(lowRanks);
+    NDArray hi =
+        high.apply(
+            OrderStatistics.slice(upperRanks, high.from() - upperFrom, high.to() - upperFrom));
+    NDArray scale = hi.sub(lo).add(1e-8);
+    NDArray normalised = v.sub(lo).div(scale).clip(0, 1);
+    NDArray thresholdValue;
+    if (scale.lte(0).any().getBoolean()) {
+      // a decreasing map reverses the order (degenerate rows): sort the normalised map itself
+      thresholdValue = softQuantile(normalised, thresholdQuantile);
+    } else {
+      NDArray ranks =
+          OrderStatistics.slice(
+              upperRanks, threshold.from() - upperFrom, threshold.to() - upperFrom);
+      thresholdValue = threshold.apply(ranks.sub(lo).div(scale).clip(0, 1));
+    }
     NDArray soft =
-        Activation.sigmoid(
-            normalised
-                .sub(softQuantile(normalised, thresholdQuantile))
-                .mul(scalar(normalised, sharpness)));
-    NDArray density = density(soft.reshape(n, 1, h, w)).reshape(n, h * w);
+        Activation.sigmoid(normalised.sub(thresholdValue).mul(scalar(normalised, sharpness)));
+    NDArray density = density(soft.reshape(n, 1, h, w)).reshape(n, d);
     NDArray m =
         Activation.sigmoid(
             density.sub(softQuantile(density, thresholdQuantile)).mul(scalar(density, sharpness)));
@@ -123,25 +156,8 @@ record SoftMask(
    * @return (N, 1)
    */
   NDArray softQuantile(NDArray v, double q) {
-    int d = (int) v.getShape().get(1);
-    double[] logits = new double[d];
-    double pos = q * (d - 1);
-    double max = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < d; i++) {
-      logits[i] = -Math.abs(i - pos) / temperature;
-      max = Math.max(max, logits[i]);
-    }
-    double sum = 0;
-    for (int i = 0; i < d; i++) {
-      logits[i] = Math.exp(logits[i] - max);
-      sum += logits[i];
-    }
-    NDManager m = v.getManager();
-    double[] weights = new double[d];
-    for (int i = 0; i < d; i++) {
-      weights[i] = logits[i] / sum;
-    }
-    NDArray wt = m.create(weights).toType(v.getDataType(), false).reshape(1, d);
-    return v.sort(1).mul(wt).sum(new int[] {1}, true);
+    int d = Math.toIntExact(v.getShape().get(1));
+    QuantileWeights weights = QuantileWeights.of(d, q, temperature, v.getDataType());
+    return weights.apply(OrderStatistics.ranks(v, weights.from(), weights.to()));
   }
 }
