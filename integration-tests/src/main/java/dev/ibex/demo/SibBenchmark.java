@@ -1,6 +1,7 @@
 package dev.ibex.demo;
 
 import ai.djl.ndarray.NDManager;
+import dev.ibex.api.host.NativeAllocator;
 import dev.ibex.api.plugins.Plugins;
 import dev.ibex.training.engine.EpochReport;
 import dev.ibex.training.engine.Trainer;
@@ -33,14 +34,16 @@ public final class SibBenchmark {
     Plugins plugins = Plugins.discover(SibBenchmark.class.getClassLoader());
     System.out.printf(
         Locale.ROOT,
-        "model=%s data=%s %s batch=%d steps=%d width=%d threads=%s%n",
+        "model=%s data=%s %s batch=%d steps=%d width=%d threads=%s native_allocator=%s%n",
         residual ? "residual" : "small",
         data,
         train.imageShape(),
         batch,
         steps,
         width,
-        Runtime.getRuntime().availableProcessors());
+        Runtime.getRuntime().availableProcessors(),
+        // as the CLI: glibc keeps freed blocks, else the 56² step pays page faults on every tensor
+        NativeAllocator.keepFreedBlocks() ? "kept" : "system");
     // configurations run interleaved over several rounds; the fastest round of each is reported,
     // which filters out interference from other processes on a shared machine
     String[][] runs = {
