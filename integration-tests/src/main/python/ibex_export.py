@@ -131,7 +131,7 @@ def check_writable(out):
 # --- the model --------------------------------------------------------------------------------------------
 
 
-def build_model(torch, spec, kwargs, state_dict, seed):
+def build_model(spec, kwargs, state_dict, seed):
     if ":" in spec:
         module_name, fn_name = spec.split(":", 1)
         try:
@@ -190,7 +190,7 @@ def _first_line(e):
 # --- tracing and splitting --------------------------------------------------------------------------------
 
 
-def make_tracer(torch):
+def make_tracer():
     from torchvision.models.feature_extraction import NodePathTracer, _set_default_tracer_kwargs
 
     class Tracer(NodePathTracer):
@@ -219,9 +219,9 @@ def _unpacking_iter(self):
     return self.tracer.iter(self)
 
 
-def trace(torch, model):
+def trace(model):
     fx = torch.fx
-    tracer = make_tracer(torch)
+    tracer = make_tracer()
     try:
         graph = tracer.trace(model)
     except Exception as e:  # noqa: BLE001 - whatever stops fx, the user needs the call that did
@@ -279,7 +279,7 @@ def find_split_node(graph_module, qualnames, layer, model):
     return found
 
 
-def record_values(torch, graph_module, x):
+def record_values(graph_module, x):
     """Runs the graph once and returns {node: value}: which nodes hold tensors and what they hold."""
     values = {}
 
@@ -294,7 +294,7 @@ def record_values(torch, graph_module, x):
     return values, output
 
 
-def split(torch, graph_module, node, values, layer):
+def split(graph_module, node, values, layer):
     """Cuts the graph after ``node``: a head graph returning (activation, *crossing tensors) and a tail graph
     taking them back. Non-tensor values that cross (sizes read from a tensor) are recomputed in the tail."""
     fx = torch.fx
@@ -399,7 +399,7 @@ def _argument(node, position, name, default=None):
     return node.kwargs.get(name, default)
 
 
-def probe_attention(torch, graph_module, values, model):
+def probe_attention(graph_module):
     """A graph of forward(x, probe) -> (output, attention): every nn.MultiheadAttention call replaced by
     ibex_probed_attention with probe[b] for the b-th call. Returns it, (blocks, heads) and the first call's
     query node with its token dimension (for attention_shape)."""
@@ -449,7 +449,7 @@ def probe_attention(torch, graph_module, values, model):
             first_query, token_dim)
 
 
-def query_graph(torch, graph_module, query):
+def query_graph(graph_module, query):
     """A graph of x -> the first attention call's query (to read the token count from)."""
     graph = torch.fx.Graph()
     env = {}
@@ -495,7 +495,7 @@ def wrapper_source(splits, attention=None, export="    @torch.jit.export"):
     return "\n".join(lines) + "\n"
 
 
-def _wrapper(torch, full, parts, splits, workdir, attention, name, export):
+def _wrapper(full, parts, splits, workdir, attention, name, export):
     """The module TorchScript compiles or traces, from generated source (TorchScript reads a method's source)."""
     path = os.path.join(workdir, name + ".py")
     with open(path, "w") as f:
@@ -507,17 +507,17 @@ def _wrapper(torch, full, parts, splits, workdir, attention, name, export):
                           attention and attention["probed"], attention and attention["query"]).eval()
 
 
-def compile_module(torch, full, parts, splits, sample, workdir, attention=None):
+def compile_module(full, parts, splits, sample, workdir, attention=None):
     methods = ["attention_shape_forward", "attention_forward"] if attention else []
     for layer, _ in splits:
         methods += ["to_" + method_suffix(layer), "from_" + method_suffix(layer)]
     try:
-        scripted = torch.jit.script(_wrapper(torch, full, parts, splits, workdir, attention,
+        scripted = torch.jit.script(_wrapper(full, parts, splits, workdir, attention,
                                              "ibex_export_module", "    @torch.jit.export"))
         how = "scripted"
     except Exception as script_error:  # noqa: BLE001 - fall back to tracing, checked below on two batch sizes
         # without @torch.jit.export, which would compile those methods from source again
-        wrapper = _wrapper(torch, full, parts, splits, workdir, attention, "ibex_export_traced", "")
+        wrapper = _wrapper(full, parts, splits, workdir, attention, "ibex_export_traced", "")
         inputs = {"forward": sample}
         if attention:
             inputs["attention_shape_forward"] = sample
@@ -543,7 +543,7 @@ def compile_module(torch, full, parts, splits, sample, workdir, attention=None):
 # --- checks -----------------------------------------------------------------------------------------------
 
 
-def flat_outputs(torch, out):
+def flat_outputs(out):
     """A model's outputs as [(name, tensor)]: a tensor, a tuple/list of tensors or a dict of tensors."""
     if isinstance(out, torch.Tensor):
         return [("output", out)]
@@ -555,8 +555,8 @@ def flat_outputs(torch, out):
                       % type(out).__name__)
 
 
-def max_difference(torch, got, want, what):
-    g, w = flat_outputs(torch, got), flat_outputs(torch, want)
+def max_difference(got, want, what):
+    g, w = flat_outputs(got), flat_outputs(want)
     if [n for n, _ in g] != [n for n, _ in w]:
         raise ExportError("%s returns outputs %s, the model %s" % (what, [n for n, _ in g], [n for n, _ in w]))
     worst, scale = 0.0, 1.0
@@ -568,7 +568,7 @@ def max_difference(torch, got, want, what):
     return worst, scale
 
 
-def module_outputs(torch, model, layers, x):
+def module_outputs(model, layers, x):
     """Each named module's output on x, read by a forward hook (the last call's, for a module called twice),
     with the model's output."""
     seen, hooks = {}, []
@@ -586,11 +586,11 @@ def module_outputs(torch, model, layers, x):
     return seen, out
 
 
-def check(torch, exported, model, splits, x, dtype, what):
+def check(exported, model, splits, x, dtype, what):
     tol = 1e-9 if dtype == torch.float64 else 1e-4  # relative to the largest output; float32 folds batch-norm
-    hooked, want = module_outputs(torch, model, [layer for layer, _ in splits], x)
+    hooked, want = module_outputs(model, [layer for layer, _ in splits], x)
     with torch.no_grad():
-        diff, scale = max_difference(torch, exported(x), want, "forward" + what)
+        diff, scale = max_difference(exported(x), want, "forward" + what)
         if diff > tol * scale:
             raise ExportError("the exported forward differs from the model by %.3g%s (tolerance %.3g)"
                               % (diff, what, tol * scale))
@@ -601,17 +601,17 @@ def check(torch, exported, model, splits, x, dtype, what):
             if len(args) != extra + 1:
                 raise ExportError("to_%s returns %d tensors, expected %d" % (m, len(args), extra + 1))
             # the split is at the named module: its activation is what a hook on the module reads
-            diff, scale = max_difference(torch, args[0], hooked[layer], "to_" + m)
+            diff, scale = max_difference(args[0], hooked[layer], "to_" + m)
             if diff > tol * scale:
                 raise ExportError("to_%s differs from the output of module %s by %.3g%s (tolerance %.3g)"
                                   % (m, layer, diff, what, tol * scale))
-            diff, scale = max_difference(torch, getattr(exported, "from_" + m)(*args), want, "split " + layer)
+            diff, scale = max_difference(getattr(exported, "from_" + m)(*args), want, "split " + layer)
             if diff > tol * scale:
                 raise ExportError("the split at %s changes the output by %.3g%s (tolerance %.3g)"
                                   % (layer, diff, what, tol * scale))
 
 
-def check_attention(torch, exported, model, x, dtype, expected):
+def check_attention(exported, model, x, dtype, expected):
     """attention_forward with a zero probe is forward, its attention rows are probabilities, and
     attention_shape_forward says the probe's shape."""
     tol = 1e-9 if dtype == torch.float64 else 1e-4
@@ -622,7 +622,7 @@ def check_attention(torch, exported, model, x, dtype, expected):
             raise ExportError("attention_shape_forward says %s, the model has %s" % (shape, want))
         probe = torch.zeros([shape[0], x.shape[0], shape[1], shape[2], shape[2]], dtype=dtype)
         out, attention = exported.attention_forward(x, probe)
-        diff, scale = max_difference(torch, out, model(x), "attention_forward")
+        diff, scale = max_difference(out, model(x), "attention_forward")
         if diff > tol * scale:
             raise ExportError("attention_forward differs from the model by %.3g (tolerance %.3g)"
                               % (diff, tol * scale))
@@ -631,7 +631,7 @@ def check_attention(torch, exported, model, x, dtype, expected):
             raise ExportError("the probed attention rows do not sum to 1 (off by %.3g)" % rows)
 
 
-def sample_input(torch, shape, input_dtype, dtype, vocab, seed=0):
+def sample_input(shape, input_dtype, dtype, vocab, seed=0):
     g = torch.Generator().manual_seed(seed)
     if input_dtype == "int64":
         return torch.randint(0, vocab, shape, generator=g, dtype=torch.int64)
@@ -642,8 +642,6 @@ def sample_input(torch, shape, input_dtype, dtype, vocab, seed=0):
 
 
 def export(args):
-    import torch
-
     if not args.split:
         raise ExportError("give at least one --split PATH (a dotted module path, e.g. layer4)")
     if len(set(args.split)) != len(args.split):
@@ -655,19 +653,19 @@ def export(args):
     check_writable(args.out)
     dtype = torch.float64 if args.dtype == "float64" else torch.float32
 
-    model = build_model(torch, args.model, parse_kwargs(args.arg), args.state_dict, args.seed)
+    model = build_model(args.model, parse_kwargs(args.arg), args.state_dict, args.seed)
     model = model.to(dtype)
-    x = sample_input(torch, shape, args.input_dtype, dtype, args.vocab_size)
+    x = sample_input(shape, args.input_dtype, dtype, args.vocab_size)
     try:
         with torch.no_grad():
             model(x)
     except Exception as e:  # noqa: BLE001
         raise ExportError("the model rejects a sample input of shape %s: %s" % (shape, _first_line(e)))
 
-    graph_module, qualnames = trace(torch, model)
-    values, traced_out = record_values(torch, graph_module, x)
+    graph_module, qualnames = trace(model)
+    values, traced_out = record_values(graph_module, x)
     with torch.no_grad():
-        diff, scale = max_difference(torch, traced_out, model(x), "the traced graph")
+        diff, scale = max_difference(traced_out, model(x), "the traced graph")
     if diff > 1e-6 * scale:
         raise ExportError("the traced graph differs from the model by %.3g: its forward depends on something "
                           "fx cannot see" % diff)
@@ -675,21 +673,21 @@ def export(args):
     parts, splits, shapes = [], [], {}
     for layer in args.split:
         node = find_split_node(graph_module, qualnames, layer, model)
-        head, tail, extra = split(torch, graph_module, node, values, layer)
+        head, tail, extra = split(graph_module, node, values, layer)
         parts.append((head, tail))
         splits.append((layer, extra))
         shapes[layer] = list(values[node].shape)
 
     attention = None
     if args.attention:
-        probed, (blocks, heads), query, token_dim = probe_attention(torch, graph_module, values, model)
+        probed, (blocks, heads), query, token_dim = probe_attention(graph_module)
         tokens = values[query].shape[token_dim]
         probe = torch.zeros(blocks, shape[0], heads, tokens, tokens, dtype=dtype)
-        attention = {"probed": probed, "query": query_graph(torch, graph_module, query),
+        attention = {"probed": probed, "query": query_graph(graph_module, query),
                      "shape": (blocks, heads, token_dim), "probe": probe}
 
     with tempfile.TemporaryDirectory() as work:
-        exported, how = compile_module(torch, graph_module, parts, splits, x, work, attention)
+        exported, how = compile_module(graph_module, parts, splits, x, work, attention)
         metadata = {
             "format": 1,
             "exporter": "ibex-export " + VERSION,
@@ -699,7 +697,7 @@ def export(args):
             "seed": args.seed,
             "dtype": args.dtype,
             "input": {"shape": shape, "dtype": "int64" if args.input_dtype == "int64" else args.dtype},
-            "outputs": [n for n, _ in flat_outputs(torch, traced_out)] if not isinstance(traced_out, torch.Tensor)
+            "outputs": [n for n, _ in flat_outputs(traced_out)] if not isinstance(traced_out, torch.Tensor)
             else [],
             "layers": [{"name": layer, "method": method_suffix(layer), "extra_tensors": extra,
                         "shape": shapes[layer]} for layer, extra in splits],
@@ -721,12 +719,12 @@ def export(args):
                 raise ExportError("cannot write %s: %s" % (args.out, _first_line(e)))
             loaded = torch.jit.load(tmp)
             try:
-                check(torch, loaded, model, splits, x, dtype, "")
+                check(loaded, model, splits, x, dtype, "")
                 if attention:
-                    check_attention(torch, loaded, model, x, dtype, metadata["attention"])
+                    check_attention(loaded, model, x, dtype, metadata["attention"])
                 other = list(shape)
                 other[0] = shape[0] + 1
-                check(torch, loaded, model, splits, sample_input(torch, other, args.input_dtype, dtype,
+                check(loaded, model, splits, sample_input(other, args.input_dtype, dtype,
                                                                  args.vocab_size, seed=1),
                       dtype, " at batch size %d" % other[0])
             except ExportError as e:
