@@ -91,7 +91,6 @@ public final class IntegratedGradients extends AbstractAttributor {
       return atEmbeddings(ctx, rule);
     }
     NDArray x = ctx.input();
-    int n = ctx.samples();
     NDArray baseline =
         Baselines.resolve(
             ctx.options().get("baseline").orElseThrow(),
@@ -101,11 +100,9 @@ public final class IntegratedGradients extends AbstractAttributor {
 
     // endpoints first, in one batch without gradient: F(x) resolves the target, F(x') closes
     // the gap
-    NDArray ends = ctx.model().forward(NDArrays.concat(new NDList(x, baseline)));
-    ResolvedTarget target = ctx.resolveWith(ends.get("0:" + n));
-    int[] rows = SampleRows.identity(n);
-    double[] fx = SampleRows.toDoubles(target.score(ends.get("0:" + n), rows));
-    double[] fb = SampleRows.toDoubles(target.score(ends.get(n + ":"), rows));
+    Endpoints ends =
+        Endpoints.of(ctx, ctx.model().forward(NDArrays.concat(new NDList(x, baseline))));
+    ResolvedTarget target = ends.target();
 
     NDArray diff = x.sub(baseline);
     NDArray integral =
@@ -127,7 +124,7 @@ public final class IntegratedGradients extends AbstractAttributor {
                 }));
     NDArray attribution = integral.mul(diff);
 
-    return withCompleteness(ctx, attribution, fx, fb);
+    return ends.withCompleteness(ctx, attribution);
   }
 
   /** Integrated gradients of token ids at their embeddings (see the class comment). */
@@ -135,18 +132,16 @@ public final class IntegratedGradients extends AbstractAttributor {
     ExplainableModel model = ctx.model();
     String layer = TokenEmbeddings.layer(ctx);
     NDArray x = ctx.input();
-    int n = ctx.samples();
     NDArray h = TokenEmbeddings.embed(ctx, x);
     NDArray h0 = TokenEmbeddings.embed(ctx, TokenEmbeddings.reference(ctx.options(), x));
 
     // endpoints in one batch without gradient, both continued with the input's ids
-    NDArray ends =
-        model.fromLayer(
-            layer, NDArrays.concat(new NDList(h, h0)), NDArrays.concat(new NDList(x, x)));
-    ResolvedTarget target = ctx.resolveWith(ends.get("0:" + n));
-    int[] rows = SampleRows.identity(n);
-    double[] fx = SampleRows.toDoubles(target.score(ends.get("0:" + n), rows));
-    double[] fb = SampleRows.toDoubles(target.score(ends.get(n + ":"), rows));
+    Endpoints ends =
+        Endpoints.of(
+            ctx,
+            model.fromLayer(
+                layer, NDArrays.concat(new NDList(h, h0)), NDArrays.concat(new NDList(x, x))));
+    ResolvedTarget target = ends.target();
 
     NDArray diff = h.sub(h0);
     NDArray integral =
@@ -162,21 +157,40 @@ public final class IntegratedGradients extends AbstractAttributor {
             name() + " embedding path points at " + layer);
     NDArray attribution = TokenEmbeddings.perToken(integral.mul(diff));
 
-    return withCompleteness(ctx, attribution, fx, fb);
+    return ends.withCompleteness(ctx, attribution);
   }
 
-  /** Records the completeness check (Σ attribution − (F(x) − F(x'))) per sample as diagnostics. */
-  private static NDArray withCompleteness(
-      AttributionContext ctx, NDArray attribution, double[] fx, double[] fb) {
-    double[] sums = SampleRows.sumPerSample(attribution);
-    double[] gap = new double[fx.length];
-    double[] delta = new double[fx.length];
-    for (int i = 0; i < fx.length; i++) {
-      delta[i] = fx[i] - fb[i];
-      gap[i] = sums[i] - delta[i];
+  /**
+   * The model's scores at the two ends of every path, from one batch (the N inputs, then the N
+   * baselines) that also resolves the target on the inputs.
+   *
+   * @param target the target, resolved on F(x)
+   * @param delta F(x) − F(x') per sample
+   */
+  private record Endpoints(ResolvedTarget target, double[] delta) {
+    static Endpoints of(AttributionContext ctx, NDArray ends) {
+      int n = ctx.samples();
+      ResolvedTarget target = ctx.resolveWith(ends.get("0:" + n));
+      int[] rows = SampleRows.identity(n);
+      double[] fx = SampleRows.toDoubles(target.score(ends.get("0:" + n), rows));
+      double[] fb = SampleRows.toDoubles(target.score(ends.get(n + ":"), rows));
+      double[] delta = new double[n];
+      for (int i = 0; i < n; i++) {
+        delta[i] = fx[i] - fb[i];
+      }
+      return new Endpoints(target, delta);
     }
-    ctx.diagnostic("completeness-gap", gap);
-    ctx.diagnostic("score-difference", delta);
-    return attribution;
+
+    /** Records Σ attribution − (F(x) − F(x')) per sample, and F(x) − F(x'), as diagnostics. */
+    NDArray withCompleteness(AttributionContext ctx, NDArray attribution) {
+      double[] sums = SampleRows.sumPerSample(attribution);
+      double[] gap = new double[delta.length];
+      for (int i = 0; i < delta.length; i++) {
+        gap[i] = sums[i] - delta[i];
+      }
+      ctx.diagnostic("completeness-gap", gap);
+      ctx.diagnostic("score-difference", delta);
+      return attribution;
+    }
   }
 }
