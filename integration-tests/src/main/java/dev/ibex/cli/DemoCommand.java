@@ -3,6 +3,7 @@ package dev.ibex.cli;
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.ibex.api.host.Ibex;
+import dev.ibex.demo.AibExperiment;
 import dev.ibex.demo.SibConfig;
 import dev.ibex.demo.SibExperiment;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -121,24 +123,29 @@ final class DemoCommand extends Subcommand {
     Map<String, Object> machineAtStart = DemoReport.machine(threads);
     host.out()
         .println(
-            "ibex demo: experiment S-IB (plain vs s-ib, "
+            "ibex demo: experiments S-IB (plain vs s-ib) and AIB (plain vs aib; "
                 + config.seeds().size()
                 + " seed(s), "
                 + config.epochs()
                 + " epoch(s)); report in "
                 + out.toAbsolutePath());
     PrintStream console = host.out();
+    Consumer<String> progress =
+        line -> console.printf(Locale.ROOT, "[%5.0f s] %s%n", (System.nanoTime() - t0) / 1e9, line);
+    AibExperiment aib = new AibExperiment(ibex, config, progress, ProgressPrinter.to(console));
     SibExperiment.Outcome outcome =
-        new SibExperiment(
-                ibex,
-                config,
-                line ->
-                    console.printf(
-                        Locale.ROOT, "[%5.0f s] %s%n", (System.nanoTime() - t0) / 1e9, line),
-                ProgressPrinter.to(console))
+        new SibExperiment(ibex, config, progress, ProgressPrinter.to(console))
+            .sharePlainModels(aib)
             .run();
     DemoReport report =
-        new DemoReport(ibex, config, outcome, machineAtStart, DemoReport.machine(threads), quick);
+        new DemoReport(
+            ibex,
+            config,
+            outcome,
+            aib.outcome(),
+            machineAtStart,
+            DemoReport.machine(threads),
+            quick);
     report.writeJson(out.resolve("results.json"));
     report.page().write(out.resolve("index.html"));
     host.out()

@@ -6,6 +6,7 @@ import dev.ibex.api.Direction;
 import dev.ibex.api.Metric;
 import dev.ibex.api.host.Ibex;
 import dev.ibex.api.io.AtomicFiles;
+import dev.ibex.demo.AibExperiment;
 import dev.ibex.demo.FashionMnist;
 import dev.ibex.demo.ResidualCnn;
 import dev.ibex.demo.SibConfig;
@@ -35,9 +36,16 @@ import java.util.Optional;
 final class DemoReport {
   private static final List<String> VARIANTS = List.of("plain", "s-ib");
 
+  /** What the demo does not run, said on the page and in the JSON. */
+  private static final List<String> NOT_RUN =
+      List.of(
+          "The S-IB step cost (item 8) is measured by the separate benchmark dev.ibex.demo.SibBenchmark, not here.",
+          "Experiment NIB (item 5) is not part of this run.");
+
   private final Ibex ibex;
   private final SibConfig config;
   private final SibExperiment.Outcome outcome;
+  private final AibExperiment.Outcome aib;
   private final Map<String, Object> machineAtStart;
   private final Map<String, Object> machineAtEnd;
   private final boolean quick;
@@ -47,12 +55,14 @@ final class DemoReport {
       Ibex ibex,
       SibConfig config,
       SibExperiment.Outcome outcome,
+      AibExperiment.Outcome aib,
       Map<String, Object> machineAtStart,
       Map<String, Object> machineAtEnd,
       boolean quick) {
     this.ibex = ibex;
     this.config = config;
     this.outcome = outcome;
+    this.aib = aib;
     this.machineAtStart = machineAtStart;
     this.machineAtEnd = machineAtEnd;
     this.quick = quick;
@@ -171,7 +181,7 @@ final class DemoReport {
 
   void writeJson(Path file) throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
-    root.put("experiment", "s-ib");
+    root.put("experiments", List.of("s-ib", "aib"));
     root.put("date", date);
     root.put("quick", quick);
     root.put("seconds", num(outcome.seconds()));
@@ -271,17 +281,14 @@ final class DemoReport {
               sanity.put(v, m);
             });
     root.put("sanityModelRandomisation", sanity);
-    root.put(
-        "notRun",
-        List.of(
-            "AIB experiment (issue 13 item 4)",
-            "NIB experiment (item 5): needs a trained CLIP-like model and the chefer method"));
+    root.put("aib", new AibSection(aib).json());
+    root.put("notRun", NOT_RUN);
     String json =
         new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n";
     AtomicFiles.write(file, json.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static Map<String, Object> numbers(Map<String, Map<String, Double>> scores) {
+  static Map<String, Object> numbers(Map<String, Map<String, Double>> scores) {
     Map<String, Object> out = new LinkedHashMap<>();
     scores.forEach(
         (method, byMetric) -> {
@@ -293,13 +300,13 @@ final class DemoReport {
   }
 
   /** JSON has no NaN: null instead. */
-  private static Object num(double v) {
+  static Object num(double v) {
     return Double.isFinite(v) ? v : null;
   }
 
   ReportPage page() throws IOException {
     Map<String, Object> values = new LinkedHashMap<>();
-    values.put("title", "ibex demo: experiment S-IB (plain vs s-ib)");
+    values.put("title", "ibex demo: experiments S-IB (plain vs s-ib) and AIB (plain vs aib)");
     values.put(
         "intro",
         String.format(
@@ -468,11 +475,8 @@ final class DemoReport {
                 + " the mean Spearman correlation of the absolute maps before and after is shown. Lower:"
                 + " the map depends more on the learnt weights; near 1: the method fails the check.",
             Math.min(SibExperiment.SANITY_IMAGES, config.evalSize())));
-    values.put(
-        "notRun",
-        List.of(
-            "Experiment AIB (issue 13 item 4) and the S-IB step-cost target (item 8) are not part of this run.",
-            "Experiment NIB (item 5) needs a trained CLIP-like model and the chefer method, which are not in the project yet."));
+    values.put("aib", new AibSection(aib).page());
+    values.put("notRun", NOT_RUN);
     return new ReportPage("demo", values);
   }
 
@@ -556,6 +560,17 @@ final class DemoReport {
       }
       longest = Math.max(longest, r.curve().crossEntropy().size());
     }
+    for (AibExperiment.Run r : aib.runs()) {
+      if (r.variant().equals("aib")) {
+        int k = config.seeds().indexOf(r.seed());
+        ce.add(
+            new LineChart.Series(
+                "aib, seed " + r.seed(),
+                "#1e8449",
+                dashes[Math.max(0, k) % dashes.length],
+                r.crossEntropy()));
+      }
+    }
     int window = Math.max(1, longest / 40);
     String x = "batches (moving mean of " + window + ")";
     List<ReportPage.Figure> out = new ArrayList<>();
@@ -597,6 +612,17 @@ final class DemoReport {
               new ReportPage.Figure(
                   Heatmaps.tile(s.images()[i], byMethod.get(method)[i], s.side(), scale),
                   List.of(method, v)));
+        }
+      }
+      for (Map.Entry<String, Map<String, float[][]>> byVariant : aib.maps().entrySet()) {
+        if (byVariant.getKey().equals("plain")) {
+          continue; // experiment S-IB's plain maps are already shown
+        }
+        for (Map.Entry<String, float[][]> map : byVariant.getValue().entrySet()) {
+          figures.add(
+              new ReportPage.Figure(
+                  Heatmaps.tile(s.images()[i], map.getValue()[i], s.side(), scale),
+                  List.of(map.getKey(), byVariant.getKey())));
         }
       }
       StringBuilder heading =

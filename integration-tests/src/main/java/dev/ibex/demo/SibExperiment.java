@@ -71,6 +71,22 @@ public final class SibExperiment {
   private final Consumer<String> progress;
   private final TrainingListener batches;
   private final Map<String, Pipeline> pipelines = new LinkedHashMap<>();
+  private PlainModels plainModels = (data, run, model, manager) -> {};
+
+  /**
+   * Receives every plain model once it is trained and scored, while it is still open, so another
+   * experiment can compare against the same runs instead of training its own (experiment AIB does).
+   */
+  @FunctionalInterface
+  public interface PlainModels {
+    /**
+     * @param data the splits the model was trained on
+     * @param run the plain run, scores not yet attached
+     * @param model the trained classifier
+     * @param manager the experiment's manager (open while this runs)
+     */
+    void accept(SibData data, Run run, Block model, NDManager manager);
+  }
 
   /**
    * @param ibex plugins and pipelines
@@ -87,6 +103,17 @@ public final class SibExperiment {
     for (String method : METHODS) {
       pipelines.put(method, pipeline(method));
     }
+  }
+
+  /**
+   * Shares the plain models.
+   *
+   * @param consumer receives each plain model after it is scored
+   * @return this experiment
+   */
+  public SibExperiment sharePlainModels(PlainModels consumer) {
+    this.plainModels = consumer;
+    return this;
   }
 
   /**
@@ -271,6 +298,9 @@ public final class SibExperiment {
                   keep ? sanity.computeIfAbsent(variant, k -> new LinkedHashMap<>()) : null,
                   variant);
           runs.add(t.run().withScores(scores));
+          if (variant.equals("plain")) {
+            plainModels.accept(data, t.run(), t.model(), manager);
+          }
         }
       }
     }
@@ -426,7 +456,7 @@ public final class SibExperiment {
   }
 
   /** The first {@code n} maps, summed in magnitude over channels, as (H*W) rows. */
-  private static float[][] displayMaps(NDArray values, int n) {
+  static float[][] displayMaps(NDArray values, int n) {
     NDArray v = values.get(new NDIndex("0:" + n));
     if (v.getShape().dimension() == 4) {
       v = v.abs().sum(new int[] {1});

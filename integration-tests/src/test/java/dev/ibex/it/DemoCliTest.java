@@ -6,6 +6,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.ibex.demo.AibExperiment;
+import dev.ibex.demo.AibPaper;
 import dev.ibex.demo.SibExperiment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,11 +32,13 @@ class DemoCliTest {
         .contains("training plain")
         .contains("training s-ib")
         .contains("scoring s-ib")
+        .contains("training aib")
+        .contains("aib experiment: scoring plain")
         .contains("wrote ");
 
     JsonObject json =
         JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
-    assertThat(json.get("experiment").getAsString()).isEqualTo("s-ib");
+    assertThat(json.getAsJsonArray("experiments").toString()).isEqualTo("[\"s-ib\",\"aib\"]");
     assertThat(json.getAsJsonObject("machineAtStart").get("cores").getAsInt()).isPositive();
     assertThat(json.getAsJsonObject("versions").get("djl").getAsString()).isNotEmpty();
     assertThat(json.getAsJsonObject("config").getAsJsonArray("seeds")).hasSize(1);
@@ -68,12 +72,49 @@ class DemoCliTest {
       }
     }
 
+    // experiment AIB: the plain run is S-IB's, the aib run its own; every map scored under every
+    // modification, with the share of predictions kept
+    JsonObject aib = json.getAsJsonObject("aib");
+    JsonArray aibRuns = aib.getAsJsonArray("runs");
+    assertThat(aibRuns).hasSize(2);
+    assertThat(aibRuns.get(0).getAsJsonObject().get("accuracy").getAsDouble())
+        .isEqualTo(runs.get(0).getAsJsonObject().get("accuracy").getAsDouble());
+    for (int i = 0; i < 2; i++) {
+      JsonObject r = aibRuns.get(i).getAsJsonObject();
+      String variant = AibExperiment.VARIANTS.get(i);
+      assertThat(r.get("variant").getAsString()).isEqualTo(variant);
+      assertThat(r.get("accuracy").getAsDouble()).isBetween(0.0, 1.0);
+      for (String method : AibExperiment.METHODS.get(variant)) {
+        JsonObject byLabel = r.getAsJsonObject("scores").getAsJsonObject(method);
+        for (AibPaper.Modification mod : AibPaper.MODIFICATIONS) {
+          assertThat(byLabel.get(AibExperiment.keptLabel(mod)).getAsDouble())
+              .as(variant + " " + method + " " + mod.label())
+              .isBetween(0.0, 1.0);
+          // NaN (null) only where no scene kept its prediction
+          if (byLabel.get(AibExperiment.keptLabel(mod)).getAsDouble() > 0) {
+            assertThat(byLabel.get(mod.label()).getAsDouble()).isBetween(0.0, 1.0);
+          }
+        }
+        for (String metric : AibExperiment.LOCALISATION) {
+          assertThat(byLabel.get(metric).getAsDouble()).isBetween(0.0, 1.0);
+        }
+      }
+    }
+    // sizes and radii scaled from 32-pixel CIFAR to the 56-pixel canvas
+    assertThat(aib.getAsJsonObject("modifications").getAsJsonObject("colour block p=16"))
+        .hasToString("{\"modification\":\"colour-block\",\"size\":28,\"seed\":7}");
+
     String html = Files.readString(out.resolve("index.html"));
     assertThat(html)
         .contains("<h2>Setup</h2>")
         .contains("<h2>Accuracy (mean ± std over seeds)</h2>")
         .contains("<h2>Training curves</h2>")
         .contains("<h2>Sanity check</h2>")
+        .contains("<h2>Experiment AIB: plain vs aib</h2>")
+        .contains(
+            "Paper (Lai et al. 2021, CIFAR-10, VGG backbone, Tables 1 and 2): top-1 92.23 → 95.90")
+        .contains(
+            "<td>low-pass r&lt;12 → {modification=low-pass, low-pass-radius=21.0, seed=7}</td>")
         .contains("QUICK RUN")
         .contains("Paper (S-IB paper, ResNet-50 on CUB-200")
         .contains("56.90 → 70.07 (+13.17)")
@@ -83,7 +124,8 @@ class DemoCliTest {
     for (String method : SibExperiment.METHODS) {
       assertThat(html).contains("<td>" + method + "</td>");
     }
-    // self-contained: every image is a data URI; 4 shown scenes x (input, mask, 6 methods x 2)
+    // self-contained: every image is a data URI; 4 shown scenes x (input, mask, 6 methods x 2,
+    // aib's attention and saliency)
     Matcher src = Pattern.compile("src=\"([^\"]*)\"").matcher(html);
     int png = 0;
     int svg = 0;
@@ -93,7 +135,7 @@ class DemoCliTest {
       png += s.startsWith("data:image/png;base64,") ? 1 : 0;
       svg += s.startsWith("data:image/svg+xml;base64,") ? 1 : 0;
     }
-    assertThat(png).isEqualTo(4 * (2 + 2 * SibExperiment.METHODS.size()));
+    assertThat(png).isEqualTo(4 * (2 + 2 * SibExperiment.METHODS.size() + 2));
     assertThat(svg).isEqualTo(3);
     try (var files = Files.list(out)) {
       assertThat(files.map(p -> p.getFileName().toString()))
