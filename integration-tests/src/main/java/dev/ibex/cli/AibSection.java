@@ -123,7 +123,7 @@ final class AibSection {
       rows.add(
           ReportPage.Row.of(
               List.of(
-                  label + " → " + outcome.modifications().get(label),
+                  label + " → " + here(outcome.modifications().get(label)),
                   score("plain", attention("plain"), label).text(),
                   score("aib", attention("aib"), label).text(),
                   d.text(),
@@ -156,6 +156,16 @@ final class AibSection {
     }
     v.put("localisationRows", loc);
     return v;
+  }
+
+  /** The modification as run on the canvas, e.g. "block 14 px" or "r < 21". */
+  private static String here(Map<String, Object> options) {
+    return switch (String.valueOf(options.get("modification"))) {
+      case "colour-block" -> "block " + options.get("size") + " px";
+      case "high-pass" -> String.format(Locale.ROOT, "r ≥ %.0f", options.get("high-pass-radius"));
+      case "low-pass" -> String.format(Locale.ROOT, "r < %.0f", options.get("low-pass-radius"));
+      default -> options.toString();
+    };
   }
 
   /** A change in [0, 1] units as points (percent), to compare with the paper's percentages. */

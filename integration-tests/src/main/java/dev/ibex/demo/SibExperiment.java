@@ -427,7 +427,9 @@ public final class SibExperiment {
         NDArray logits = model.forward(x.get(new NDIndex("0:" + shown)));
         keepPredicted.put(variant, logits.argMax(1).toType(DataType.INT32, false).toIntArray());
       }
+      List<String> took = new ArrayList<>();
       for (String method : METHODS) {
+        long t0 = System.nanoTime();
         Explanation e = pipelines.get(method).run(model, x, target, masks);
         Map<String, Double> values = new LinkedHashMap<>();
         for (String metric : METRICS) {
@@ -438,8 +440,11 @@ public final class SibExperiment {
         if (keepMaps != null) {
           keepMaps.put(method, displayMaps(e.attribution().values(), shown));
         }
+        took.add(String.format(Locale.ROOT, "%s %.1f s", method, (System.nanoTime() - t0) / 1e9));
       }
+      progress.accept("  scored with every metric: " + String.join(", ", took));
       if (keepSanity != null) {
+        long sanityStart = System.nanoTime();
         int k = Math.min(SANITY_IMAGES, idx.length);
         NDArray xs = x.get(new NDIndex("0:" + k));
         Target ts = Target.perSample(java.util.Arrays.copyOf(test.labels(), k));
@@ -450,6 +455,9 @@ public final class SibExperiment {
                       "model-randomisation", Map.of("channel-reduction", channelReduction(method)));
           keepSanity.put(method, p.run(model, xs, ts).score("model-randomisation").value());
         }
+        progress.accept(
+            String.format(
+                Locale.ROOT, "  sanity check: %.1f s", (System.nanoTime() - sanityStart) / 1e9));
       }
     }
     return scores;
