@@ -1,0 +1,89 @@
+package dev.ibex.demo.clip;
+
+import static com.google.common.base.Preconditions.checkArgument;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The sizes of an NIB experiment run.
+ *
+ * @param trainPairs training pairs (built from the first training garments)
+ * @param heldOutPairs held-out pairs for retrieval (from the test split's garments)
+ * @param pairShare share of two-garment scenes
+ * @param epochs training epochs
+ * @param batchSize pairs per contrastive batch
+ * @param learningRate Adam's learning rate
+ * @param temperature the fixed temperature of the InfoNCE logits
+ * @param explainPairs held-out pairs every method explains (the first ones)
+ * @param expensivePairs how many of those {@code m2ib} and {@code rise} explain (their cost)
+ * @param riseMasks masks of {@code rise}
+ * @param nibSteps steps of {@code nib} (the paper's num_steps)
+ * @param shown examples kept with every method's maps
+ * @param seed seed of data, shuffling and the methods' noise
+ */
+public record NibConfig(
+    int trainPairs,
+    int heldOutPairs,
+    double pairShare,
+    int epochs,
+    int batchSize,
+    float learningRate,
+    float temperature,
+    int explainPairs,
+    int expensivePairs,
+    int riseMasks,
+    int nibSteps,
+    int shown,
+    long seed) {
+
+  /** Checks the sizes. */
+  public NibConfig {
+    checkArgument(trainPairs >= batchSize && batchSize >= 2, "need at least one batch of 2");
+    checkArgument(heldOutPairs >= explainPairs, "explained pairs come from the held-out ones");
+    checkArgument(explainPairs >= expensivePairs && expensivePairs >= 1, "bad explained counts");
+    checkArgument(shown <= expensivePairs, "shown examples must be explained by every method");
+    checkArgument(epochs >= 0 && temperature > 0, "bad epochs or temperature");
+  }
+
+  /**
+   * The demo's full run (about 4 minutes on 2 cores, 1 libtorch thread).
+   *
+   * @param seed the seed
+   * @return the configuration
+   */
+  public static NibConfig full(long seed) {
+    return new NibConfig(4000, 500, 0.5, 6, 64, 1e-3f, 0.1f, 64, 16, 1000, 10, 4, seed);
+  }
+
+  /**
+   * A quick run for CI and tests (about 45 s): fewer pairs and epochs.
+   *
+   * @param seed the seed
+   * @return the configuration
+   */
+  public static NibConfig quick(long seed) {
+    return new NibConfig(1024, 200, 0.5, 2, 64, 1e-3f, 0.1f, 16, 4, 200, 10, 2, seed);
+  }
+
+  /**
+   * @return every setting by name, for the report
+   */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("train-pairs", trainPairs);
+    m.put("held-out-pairs", heldOutPairs);
+    m.put("pair-share", pairShare);
+    m.put("epochs", epochs);
+    m.put("batch-size", batchSize);
+    m.put("learning-rate", learningRate);
+    m.put("temperature", temperature);
+    m.put("explain-pairs", explainPairs);
+    m.put("expensive-pairs", expensivePairs);
+    m.put("rise-masks", riseMasks);
+    m.put("nib-steps", nibSteps);
+    m.put("shown", shown);
+    m.put("seed", seed);
+    return m;
+  }
+}
