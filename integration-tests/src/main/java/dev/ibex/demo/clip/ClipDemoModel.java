@@ -24,10 +24,11 @@ import java.util.Map;
 
 /**
  * The NIB experiment's CLIP-like model as a trainable TorchScript module: OpenAI CLIP ViT-B/32's
- * layout at toy width (4 blocks of width 64 per tower, 4 heads, 56x56 grey input in 8x8 patches =
- * 7x7 + class token = 50 tokens, {@link Captions#CONTEXT}-token captions, 64-d embeddings), written
- * with seeded random weights by {@code src/main/python/make_clip_demo.py} and scripted but not
- * frozen, so its parameters load as trainable leaves that DJL's autograd and optimizers reach.
+ * layout at toy width (4 blocks of width 32 per tower, 4 heads, 56x56 grey input in 8x8 patches =
+ * 7x7 + class token = 50 tokens, {@link Captions#CONTEXT}-token captions, 32-d embeddings; 108,352
+ * parameters), written with seeded random weights by {@code src/main/python/make_clip_demo.py} and
+ * scripted but not frozen, so its parameters load as trainable leaves that DJL's autograd and
+ * optimizers reach.
  *
  * <p>After training, {@link #save} writes the module with its trained weights; {@link #imageTower}
  * and {@link #textTower} load it as the explainable models the attribution methods see.
@@ -97,7 +98,7 @@ public final class ClipDemoModel implements AutoCloseable {
 
   /**
    * @param pixels (N, 1, 56, 56)
-   * @return the image embeddings (N, 64), unnormalised, in the autograd graph when recording
+   * @return the image embeddings (N, 32), unnormalised, in the autograd graph when recording
    */
   public NDArray encodeImage(NDArray pixels) {
     return call("encode_image", pixels);
@@ -105,7 +106,7 @@ public final class ClipDemoModel implements AutoCloseable {
 
   /**
    * @param ids (N, {@link Captions#CONTEXT}) int64
-   * @return the text embeddings (N, 64), unnormalised
+   * @return the text embeddings (N, 32), unnormalised
    */
   public NDArray encodeText(NDArray ids) {
     return call("encode_text", ids);

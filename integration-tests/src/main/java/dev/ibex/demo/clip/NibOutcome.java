@@ -42,6 +42,8 @@ public record NibOutcome(
    * @param pairs how many pairs it explained
    * @param options its options
    * @param metrics metric name to the mean over the pairs
+   * @param common metric name to the mean over the first {@link NibConfig#expensivePairs()} pairs,
+   *     which every method explained
    * @param seconds wall time of the attribution (metrics excluded)
    * @param imagesPerSecond pairs explained per second (the paper's FPS)
    * @param forwardPerPair model forward passes per pair
@@ -56,6 +58,7 @@ public record NibOutcome(
       int pairs,
       Map<String, Object> options,
       Map<String, Double> metrics,
+      Map<String, Double> common,
       double seconds,
       double imagesPerSecond,
       double forwardPerPair,
@@ -143,6 +146,7 @@ public record NibOutcome(
       sm.put("pairs", sc.pairs());
       sm.put("options", stringValues(sc.options()));
       sm.put("metrics", new LinkedHashMap<>(sc.metrics()));
+      sm.put("metrics-on-common-pairs", new LinkedHashMap<>(sc.common()));
       sm.put("seconds", sc.seconds());
       sm.put("images-per-second", sc.imagesPerSecond());
       sm.put("forward-per-pair", sc.forwardPerPair());
@@ -156,8 +160,8 @@ public record NibOutcome(
     }
     m.put("scores", s);
     Map<String, Object> pc = new LinkedHashMap<>();
-    pc.put("cheap-methods", pointingChance);
-    pc.put("m2ib-and-rise", pointingChanceExpensive);
+    pc.put("all-pairs", pointingChance);
+    pc.put("common-pairs", pointingChanceExpensive);
     m.put("pointing-chance", pc);
     List<Object> ex = new ArrayList<>();
     for (Example e : examples) {

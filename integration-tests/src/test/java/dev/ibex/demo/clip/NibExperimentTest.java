@@ -6,8 +6,10 @@ import dev.ibex.api.host.Ibex;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The experiment on a tiny run produces every method x side x metric (structure, not numbers). */
+@ExtendWith(OneTorchThread.class)
 class NibExperimentTest {
 
   @Test
