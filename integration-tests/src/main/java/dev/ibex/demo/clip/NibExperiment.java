@@ -432,14 +432,16 @@ public final class NibExperiment {
           verdicts.put(
               metric,
               "no paper value; here nib is " + (nibBetterHere ? "better or equal" : "worse"));
-        } else {
-          boolean agree = paperSays.get() == nibBetterHere;
+        } else if (!paperSays.get()) {
           verdicts.put(
               metric,
-              (agree ? "agrees" : "disagrees")
-                  + ": paper has nib "
-                  + (paperSays.get() ? "better" : "not better on every data set")
-                  + "; here nib is "
+              "mixed: the paper has nib better not on all three data sets; here nib is "
+                  + (nibBetterHere ? "better or equal" : "worse"));
+        } else {
+          verdicts.put(
+              metric,
+              (nibBetterHere ? "agrees" : "disagrees")
+                  + ": the paper has nib better on all three data sets; here nib is "
                   + (nibBetterHere ? "better or equal" : "worse"));
         }
       }
