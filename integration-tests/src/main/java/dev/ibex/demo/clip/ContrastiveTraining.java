@@ -81,7 +81,7 @@ public final class ContrastiveTraining {
    */
   public Result fit(CaptionedScenes.Set train, CaptionedScenes.Set heldOut) {
     List<Pair<String, NDArray>> params = model.parameters();
-    Random r = new Random(config.seed() * 7919 + 11);
+    Random r = new Random(config.shuffleSeed());
     int n = train.size();
     int b = config.batchSize();
     int steps = Math.max(1, config.epochs() * (n / b));

@@ -71,6 +71,28 @@ public record NibConfig(
   }
 
   /**
+   * @return the seed of the training pairs' layout, partners, backgrounds and word order
+   */
+  public long trainDataSeed() {
+    return seed * 31 + 1;
+  }
+
+  /**
+   * @return the seed of the held-out pairs
+   */
+  public long heldOutDataSeed() {
+    return seed * 31 + 2;
+  }
+
+  /**
+   * @return the seed of the batch order (the model's initial weights are the resource's, written
+   *     with seed 0 by make_clip_demo.py)
+   */
+  public long shuffleSeed() {
+    return seed * 7919 + 11;
+  }
+
+  /**
    * @return every setting by name, for the report
    */
   public Map<String, Object> toMap() {
@@ -88,6 +110,11 @@ public record NibConfig(
     m.put("nib-steps", nibSteps);
     m.put("shown", shown);
     m.put("seed", seed);
+    m.put("train-data-seed", trainDataSeed());
+    m.put("held-out-data-seed", heldOutDataSeed());
+    m.put("shuffle-seed", shuffleSeed());
+    m.put("model-init-seed", 0);
+    m.put("method-seed", (int) seed); // m2ib's noise and rise's masks
     return m;
   }
 }

@@ -176,12 +176,12 @@ public final class NibExperiment {
         CaptionedScenes.of(
             FashionMnist.load(FashionMnist.DEFAULT_DIR, true, config.trainPairs()),
             config.pairShare(),
-            config.seed() * 31 + 1);
+            config.trainDataSeed());
     CaptionedScenes.Set heldOut =
         CaptionedScenes.of(
             FashionMnist.load(FashionMnist.DEFAULT_DIR, false, config.heldOutPairs()),
             config.pairShare(),
-            config.seed() * 31 + 2);
+            config.heldOutDataSeed());
     long t1 = System.nanoTime();
     seconds.put("data", (t1 - t0) / 1e9);
     Path dir;
