@@ -243,6 +243,7 @@ public final class NibExperiment {
                 x.get(first),
                 namedEmbeddings.get(first),
                 masks.get(first),
+                objects(pairs, count),
                 imageMaps));
         if (TEXT_METHODS.contains(method)) {
           scores.add(
@@ -253,6 +254,7 @@ public final class NibExperiment {
                   captions.get(first),
                   imageEmbeddings.get(first),
                   null,
+                  objects(pairs, count),
                   tokenScores));
         }
       }
@@ -279,6 +281,7 @@ public final class NibExperiment {
         judged,
         areaShare(pairs, n),
         areaShare(pairs, config.expensivePairs()),
+        Map.of("one-garment", areaShare(pairs, n, 1), "two-garments", areaShare(pairs, n, 2)),
         examples,
         seconds);
   }
@@ -294,6 +297,7 @@ public final class NibExperiment {
       NDArray input,
       NDArray embeddings,
       NDArray masks,
+      int[] objects,
       List<Map<String, float[]>> shown) {
     Target target = Target.cosineSimilarity(embeddings);
     Map<String, Object> options = methodOptions(method, side);
@@ -327,10 +331,15 @@ public final class NibExperiment {
       MetricInput metricInput = in.build();
       Map<String, Double> metrics = new LinkedHashMap<>();
       Map<String, Double> common = new LinkedHashMap<>();
+      Map<String, Double> byScene = new LinkedHashMap<>();
       for (String metric : metricNames) {
         MetricResult r = ibex.score(metric, metricInput, metricOptions(metric, side));
         metrics.put(metric, r.value());
         common.put(metric, meanOfFirst(r.perSample(), config.expensivePairs()));
+        if (metric.equals("pointing-game")) {
+          byScene.put("one-garment", meanWhere(r.perSample(), objects, 1));
+          byScene.put("two-garments", meanWhere(r.perSample(), objects, 2));
+        }
       }
       keepShown(method, values, shown);
       progress.accept(
@@ -352,6 +361,7 @@ public final class NibExperiment {
           options,
           metrics,
           common,
+          byScene,
           secs,
           count / secs,
           (double) a.forwardPasses() / count,
@@ -453,6 +463,7 @@ public final class NibExperiment {
               s.options(),
               s.metrics(),
               s.common(),
+              s.pointingByScene(),
               s.seconds(),
               s.imagesPerSecond(),
               s.forwardPerPair(),
@@ -461,6 +472,28 @@ public final class NibExperiment {
               verdicts));
     }
     return out;
+  }
+
+  /** How many garments each of the first n pairs shows. */
+  private static int[] objects(CaptionedScenes.Set pairs, int n) {
+    int[] o = new int[n];
+    for (int i = 0; i < n; i++) {
+      o[i] = pairs.objects(i);
+    }
+    return o;
+  }
+
+  /** The mean of the scores of the pairs with the given number of garments (NaN if none). */
+  private static double meanWhere(double[] perSample, int[] objects, int count) {
+    double sum = 0;
+    int k = 0;
+    for (int i = 0; i < perSample.length; i++) {
+      if (objects[i] == count && !Double.isNaN(perSample[i])) {
+        sum += perSample[i];
+        k++;
+      }
+    }
+    return k == 0 ? Double.NaN : sum / k;
   }
 
   /** The mean of the first scores, skipped (NaN) ones left out. */
@@ -474,6 +507,19 @@ public final class NibExperiment {
       }
     }
     return k == 0 ? Double.NaN : sum / k;
+  }
+
+  /** The mean named-garment area share of the first n pairs that show {@code objects} garments. */
+  private static double areaShare(CaptionedScenes.Set pairs, int n, int objects) {
+    double s = 0;
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+      if (pairs.objects(i) == objects) {
+        s += pairs.namedAreaShare(i);
+        k++;
+      }
+    }
+    return k == 0 ? Double.NaN : s / k;
   }
 
   private static double areaShare(CaptionedScenes.Set pairs, int n) {

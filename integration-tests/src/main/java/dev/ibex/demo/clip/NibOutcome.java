@@ -30,6 +30,7 @@ public record NibOutcome(
     List<Score> scores,
     double pointingChance,
     double pointingChanceExpensive,
+    Map<String, Double> pointingChanceByScene,
     List<Example> examples,
     Map<String, Double> seconds) {
 
@@ -44,6 +45,8 @@ public record NibOutcome(
    * @param metrics metric name to the mean over the pairs
    * @param common metric name to the mean over the first {@link NibConfig#expensivePairs()} pairs,
    *     which every method explained
+   * @param pointingByScene image side: the pointing game over the one-garment and the two-garment
+   *     scenes apart ({@code one-garment}, {@code two-garments}); empty on the text side
    * @param seconds wall time of the attribution (metrics excluded)
    * @param imagesPerSecond pairs explained per second (the paper's FPS)
    * @param forwardPerPair model forward passes per pair
@@ -59,6 +62,7 @@ public record NibOutcome(
       Map<String, Object> options,
       Map<String, Double> metrics,
       Map<String, Double> common,
+      Map<String, Double> pointingByScene,
       double seconds,
       double imagesPerSecond,
       double forwardPerPair,
@@ -147,6 +151,7 @@ public record NibOutcome(
       sm.put("options", stringValues(sc.options()));
       sm.put("metrics", new LinkedHashMap<>(sc.metrics()));
       sm.put("metrics-on-common-pairs", new LinkedHashMap<>(sc.common()));
+      sm.put("pointing-game-by-scene", new LinkedHashMap<>(sc.pointingByScene()));
       sm.put("seconds", sc.seconds());
       sm.put("images-per-second", sc.imagesPerSecond());
       sm.put("forward-per-pair", sc.forwardPerPair());
@@ -162,6 +167,7 @@ public record NibOutcome(
     Map<String, Object> pc = new LinkedHashMap<>();
     pc.put("all-pairs", pointingChance);
     pc.put("common-pairs", pointingChanceExpensive);
+    pc.put("by-scene", new LinkedHashMap<>(pointingChanceByScene));
     m.put("pointing-chance", pc);
     List<Object> ex = new ArrayList<>();
     for (Example e : examples) {

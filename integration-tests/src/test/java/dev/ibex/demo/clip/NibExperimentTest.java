@@ -24,6 +24,7 @@ class NibExperimentTest {
       assertThat(image.imagesPerSecond()).isPositive();
       assertThat(image.forwardPerPair() + image.backwardPerPair()).isPositive();
       assertThat(image.pairs()).isEqualTo(NibExperiment.EXPENSIVE.contains(method) ? 2 : 4);
+      assertThat(image.pointingByScene()).containsOnlyKeys("one-garment", "two-garments");
       NibOutcome.Score text = out.score(method, "text");
       if (NibExperiment.TEXT_METHODS.contains(method)) {
         assertThat(text.metrics()).as(method).containsOnlyKeys(NibExperiment.TEXT_METRICS);
@@ -35,6 +36,7 @@ class NibExperimentTest {
     }
     assertThat(out.curve()).hasSize(1);
     assertThat(out.pointingChance()).isBetween(0.0, 1.0);
+    assertThat(out.pointingChanceByScene()).containsOnlyKeys("one-garment", "two-garments");
     assertThat(out.examples()).hasSize(1);
     NibOutcome.Example e = out.examples().get(0);
     assertThat(e.imageMaps()).containsOnlyKeys(NibExperiment.METHODS);
