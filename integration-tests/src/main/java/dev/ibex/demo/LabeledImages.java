@@ -212,7 +212,16 @@ public final class LabeledImages implements LabeledData {
     return Optional.of(manager.create(out, new Shape(indices.length, 1, height, width)));
   }
 
-  float pixel(int image, int c, int y, int x) {
+  /**
+   * One pixel.
+   *
+   * @param image which image
+   * @param c channel
+   * @param y row
+   * @param x column
+   * @return its value
+   */
+  public float pixel(int image, int c, int y, int x) {
     return pixels[((image * channels + c) * height + y) * width + x];
   }
 }
