@@ -14,6 +14,7 @@ import dev.ibex.demo.SibExperiment;
 import dev.ibex.demo.SibExperiment.Run;
 import dev.ibex.demo.SibPaper;
 import dev.ibex.demo.Textures;
+import dev.ibex.demo.clip.NibOutcome;
 import dev.ibex.training.engine.EpochReport;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -40,12 +41,14 @@ final class DemoReport {
   private static final List<String> NOT_RUN =
       List.of(
           "The S-IB step cost (item 8) is measured by the separate benchmark dev.ibex.demo.SibBenchmark, not here.",
-          "Experiment NIB (item 5) is not part of this run.");
+          "Experiment NIB runs one seed (one trained CLIP-like model): its differences between"
+              + " methods carry no noise estimate.");
 
   private final Ibex ibex;
   private final SibConfig config;
   private final SibExperiment.Outcome outcome;
   private final AibExperiment.Outcome aib;
+  private final NibOutcome nib;
   private final Map<String, Object> machineAtStart;
   private final Map<String, Object> machineAtEnd;
   private final boolean quick;
@@ -56,6 +59,7 @@ final class DemoReport {
       SibConfig config,
       SibExperiment.Outcome outcome,
       AibExperiment.Outcome aib,
+      NibOutcome nib,
       Map<String, Object> machineAtStart,
       Map<String, Object> machineAtEnd,
       boolean quick) {
@@ -63,6 +67,7 @@ final class DemoReport {
     this.config = config;
     this.outcome = outcome;
     this.aib = aib;
+    this.nib = nib;
     this.machineAtStart = machineAtStart;
     this.machineAtEnd = machineAtEnd;
     this.quick = quick;
@@ -181,7 +186,7 @@ final class DemoReport {
 
   void writeJson(Path file) throws IOException {
     Map<String, Object> root = new LinkedHashMap<>();
-    root.put("experiments", List.of("s-ib", "aib"));
+    root.put("experiments", List.of("s-ib", "aib", "nib"));
     root.put("date", date);
     root.put("quick", quick);
     root.put("seconds", num(outcome.seconds()));
@@ -282,6 +287,7 @@ final class DemoReport {
             });
     root.put("sanityModelRandomisation", sanity);
     root.put("aib", new AibSection(aib).json());
+    root.put("nib", finite(nib.toMap()));
     root.put("notRun", NOT_RUN);
     String json =
         new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create().toJson(root) + "\n";
@@ -299,6 +305,25 @@ final class DemoReport {
     return out;
   }
 
+  /** A tree of maps, lists and values with every non-finite number replaced by null. */
+  static Object finite(Object tree) {
+    if (tree instanceof Map<?, ?> m) {
+      Map<Object, Object> out = new LinkedHashMap<>();
+      m.forEach((k, x) -> out.put(k, finite(x)));
+      return out;
+    }
+    if (tree instanceof List<?> l) {
+      return l.stream().map(DemoReport::finite).toList();
+    }
+    if (tree instanceof Double d) {
+      return num(d);
+    }
+    if (tree instanceof Float f) {
+      return num(f);
+    }
+    return tree;
+  }
+
   /** JSON has no NaN: null instead. */
   static Object num(double v) {
     return Double.isFinite(v) ? v : null;
@@ -306,7 +331,10 @@ final class DemoReport {
 
   ReportPage page() throws IOException {
     Map<String, Object> values = new LinkedHashMap<>();
-    values.put("title", "ibex demo: experiments S-IB (plain vs s-ib) and AIB (plain vs aib)");
+    values.put(
+        "title",
+        "ibex demo: experiments S-IB (plain vs s-ib), AIB (plain vs aib) and NIB (eight methods on a"
+            + " trained CLIP-like model)");
     values.put(
         "intro",
         String.format(
@@ -476,6 +504,7 @@ final class DemoReport {
                 + " the map depends more on the learnt weights; near 1: the method fails the check.",
             Math.min(SibExperiment.SANITY_IMAGES, config.evalSize())));
     values.put("aib", new AibSection(aib).page());
+    values.put("nib", new NibSection(nib).page());
     values.put("notRun", NOT_RUN);
     return new ReportPage("demo", values);
   }

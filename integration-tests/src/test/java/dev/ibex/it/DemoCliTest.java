@@ -9,9 +9,13 @@ import com.google.gson.JsonParser;
 import dev.ibex.demo.AibExperiment;
 import dev.ibex.demo.AibPaper;
 import dev.ibex.demo.SibExperiment;
+import dev.ibex.demo.clip.NibConfig;
+import dev.ibex.demo.clip.NibExperiment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -27,7 +31,8 @@ class DemoCliTest {
   @Test
   void quickDemoWritesASelfContainedReportAndEveryNumber() throws IOException {
     Path out = dir.resolve("demo");
-    CliRun run = CliRun.of("demo", "--quick", "--out", out.toString()).succeeded();
+    CliRun run =
+        CliRun.of("demo", "--quick", "--threads", "1", "--out", out.toString()).succeeded();
     assertThat(run.out())
         .contains("training plain")
         .contains("training s-ib")
@@ -38,7 +43,8 @@ class DemoCliTest {
 
     JsonObject json =
         JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
-    assertThat(json.getAsJsonArray("experiments").toString()).isEqualTo("[\"s-ib\",\"aib\"]");
+    assertThat(json.getAsJsonArray("experiments").toString())
+        .isEqualTo("[\"s-ib\",\"aib\",\"nib\"]");
     assertThat(json.getAsJsonObject("machineAtStart").get("cores").getAsInt()).isPositive();
     assertThat(json.getAsJsonObject("versions").get("djl").getAsString()).isNotEmpty();
     assertThat(json.getAsJsonObject("config").getAsJsonArray("seeds")).hasSize(1);
@@ -104,6 +110,31 @@ class DemoCliTest {
     assertThat(aib.getAsJsonObject("modifications").getAsJsonObject("colour block p=16"))
         .hasToString("{\"modification\":\"colour-block\",\"size\":28,\"seed\":7}");
 
+    // experiment NIB: a trained model, every method on the image side, the text methods on the
+    // text side, each with drop, increase, speed and passes; examples with every map
+    JsonObject nib = json.getAsJsonObject("nib");
+    JsonObject after = nib.getAsJsonObject("retrieval").getAsJsonObject("after");
+    assertThat(after.get("image-to-text").getAsDouble()).isBetween(0.0, 1.0);
+    assertThat(after.get("chance").getAsDouble()).isPositive();
+    assertThat(nib.getAsJsonArray("curve")).hasSize(NibConfig.quick(7).epochs());
+    List<String> scored = new ArrayList<>();
+    for (JsonElement e : nib.getAsJsonArray("scores")) {
+      JsonObject sc = e.getAsJsonObject();
+      scored.add(sc.get("side").getAsString() + ":" + sc.get("method").getAsString());
+      JsonObject common = sc.getAsJsonObject("metrics-on-common-pairs");
+      for (String metric : NibExperiment.TEXT_METRICS) {
+        assertThat(common.get(metric).getAsDouble()).as(scored + " " + metric).isFinite();
+      }
+      assertThat(sc.get("images-per-second").getAsDouble()).isPositive();
+      assertThat(sc.get("forward-per-pair").getAsDouble()).isPositive();
+    }
+    List<String> expected = new ArrayList<>();
+    NibExperiment.METHODS.forEach(m -> expected.add("image:" + m));
+    NibExperiment.TEXT_METHODS.forEach(m -> expected.add("text:" + m));
+    assertThat(scored).containsExactlyInAnyOrderElementsOf(expected);
+    int examples = NibConfig.quick(7).shown();
+    assertThat(nib.getAsJsonArray("examples")).hasSize(examples);
+
     String html = Files.readString(out.resolve("index.html"));
     assertThat(html)
         .contains("<h2>Setup</h2>")
@@ -111,6 +142,9 @@ class DemoCliTest {
         .contains("<h2>Training curves</h2>")
         .contains("<h2>Sanity check</h2>")
         .contains("<h2>Experiment AIB: plain vs aib</h2>")
+        .contains(
+            "<h2>Experiment NIB: eight methods on a CLIP-like model trained contrastively</h2>")
+        .contains("<h3>Text side: the caption's tokens explained toward the image's embedding</h3>")
         .contains(
             "Paper (Lai et al. 2021, CIFAR-10, VGG backbone, Tables 1 and 2): top-1 92.23 → 95.90")
         .contains(
@@ -125,7 +159,7 @@ class DemoCliTest {
       assertThat(html).contains("<td>" + method + "</td>");
     }
     // self-contained: every image is a data URI; 4 shown scenes x (input, mask, 6 methods x 2,
-    // aib's attention and saliency)
+    // aib's attention and saliency), and NIB's examples x (input, named garment, 8 methods)
     Matcher src = Pattern.compile("src=\"([^\"]*)\"").matcher(html);
     int png = 0;
     int svg = 0;
@@ -135,8 +169,11 @@ class DemoCliTest {
       png += s.startsWith("data:image/png;base64,") ? 1 : 0;
       svg += s.startsWith("data:image/svg+xml;base64,") ? 1 : 0;
     }
-    assertThat(png).isEqualTo(4 * (2 + 2 * SibExperiment.METHODS.size() + 2));
-    assertThat(svg).isEqualTo(3);
+    assertThat(png)
+        .isEqualTo(
+            4 * (2 + 2 * SibExperiment.METHODS.size() + 2)
+                + examples * (2 + NibExperiment.METHODS.size()));
+    assertThat(svg).isEqualTo(3 + 2);
     try (var files = Files.list(out)) {
       assertThat(files.map(p -> p.getFileName().toString()))
           .containsExactlyInAnyOrder("index.html", "results.json");
