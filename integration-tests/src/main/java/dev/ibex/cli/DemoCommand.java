@@ -36,8 +36,7 @@ import picocli.CommandLine.Option;
  */
 @Command(
     name = "demo",
-    header =
-        "demo - the papers' experiments S-IB, AIB and NIB on models trained here; one report")
+    header = "demo - the papers' experiments S-IB, AIB and NIB on models trained here; one report")
 final class DemoCommand extends Subcommand {
   /** Test images shown on the page (all evaluated images are scored). */
   static final int SHOWN = 6;

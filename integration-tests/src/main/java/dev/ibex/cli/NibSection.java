@@ -90,7 +90,12 @@ final class NibSection {
         row.add(String.format(Locale.ROOT, "%.0f / %.0f", s.forwardPerPair(), s.backwardPerPair()));
       }
       row.add(paper(s));
-      row.add(String.join("; ", s.verdicts().values()));
+      List<String> verdicts = new ArrayList<>();
+      s.verdicts()
+          .forEach(
+              (metric, verdict) ->
+                  verdicts.add(metric.replace("confidence-", "") + ": " + verdict));
+      row.add(String.join("; ", verdicts));
       (s.side().equals("image") ? image : text).add(ReportPage.Row.of(row));
     }
     v.put("imageRows", image);
