@@ -91,16 +91,8 @@ final class AibSection {
     v.put("accuracyRows", acc);
     v.put(
         "accuracyPaper",
-        String.format(
-            Locale.ROOT,
-            "Paper (%s): top-1 %.2f → %.2f (%+.2f points). Here (in distribution, points): %+.2f;"
-                + " %s.",
-            AibPaper.SOURCE,
-            AibPaper.TOP1.baseline(),
-            AibPaper.TOP1.aib(),
-            AibPaper.TOP1.change(),
-            100 * accChange.mean(),
-            DemoReport.verdict(points(accChange), AibPaper.TOP1.change())));
+        DemoReport.accuracyAgainstPaper(
+            AibPaper.SOURCE, AibPaper.TOP1.baseline(), AibPaper.TOP1.aib(), accChange));
     v.put(
         "scoreHeader",
         List.of(
@@ -140,7 +132,7 @@ final class AibSection {
                       mod.scores().baseline(),
                       mod.scores().aib(),
                       mod.scores().change()),
-                  DemoReport.verdict(points(d), mod.scores().change()))));
+                  DemoReport.verdict(DemoReport.scaled(d), mod.scores().change()))));
     }
     v.put("scoreRows", rows);
     v.put("localisationHeader", List.of("model: map", "pointing game ↑", "mAP ↑"));
@@ -166,11 +158,6 @@ final class AibSection {
       case "low-pass" -> String.format(Locale.ROOT, "r < %.0f", options.get("low-pass-radius"));
       default -> options.toString();
     };
-  }
-
-  /** A change in [0, 1] units as points (percent), to compare with the paper's percentages. */
-  private static Stat points(Stat s) {
-    return new Stat(100 * s.mean(), 100 * s.std(), s.n());
   }
 
   /**

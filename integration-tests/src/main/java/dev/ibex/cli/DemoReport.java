@@ -390,16 +390,8 @@ final class DemoReport {
     values.put("accuracyRows", acc);
     values.put(
         "accuracyPaper",
-        String.format(
-            Locale.ROOT,
-            "Paper (%s): top-1 %.2f → %.2f (%+.2f points). Here (in distribution, points): %+.2f;"
-                + " %s.",
-            SibPaper.SOURCE,
-            SibPaper.TOP1.baseline(),
-            SibPaper.TOP1.sib(),
-            SibPaper.TOP1.change(),
-            100 * accChange.mean(),
-            verdict(scaled(accChange), SibPaper.TOP1.change())));
+        accuracyAgainstPaper(
+            SibPaper.SOURCE, SibPaper.TOP1.baseline(), SibPaper.TOP1.sib(), accChange));
     values.put(
         "candidateHeader",
         List.of(
@@ -509,8 +501,29 @@ final class DemoReport {
     return new ReportPage("demo", values);
   }
 
+  /**
+   * The sentence that sets the in-distribution accuracy change beside the paper's top-1 change.
+   *
+   * @param source the paper and its setting
+   * @param baseline the paper's top-1 without the method, in percent
+   * @param method the paper's top-1 with it
+   * @param change the per-seed accuracy changes here, in [0, 1] units
+   * @return the sentence with its verdict
+   */
+  static String accuracyAgainstPaper(String source, double baseline, double method, Stat change) {
+    return String.format(
+        Locale.ROOT,
+        "Paper (%s): top-1 %.2f → %.2f (%+.2f points). Here (in distribution, points): %+.2f; %s.",
+        source,
+        baseline,
+        method,
+        method - baseline,
+        100 * change.mean(),
+        verdict(scaled(change), method - baseline));
+  }
+
   /** A change in [0, 1] units as points (percent), to compare with the paper's percentages. */
-  private static Stat scaled(Stat s) {
+  static Stat scaled(Stat s) {
     return new Stat(100 * s.mean(), 100 * s.std(), s.n());
   }
 

@@ -147,8 +147,8 @@ class DemoCliTest {
         .contains("<h3>Text side: the caption's tokens explained toward the image's embedding</h3>")
         .contains(
             "Paper (Lai et al. 2021, CIFAR-10, VGG backbone, Tables 1 and 2): top-1 92.23 → 95.90")
-        .contains(
-            "<td>low-pass r&lt;12 → {modification=low-pass, low-pass-radius=21.0, seed=7}</td>")
+        .contains("<td>low-pass r&lt;12 → r &lt; 21</td>")
+        .contains("<td>colour block p=16 → block 28 px</td>")
         .contains("QUICK RUN")
         .contains("Paper (S-IB paper, ResNet-50 on CUB-200")
         .contains("56.90 → 70.07 (+13.17)")
