@@ -36,13 +36,9 @@ final class AibSection {
 
   /** aib minus plain, per seed (runs pair by seed). */
   private Stat change(ToDoubleFunction<Run> aib, ToDoubleFunction<Run> plain) {
-    List<Double> d = new ArrayList<>();
-    List<Run> p = runs("plain");
-    List<Run> a = runs("aib");
-    for (int i = 0; i < Math.min(p.size(), a.size()); i++) {
-      d.add(aib.applyAsDouble(a.get(i)) - plain.applyAsDouble(p.get(i)));
-    }
-    return Stat.of(d);
+    return Stat.ofDifferences(
+        runs("aib").stream().map(aib::applyAsDouble).toList(),
+        runs("plain").stream().map(plain::applyAsDouble).toList());
   }
 
   private static String attention(String variant) {

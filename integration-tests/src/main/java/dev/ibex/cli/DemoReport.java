@@ -85,6 +85,18 @@ final class DemoReport {
       return new Stat(mean, n > 1 ? Math.sqrt(ss / (n - 1)) : Double.NaN, n);
     }
 
+    /**
+     * The per-pair differences {@code after[i] - before[i]} (runs paired by seed), over the pairs
+     * both lists have.
+     */
+    static Stat ofDifferences(List<Double> after, List<Double> before) {
+      List<Double> d = new ArrayList<>();
+      for (int i = 0; i < Math.min(after.size(), before.size()); i++) {
+        d.add(after.get(i) - before.get(i));
+      }
+      return of(d);
+    }
+
     String text() {
       return Double.isNaN(std)
           ? String.format(Locale.ROOT, "%.4f", mean)
@@ -156,13 +168,9 @@ final class DemoReport {
 
   /** s-ib minus plain, per seed (runs pair by seed). */
   private Stat change(java.util.function.ToDoubleFunction<Run> f) {
-    List<Double> d = new ArrayList<>();
-    List<Run> plain = runs("plain");
-    List<Run> sib = runs("s-ib");
-    for (int i = 0; i < Math.min(plain.size(), sib.size()); i++) {
-      d.add(f.applyAsDouble(sib.get(i)) - f.applyAsDouble(plain.get(i)));
-    }
-    return Stat.of(d);
+    return Stat.ofDifferences(
+        runs("s-ib").stream().map(f::applyAsDouble).toList(),
+        runs("plain").stream().map(f::applyAsDouble).toList());
   }
 
   /**

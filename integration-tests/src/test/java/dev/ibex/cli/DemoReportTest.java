@@ -16,6 +16,13 @@ class DemoReportTest {
   }
 
   @Test
+  void differencesPairRunsBySeedOverTheRunsBothHave() {
+    DemoReport.Stat d = DemoReport.Stat.ofDifferences(List.of(2.0, 5.0, 9.0), List.of(1.0, 2.0));
+    assertThat(d.n()).isEqualTo(2);
+    assertThat(d.mean()).isEqualTo(2.0);
+  }
+
+  @Test
   void verdictsTellDirectionFromNoise() {
     // per-seed changes 1, 2, 3: mean 2, standard error 1/sqrt(3) = 0.58, beyond two of them
     DemoReport.Stat up = DemoReport.Stat.of(List.of(1.0, 2.0, 3.0));

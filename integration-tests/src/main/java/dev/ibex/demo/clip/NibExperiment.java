@@ -342,6 +342,9 @@ public final class NibExperiment {
         }
       }
       keepShown(method, values, shown);
+      double perSecond = count / secs;
+      double forward = (double) a.forwardPasses() / count;
+      double backward = (double) a.backwardPasses() / count;
       progress.accept(
           String.format(
               Locale.ROOT,
@@ -350,9 +353,9 @@ public final class NibExperiment {
               side,
               count,
               secs,
-              count / secs,
-              (double) a.forwardPasses() / count,
-              (double) a.backwardPasses() / count,
+              perSecond,
+              forward,
+              backward,
               metrics));
       return new NibOutcome.Score(
           method,
@@ -363,9 +366,9 @@ public final class NibExperiment {
           common,
           byScene,
           secs,
-          count / secs,
-          (double) a.forwardPasses() / count,
-          (double) a.backwardPasses() / count,
+          perSecond,
+          forward,
+          backward,
           paper(method, side, metricNames),
           new LinkedHashMap<>());
     }
